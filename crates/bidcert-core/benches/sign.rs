@@ -1,0 +1,76 @@
+//! `Signer::sign` for a full GenerateCertWaysUrl request beside its floor: HMAC-SHA1 + Base64
+//! of the same finished string-to-sign, in the same run. Also counts heap allocations per sign.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use base64::Engine as _;
+use bidcert_core::{
+    BidType, Credentials, GenerateCertWaysUrl, Nonce, Platform, Signer, SubjectType, Timestamp,
+};
+use criterion::{criterion_group, criterion_main, Criterion};
+use hmac::{Hmac, Mac};
+use sha1::Sha1;
+
+struct Counting;
+static ALLOCS: AtomicU64 = AtomicU64::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        unsafe { System.dealloc(p, l) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.realloc(p, l, n) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn setup() -> (Signer, GenerateCertWaysUrl, Timestamp, Nonce) {
+    let signer = Signer::new(Credentials::new("LTAI5tBidcertBenchKey01", "bench-secret-0123456789abcdef").unwrap());
+    let op = GenerateCertWaysUrl::new("1039740447764893", BidType::Lightweight)
+        .unwrap()
+        .with_platform(Platform::H5)
+        .with_subject_type(SubjectType::Personal)
+        .with_open_app(true)
+        .with_mobile(true);
+    let ts = Timestamp::parse("2026-11-23T08:00:00Z").unwrap();
+    let nonce = Nonce::new("a193d4b3-e54b-40f7-9d22-62107514cedd").unwrap();
+    (signer, op, ts, nonce)
+}
+
+fn bench(c: &mut Criterion) {
+    let (signer, op, ts, nonce) = setup();
+    let sts = signer.sign(&op, ts, &nonce).unwrap().string_to_sign().to_owned();
+
+    let before = ALLOCS.load(Ordering::Relaxed);
+    const N: u64 = 1000;
+    for _ in 0..N {
+        black_box(signer.sign(&op, ts, &nonce).unwrap());
+    }
+    let per_sign = (ALLOCS.load(Ordering::Relaxed) - before) as f64 / N as f64;
+    println!("allocations per Signer::sign: {per_sign}");
+
+    let mut g = c.benchmark_group("sign");
+    g.bench_function("floor_hmac_sha1_base64", |b| {
+        b.iter(|| {
+            let mut mac = Hmac::<Sha1>::new_from_slice(b"bench-secret-0123456789abcdef&").unwrap();
+            mac.update(black_box(sts.as_bytes()));
+            base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+        })
+    });
+    g.bench_function("signer_sign_generate_cert_ways_url", |b| {
+        b.iter(|| signer.sign(black_box(&op), ts, black_box(&nonce)).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,51 @@
+//! The pure core of bidcert: Alibaba Cloud's RPC request signature (version 1.0, HMAC-SHA1)
+//! and the two reseller identity-verification operations.
+//!
+//! No network, no threads, no global state: the clock and the nonce are inputs
+//! ([`Timestamp::now`] and [`Nonce::random`] are conveniences for callers). The `bidcert`
+//! crate sends what this crate signs.
+//!
+//! ```
+//! use bidcert_core::{BidType, Credentials, Nonce, QueryCertifiedInfo, Signer, Timestamp};
+//!
+//! let signer = Signer::new(Credentials::new("LTAI5tExample", "secret")?);
+//! let op = QueryCertifiedInfo::new("1234567890123456", BidType::Normal)?;
+//! let request = signer.sign(&op, Timestamp::now(), &Nonce::random())?;
+//! println!("{} {}", request.method(), request.redacted_url());
+//! println!("signed: {}", request.string_to_sign());
+//! # Ok::<(), bidcert_core::ValidationError>(())
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
+
+mod clock;
+mod credentials;
+mod diagnose;
+mod encode;
+mod error;
+mod event;
+mod ops;
+mod redact;
+mod response;
+mod sign;
+mod verify;
+
+pub use clock::{Nonce, Timestamp};
+pub use credentials::{
+    Credentials, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SECURITY_TOKEN,
+};
+pub use diagnose::{diagnose_signature_mismatch, Diagnosis, Difference, SERVER_STRING_MARKER};
+pub use encode::percent_encode;
+pub use error::{ApiError, ApiErrorKind, Error, ParseError, ValidationError, EXCERPT_LIMIT};
+pub use event::{parse_fast_auth_event, EventError, FastAuthEvent, FastAuthEventKind};
+pub use ops::{
+    BidType, Endpoint, GenerateCertWaysUrl, Method, Operation, Pk, Platform, Product,
+    QueryCertifiedInfo, RpcCall, SubjectType, Target, COMMON_PARAMS,
+};
+pub use redact::mask;
+pub use response::{
+    parse_cert_ways_url, parse_certified_info, parse_rpc_response, AccountCertType, CertType,
+    CertWaysUrl, CertifiedInfo, CERT_WAYS_URL_VALIDITY_SECONDS,
+};
+pub use sign::{canonicalized_query, signature, string_to_sign, SignedRequest, Signer};
+pub use verify::{verify, MemoryNonceStore, NonceStore, Verified, VerifyError, WINDOW_SECONDS};

@@ -1,0 +1,1 @@
+//! The bidcert client (in progress).
