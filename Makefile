@@ -2,17 +2,25 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 CARGO ?= cargo
+ROOT := $(abspath .)
 
-.PHONY: all demo test bench lint rust-test doc-test clean
+# Each binding adds its suites and benchmarks from its own fragment in mk/.
+TEST_TARGETS :=
+BENCH_TARGETS :=
+
+.PHONY: all demo test bench lint rust-test clean
 
 all: test
+
+-include mk/*.mk
 
 ## demo: sign a sample request and show every stage
 demo:
 	$(CARGO) run --quiet -p bidcert-core --example sign_request
 
 ## test: every suite (what .ci/run runs)
-test: lint rust-test
+test: lint rust-test $(TEST_TARGETS)
+	@echo "make test: all suites passed"
 
 lint:
 	$(CARGO) fmt --all --check
@@ -23,8 +31,10 @@ rust-test:
 	$(CARGO) test --workspace
 
 ## bench: benchmarks (not part of `make test`)
-bench:
+bench: $(BENCH_TARGETS)
 	$(CARGO) bench -p bidcert-core --bench sign
+	$(CARGO) bench -p bidcert-emulator --bench load
+	$(CARGO) bench -p bidcert --bench client
 
 clean:
 	$(CARGO) clean

@@ -34,7 +34,9 @@ unsafe impl GlobalAlloc for Counting {
 static GLOBAL: Counting = Counting;
 
 fn setup() -> (Signer, GenerateCertWaysUrl, Timestamp, Nonce) {
-    let signer = Signer::new(Credentials::new("LTAI5tBidcertBenchKey01", "bench-secret-0123456789abcdef").unwrap());
+    let signer = Signer::new(
+        Credentials::new("LTAI5tBidcertBenchKey01", "bench-secret-0123456789abcdef").unwrap(),
+    );
     let op = GenerateCertWaysUrl::new("1039740447764893", BidType::Lightweight)
         .unwrap()
         .with_platform(Platform::H5)
@@ -48,7 +50,11 @@ fn setup() -> (Signer, GenerateCertWaysUrl, Timestamp, Nonce) {
 
 fn bench(c: &mut Criterion) {
     let (signer, op, ts, nonce) = setup();
-    let sts = signer.sign(&op, ts, &nonce).unwrap().string_to_sign().to_owned();
+    let sts = signer
+        .sign(&op, ts, &nonce)
+        .unwrap()
+        .string_to_sign()
+        .to_owned();
 
     let before = ALLOCS.load(Ordering::Relaxed);
     const N: u64 = 1000;

@@ -130,7 +130,12 @@ impl Nonce {
     /// A fresh random UUID v4.
     pub fn random() -> Self {
         let mut buf = uuid::Uuid::encode_buffer();
-        Nonce(uuid::Uuid::new_v4().hyphenated().encode_lower(&mut buf).to_owned())
+        Nonce(
+            uuid::Uuid::new_v4()
+                .hyphenated()
+                .encode_lower(&mut buf)
+                .to_owned(),
+        )
     }
 
     /// A given nonce (tests, replays of a recorded request): 1 to 128 printable ASCII bytes.
@@ -176,7 +181,12 @@ mod tests {
 
     #[test]
     fn timestamp_rejects_other_forms() {
-        for s in ["2026-11-23 08:00:00", "2026-11-23T08:00:00", "2026-11-23T08:00:00+08:00", ""] {
+        for s in [
+            "2026-11-23 08:00:00",
+            "2026-11-23T08:00:00",
+            "2026-11-23T08:00:00+08:00",
+            "",
+        ] {
             assert_eq!(Timestamp::parse(s).unwrap_err().field(), "Timestamp", "{s}");
         }
     }

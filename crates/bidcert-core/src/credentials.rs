@@ -73,7 +73,9 @@ impl Credentials {
     /// Reads `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and, when set,
     /// `ALIBABA_CLOUD_SECURITY_TOKEN`. `None` when either key variable is unset or empty.
     pub fn from_env() -> Option<Result<Self, ValidationError>> {
-        let id = std::env::var(ENV_ACCESS_KEY_ID).ok().filter(|s| !s.is_empty())?;
+        let id = std::env::var(ENV_ACCESS_KEY_ID)
+            .ok()
+            .filter(|s| !s.is_empty())?;
         let secret = Zeroizing::new(
             std::env::var(ENV_ACCESS_KEY_SECRET)
                 .ok()
@@ -107,7 +109,10 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("access_key_id", &self.access_key_id)
             .field("access_key_secret", &Redacted)
-            .field("security_token", &self.security_token.as_ref().map(|_| Redacted))
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| Redacted),
+            )
             .finish()
     }
 }
@@ -129,7 +134,10 @@ mod tests {
 
     #[test]
     fn rejects_empty_and_control_characters() {
-        assert_eq!(Credentials::new("", "s").unwrap_err().field(), "AccessKeyId");
+        assert_eq!(
+            Credentials::new("", "s").unwrap_err().field(),
+            "AccessKeyId"
+        );
         assert_eq!(
             Credentials::new("id", "s\n").unwrap_err().field(),
             "AccessKeySecret"

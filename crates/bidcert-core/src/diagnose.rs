@@ -229,7 +229,10 @@ mod tests {
 
     #[test]
     fn identical_strings_blame_the_secret() {
-        let d = diagnose_signature_mismatch("x server string to sign is:GET&%2F&A%3D1", "GET&%2F&A%3D1");
+        let d = diagnose_signature_mismatch(
+            "x server string to sign is:GET&%2F&A%3D1",
+            "GET&%2F&A%3D1",
+        );
         assert!(d.is_identical());
         assert_eq!(d.to_string(), "identical strings: the secret is wrong");
     }

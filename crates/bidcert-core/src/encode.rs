@@ -24,7 +24,7 @@ pub fn percent_encode(s: &str) -> String {
 }
 
 /// Whether a byte passes through [`percent_encode`] unchanged.
-#[inline]
+#[cfg(test)]
 pub(crate) fn is_unreserved(b: u8) -> bool {
     UNRESERVED[b as usize]
 }

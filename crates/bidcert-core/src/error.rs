@@ -71,7 +71,8 @@ pub struct ValidationError {
 }
 
 impl ValidationError {
-    pub(crate) fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
+    /// A rejection of `field` (its wire name where it has one) for `reason`.
+    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
         ValidationError {
             field: field.into(),
             reason: reason.into(),
@@ -188,7 +189,11 @@ impl fmt::Display for ApiErrorKind {
 
 /// An error answered by the server, with its fields kept verbatim.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
+pub struct ApiError(Box<ApiErrorFields>);
+
+// Boxed so that every `Result<_, Error>` stays small.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ApiErrorFields {
     pub(crate) http_status: u16,
     pub(crate) code: String,
     pub(crate) message: String,
@@ -202,7 +207,7 @@ impl ApiError {
     /// An error as a server would report it; the kind follows from the code.
     pub fn new(http_status: u16, code: impl Into<String>, message: impl Into<String>) -> Self {
         let code = code.into();
-        ApiError {
+        ApiError(Box::new(ApiErrorFields {
             http_status,
             kind: ApiErrorKind::from_code(&code),
             code,
@@ -210,42 +215,46 @@ impl ApiError {
             request_id: None,
             host_id: None,
             recommend: None,
-        }
+        }))
+    }
+
+    pub(crate) fn from_fields(fields: ApiErrorFields) -> Self {
+        ApiError(Box::new(fields))
     }
 
     /// Sets the request id.
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = Some(request_id.into());
+        self.0.request_id = Some(request_id.into());
         self
     }
 
     /// What the code means.
     pub fn kind(&self) -> ApiErrorKind {
-        self.kind
+        self.0.kind
     }
     /// The HTTP status of the response.
     pub fn http_status(&self) -> u16 {
-        self.http_status
+        self.0.http_status
     }
     /// The server's code, verbatim (`Bid Mismatch`, `SignatureDoesNotMatch`, ...).
     pub fn code(&self) -> &str {
-        &self.code
+        &self.0.code
     }
     /// The server's message, verbatim.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
     /// The server's request id, to quote to Alibaba Cloud support.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.0.request_id.as_deref()
     }
     /// The host that answered, when the server said.
     pub fn host_id(&self) -> Option<&str> {
-        self.host_id.as_deref()
+        self.0.host_id.as_deref()
     }
     /// The server's troubleshooting link, when it gave one.
     pub fn recommend(&self) -> Option<&str> {
-        self.recommend.as_deref()
+        self.0.recommend.as_deref()
     }
 
     /// Whether repeating the request, signed afresh, can succeed.
@@ -254,12 +263,12 @@ impl ApiError {
     /// attempt gets a new one) and unknown codes with a 5xx status; false for the business
     /// errors, which answer the same every time.
     pub fn is_retryable(&self) -> bool {
-        match self.kind {
+        match self.0.kind {
             ApiErrorKind::Throttling
             | ApiErrorKind::ServiceUnavailable
             | ApiErrorKind::InternalError
             | ApiErrorKind::SignatureNonceUsed => true,
-            ApiErrorKind::Unknown => self.http_status >= 500,
+            ApiErrorKind::Unknown => self.0.http_status >= 500,
             _ => false,
         }
     }
@@ -267,8 +276,12 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} (HTTP {}", self.code, self.message, self.http_status)?;
-        if let Some(id) = &self.request_id {
+        write!(
+            f,
+            "{}: {} (HTTP {}",
+            self.0.code, self.0.message, self.0.http_status
+        )?;
+        if let Some(id) = &self.0.request_id {
             write!(f, ", RequestId {id}")?;
         }
         f.write_str(")")

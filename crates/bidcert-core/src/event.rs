@@ -168,8 +168,8 @@ pub fn parse_fast_auth_event(
             });
         }
     }
-    let value: Value = serde_json::from_str(data)
-        .map_err(|e| EventError::Malformed(format!("not JSON ({e})")))?;
+    let value: Value =
+        serde_json::from_str(data).map_err(|e| EventError::Malformed(format!("not JSON ({e})")))?;
     let Value::Object(mut obj) = value else {
         return Err(EventError::Malformed("not a JSON object".into()));
     };
@@ -180,7 +180,10 @@ pub fn parse_fast_auth_event(
     let success = matches!(obj.get("success"), Some(Value::Bool(true)));
     let data = obj.remove("data").unwrap_or(Value::Null);
     let reason = match kind {
-        FastAuthEventKind::Fail => data.get("reason").and_then(Value::as_str).map(str::to_owned),
+        FastAuthEventKind::Fail => data
+            .get("reason")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
         _ => None,
     };
     Ok(FastAuthEvent {

@@ -31,9 +31,7 @@ mod sign;
 mod verify;
 
 pub use clock::{Nonce, Timestamp};
-pub use credentials::{
-    Credentials, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SECURITY_TOKEN,
-};
+pub use credentials::{Credentials, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SECURITY_TOKEN};
 pub use diagnose::{diagnose_signature_mismatch, Diagnosis, Difference, SERVER_STRING_MARKER};
 pub use encode::percent_encode;
 pub use error::{ApiError, ApiErrorKind, Error, ParseError, ValidationError, EXCERPT_LIMIT};

@@ -595,7 +595,10 @@ mod tests {
 
     #[test]
     fn enums_parse_documented_values_and_name_the_alternatives() {
-        assert_eq!("lightweight".parse::<BidType>().unwrap(), BidType::Lightweight);
+        assert_eq!(
+            "lightweight".parse::<BidType>().unwrap(),
+            BidType::Lightweight
+        );
         assert_eq!("H5".parse::<Platform>().unwrap(), Platform::H5);
         let e = "gold".parse::<BidType>().unwrap_err();
         assert_eq!(e.field(), "BidType");
@@ -609,7 +612,10 @@ mod tests {
     #[test]
     fn pk_must_be_digits() {
         for bad in ["", " 1", "12a", "１２", "-1", &"9".repeat(33)] {
-            assert!(QueryCertifiedInfo::new(bad, BidType::Normal).is_err(), "{bad:?}");
+            assert!(
+                QueryCertifiedInfo::new(bad, BidType::Normal).is_err(),
+                "{bad:?}"
+            );
         }
         let e = GenerateCertWaysUrl::new("", BidType::Normal).unwrap_err();
         assert_eq!(e.field(), "AliyunPk");
@@ -634,7 +640,13 @@ mod tests {
             Endpoint::new("http://127.0.0.1:8080").unwrap().authority(),
             "127.0.0.1:8080"
         );
-        for bad in ["aas.aliyuncs.com", "ftp://x", "https://", "https://a/b", "https://a?b"] {
+        for bad in [
+            "aas.aliyuncs.com",
+            "ftp://x",
+            "https://",
+            "https://a/b",
+            "https://a?b",
+        ] {
             assert!(Endpoint::new(bad).is_err(), "{bad}");
         }
     }

@@ -5,7 +5,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use crate::clock::Timestamp;
-use crate::error::{ApiError, Error, ParseError};
+use crate::error::{ApiError, ApiErrorFields, Error, ParseError};
 use crate::redact::Masked;
 
 /// How long a verification link stays valid.
@@ -268,14 +268,15 @@ fn envelope(status: u16, body: &[u8]) -> Result<Map<String, Value>, Error> {
     let ok_code = code
         .as_deref()
         .is_none_or(|c| matches!(c, "200" | "OK" | "Success" | "success"));
-    let failed = !(200..300).contains(&status) || success == Some(false) || (success.is_none() && !ok_code);
+    let failed =
+        !(200..300).contains(&status) || success == Some(false) || (success.is_none() && !ok_code);
     if !failed {
         return Ok(obj);
     }
     let Some(code) = code else {
         return Err(ParseError::new(status, "error response without a Code", body).into());
     };
-    Err(ApiError {
+    Err(ApiError::from_fields(ApiErrorFields {
         http_status: status,
         kind: crate::error::ApiErrorKind::from_code(&code),
         code,
@@ -283,7 +284,7 @@ fn envelope(status: u16, body: &[u8]) -> Result<Map<String, Value>, Error> {
         request_id: string_field(&obj, "requestId"),
         host_id: string_field(&obj, "hostId"),
         recommend: string_field(&obj, "recommend"),
-    }
+    })
     .into())
 }
 
@@ -310,8 +311,11 @@ pub fn parse_certified_info(status: u16, body: &[u8]) -> Result<CertifiedInfo, E
     let result = match field(&obj, "result") {
         Some(Value::Object(o)) => o,
         Some(Value::String(s)) => {
-            nested = serde_json::from_str::<Value>(s).map_err(|_| bad("result is not valid JSON"))?;
-            nested.as_object().ok_or_else(|| bad("result is not a JSON object"))?
+            nested =
+                serde_json::from_str::<Value>(s).map_err(|_| bad("result is not valid JSON"))?;
+            nested
+                .as_object()
+                .ok_or_else(|| bad("result is not a JSON object"))?
         }
         Some(_) => return Err(bad("result is neither a string nor an object")),
         None => return Err(bad("no result in the response")),

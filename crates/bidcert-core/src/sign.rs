@@ -60,7 +60,12 @@ fn merge_common<'a>(pairs: &mut Vec<(&'a str, &'a str)>, common: &[(&'a str, &'a
 }
 
 /// Writes the canonicalized query into `query` and the string-to-sign into `sts`, in one pass.
-fn canonicalize_into(method: Method, pairs: &[(&str, &str)], query: &mut Vec<u8>, sts: &mut Vec<u8>) {
+fn canonicalize_into(
+    method: Method,
+    pairs: &[(&str, &str)],
+    query: &mut Vec<u8>,
+    sts: &mut Vec<u8>,
+) {
     sts.extend_from_slice(method.as_str().as_bytes());
     sts.push(b'&');
     sts.extend_from_slice(ENCODED_PATH.as_bytes());
@@ -93,8 +98,11 @@ fn capacity(pairs: &[(&str, &str)]) -> (usize, usize) {
     (query, sts)
 }
 
-fn collect<'a, K: AsRef<str>, V: AsRef<str>>(params: &'a [(K, V)]) -> Vec<(&'a str, &'a str)> {
-    params.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).collect()
+fn collect<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> Vec<(&str, &str)> {
+    params
+        .iter()
+        .map(|(k, v)| (k.as_ref(), v.as_ref()))
+        .collect()
 }
 
 /// The canonicalized query string: parameters (except `Signature`) sorted by name in byte
@@ -303,7 +311,8 @@ impl Signer {
         url.extend_from_slice(b"&Signature=");
         encode_into(std::str::from_utf8(&sig).unwrap_or(""), &mut url);
         // The endpoint was validated as printable ASCII; everything after it is encoded.
-        let url = String::from_utf8(url).map_err(|_| ValidationError::new("endpoint", "is not ASCII"))?;
+        let url =
+            String::from_utf8(url).map_err(|_| ValidationError::new("endpoint", "is not ASCII"))?;
 
         Ok(SignedRequest {
             method,
@@ -475,8 +484,13 @@ mod tests {
         let (t, n) = fixed();
         let op = crate::QueryCertifiedInfo::new("1", BidType::Normal).unwrap();
         let req = Signer::new(creds).sign(&op, t, &n).unwrap();
-        assert!(req.canonicalized_query().contains("SecurityToken=tok%2Fen%2B%3D"));
+        assert!(req
+            .canonicalized_query()
+            .contains("SecurityToken=tok%2Fen%2B%3D"));
         let dbg = format!("{req:?}");
-        assert!(!dbg.contains("tok%2F") && !dbg.contains(&req.signature()), "{dbg}");
+        assert!(
+            !dbg.contains("tok%2F") && !dbg.contains(&req.signature()),
+            "{dbg}"
+        );
     }
 }

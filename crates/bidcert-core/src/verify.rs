@@ -227,12 +227,17 @@ pub fn verify<'a>(
     let nonce = required(params, "SignatureNonce")?;
     let ts = required(params, "Timestamp")?;
     if !sig_method.eq_ignore_ascii_case("HMAC-SHA1") {
-        return Err(VerifyError::UnsupportedSignatureMethod(sig_method.to_owned()));
+        return Err(VerifyError::UnsupportedSignatureMethod(
+            sig_method.to_owned(),
+        ));
     }
     if sig_version != "1.0" {
-        return Err(VerifyError::UnsupportedSignatureVersion(sig_version.to_owned()));
+        return Err(VerifyError::UnsupportedSignatureVersion(
+            sig_version.to_owned(),
+        ));
     }
-    let timestamp = Timestamp::parse(ts).map_err(|_| VerifyError::TimestampFormat(ts.to_owned()))?;
+    let timestamp =
+        Timestamp::parse(ts).map_err(|_| VerifyError::TimestampFormat(ts.to_owned()))?;
     if (timestamp.unix() - now.unix()).abs() > WINDOW_SECONDS {
         return Err(VerifyError::TimestampExpired { timestamp, now });
     }
@@ -245,7 +250,11 @@ pub fn verify<'a>(
     let given = base64::engine::general_purpose::STANDARD
         .decode(signature)
         .unwrap_or_default();
-    if SigningKey::new(&secret).mac(&sts).verify_slice(&given).is_err() {
+    if SigningKey::new(&secret)
+        .mac(&sts)
+        .verify_slice(&given)
+        .is_err()
+    {
         return Err(VerifyError::SignatureMismatch {
             server_string_to_sign: sts,
         });

@@ -54,10 +54,10 @@ fn decoded_params(url: &str) -> Vec<(String, String)> {
 }
 
 fn business_params() -> impl Strategy<Value = BTreeMap<String, String>> {
-    prop::collection::btree_map("\\PC{1,12}", "\\PC{0,24}", 0..8).prop_filter(
-        "not a common parameter",
-        |m| m.keys().all(|k| !COMMON_PARAMS.contains(&k.as_str())),
-    )
+    prop::collection::btree_map("\\PC{1,12}", "\\PC{0,24}", 0..8)
+        .prop_filter("not a common parameter", |m| {
+            m.keys().all(|k| !COMMON_PARAMS.contains(&k.as_str()))
+        })
 }
 
 proptest! {

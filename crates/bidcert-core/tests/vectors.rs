@@ -17,9 +17,18 @@ fn vector_files() -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     files.sort();
-    assert!(files.len() >= 4, "expected the four vector files in {}", dir.display());
+    assert!(
+        files.len() >= 4,
+        "expected the four vector files in {}",
+        dir.display()
+    );
     if let Ok(extra) = std::env::var("BIDCERT_EXTRA_VECTORS") {
-        files.extend(extra.split(':').filter(|s| !s.is_empty()).map(PathBuf::from));
+        files.extend(
+            extra
+                .split(':')
+                .filter(|s| !s.is_empty())
+                .map(PathBuf::from),
+        );
     }
     files
 }
@@ -29,22 +38,45 @@ fn s(v: &Value) -> Option<&str> {
 }
 
 fn check_signing(case: &Value) -> Result<(), String> {
-    let method: Method = case["method"].as_str().unwrap_or("").parse().map_err(|e| format!("{e}"))?;
+    let method: Method = case["method"]
+        .as_str()
+        .unwrap_or("")
+        .parse()
+        .map_err(|e| format!("{e}"))?;
     let params: Vec<(String, String)> = case["params"]
         .as_array()
         .ok_or("params is not an array")?
         .iter()
-        .map(|p| (p[0].as_str().unwrap().to_owned(), p[1].as_str().unwrap().to_owned()))
+        .map(|p| {
+            (
+                p[0].as_str().unwrap().to_owned(),
+                p[1].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     let stage = |name: &str, got: String, want: &Value| match s(want) {
         Some(w) if w == got => Ok(()),
         Some(w) => Err(format!("stage {name}:\n   got  {got}\n   want {w}")),
         None => Ok(()),
     };
-    stage("canonicalized_query", canonicalized_query(&params).map_err(|e| e.to_string())?, &case["canonicalized_query"])?;
-    stage("string_to_sign", string_to_sign(method, &params).map_err(|e| e.to_string())?, &case["string_to_sign"])?;
-    let secret = case["access_key_secret"].as_str().ok_or("no access_key_secret")?;
-    stage("signature", signature(method, &params, secret).map_err(|e| e.to_string())?, &case["signature"])
+    stage(
+        "canonicalized_query",
+        canonicalized_query(&params).map_err(|e| e.to_string())?,
+        &case["canonicalized_query"],
+    )?;
+    stage(
+        "string_to_sign",
+        string_to_sign(method, &params).map_err(|e| e.to_string())?,
+        &case["string_to_sign"],
+    )?;
+    let secret = case["access_key_secret"]
+        .as_str()
+        .ok_or("no access_key_secret")?;
+    stage(
+        "signature",
+        signature(method, &params, secret).map_err(|e| e.to_string())?,
+        &case["signature"],
+    )
 }
 
 fn opt(v: Option<&str>) -> Value {
@@ -131,11 +163,21 @@ fn check_diagnosis(case: &Value) -> Result<(), String> {
         .differences()
         .iter()
         .map(|d| match d {
-            Difference::Method { ours, server } => json!({"kind": "method", "ours": ours, "server": server}),
-            Difference::Missing { name, server } => json!({"kind": "missing", "name": name, "server": server}),
-            Difference::Extra { name, ours } => json!({"kind": "extra", "name": name, "ours": ours}),
-            Difference::Different { name, ours, server } => json!({"kind": "different", "name": name, "ours": ours, "server": server}),
-            Difference::Encoding { name, ours, server } => json!({"kind": "encoding", "name": name, "ours": ours, "server": server}),
+            Difference::Method { ours, server } => {
+                json!({"kind": "method", "ours": ours, "server": server})
+            }
+            Difference::Missing { name, server } => {
+                json!({"kind": "missing", "name": name, "server": server})
+            }
+            Difference::Extra { name, ours } => {
+                json!({"kind": "extra", "name": name, "ours": ours})
+            }
+            Difference::Different { name, ours, server } => {
+                json!({"kind": "different", "name": name, "ours": ours, "server": server})
+            }
+            Difference::Encoding { name, ours, server } => {
+                json!({"kind": "encoding", "name": name, "ours": ours, "server": server})
+            }
         })
         .collect();
     subset(
