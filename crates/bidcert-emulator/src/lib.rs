@@ -1,1 +1,43 @@
-//! A local emulator of both endpoints (in progress).
+//! A local emulator of Alibaba Cloud's two reseller identity-verification endpoints
+//! (Crm `QueryBidUserCertifiedInfo` and Aas `GenerateAliyunBidCertWaysUrl`) on one loopback
+//! port, for tests and demos.
+//!
+//! It behaves like the gateway rather than a mock: every request is verified with
+//! [`bidcert_core::verify`] (signature, 15-minute timestamp window, nonce replay), then the
+//! business rules of the API documents answer with their exact status codes and body shapes.
+//! The verification link it issues points at a page of its own that plays the FastAuthc
+//! events and, on success, marks the customer verified. Faults (latency, 5xx, throttling,
+//! dropped connections, truncated and non-JSON bodies) can be injected deterministically.
+//!
+//! The API is blocking; the server runs on threads of its own.
+//!
+//! ```
+//! use bidcert_emulator::{demo, Emulator, Fault, FaultKind};
+//!
+//! let emulator = Emulator::builder().start()?;
+//! println!("serving {}", emulator.base_url());
+//! emulator.inject_fault(Fault::next(FaultKind::Http503)); // the next API request gets a 503
+//! emulator.verify_customer(demo::UNVERIFIED_PK).unwrap();
+//! emulator.shutdown();
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! The fixture's JSON schema, the admin API and the exact behaviour are in the crate's README.
+#![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
+
+mod admin;
+mod api;
+mod body;
+pub mod demo;
+mod fault;
+mod fixture;
+mod handle;
+mod page;
+mod server;
+mod state;
+
+pub use fault::{Fault, FaultKind, FaultScope};
+pub use fixture::{Account, Certificate, Customer, Fixture, FixtureError, Reseller};
+pub use handle::{Emulator, EmulatorBuilder, EmulatorHandle, MAX_BODY_BYTES, MAX_HEADER_BYTES};
+pub use state::{CustomerState, RequestRecord, UnknownCustomer, REQUEST_LOG_LIMIT};

@@ -1,1 +1,29 @@
-//! The bidcert client (in progress).
+//! bidcert: Alibaba Cloud's RPC request signature and the reseller identity-verification
+//! calls, with a blocking client.
+//!
+//! Re-exports everything in [`bidcert_core`] (signing, operations, parsers) and adds
+//! [`Client`], which signs each attempt afresh and sends it over one shared connection pool.
+//!
+//! ```no_run
+//! use bidcert::{BidType, Client, Credentials, GenerateCertWaysUrl, Platform};
+//!
+//! let client = Client::new(Credentials::new("LTAI5tExample", "secret")?)?;
+//! let link = client.generate_cert_ways_url(
+//!     &GenerateCertWaysUrl::new("1234567890123456", BidType::Normal)?.with_platform(Platform::H5),
+//! )?;
+//! println!("{} (valid until {})", link.url(), link.expires_at());
+//! # Ok::<(), bidcert::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
+
+mod client;
+pub mod credentials;
+mod error;
+mod retry;
+
+pub use bidcert_core::*;
+pub use client::{Client, ClientBuilder};
+pub use credentials::CredentialsError;
+pub use error::{ApiFailure, Error};
+pub use retry::RetryPolicy;

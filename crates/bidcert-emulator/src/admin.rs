@@ -1,0 +1,92 @@
+//! The admin API under `/_emulator/`: JSON in, JSON out, no signature.
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::fault::Fault;
+use crate::state::{Shared, State};
+
+/// The prefix of every admin path.
+pub(crate) const PREFIX: &str = "/_emulator/";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClockBody {
+    offset_seconds: i64,
+}
+
+fn error(status: u16, message: impl Into<String>) -> (u16, Value) {
+    (status, json!({ "error": message.into() }))
+}
+
+fn clock(state: &State) -> Value {
+    json!({ "offset_seconds": state.clock_offset, "now": state.now().to_string() })
+}
+
+/// Answers `method` on `path` (after [`PREFIX`]) with `body`: a status and a JSON value.
+pub(crate) fn handle(shared: &Shared, method: &str, path: &str, body: &[u8]) -> (u16, Value) {
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let mut state = shared.lock();
+    match (method, segments.as_slice()) {
+        ("GET", ["state"]) => (
+            200,
+            json!({
+                "url": shared.base_url,
+                "clock": clock(&state),
+                "customers": state.customer_states(),
+                "faults": state.faults,
+                "links": state.links.len(),
+                "nonces": state.nonces.len(),
+                "requests": state.log.len(),
+            }),
+        ),
+        ("POST", ["reset"]) => {
+            state.reset();
+            (200, json!({ "reset": true }))
+        }
+        ("GET", ["clock"]) => (200, clock(&state)),
+        ("POST", ["clock"]) => match serde_json::from_slice::<ClockBody>(body) {
+            Ok(c) => {
+                state.clock_offset = c.offset_seconds;
+                (200, clock(&state))
+            }
+            Err(e) => error(
+                400,
+                format!("expected {{\"offset_seconds\": <integer>}}: {e}"),
+            ),
+        },
+        ("GET", ["customers", pk]) => match state.customer_index(pk) {
+            Some(i) => (200, json!(state.customer_state(i))),
+            None => error(404, format!("no customer with pk {pk:?}")),
+        },
+        ("POST", ["customers", pk, "verify"]) => match state.verify_customer(pk, false) {
+            Ok(c) => (200, json!(c)),
+            Err(e) => error(404, e.to_string()),
+        },
+        ("GET", ["faults"]) => (200, json!({ "faults": state.faults })),
+        ("POST", ["faults"]) => match serde_json::from_slice::<Fault>(body) {
+            Ok(f) => {
+                if f.is_live() {
+                    state.faults.push(f);
+                }
+                (200, json!({ "faults": state.faults }))
+            }
+            Err(e) => error(400, format!("not a fault: {e}")),
+        },
+        ("DELETE", ["faults"]) => {
+            state.faults.clear();
+            (200, json!({ "faults": [] }))
+        }
+        ("GET", ["requests"]) => (200, json!(state.log)),
+        ("DELETE", ["requests"]) => {
+            state.log.clear();
+            (200, json!([]))
+        }
+        ("GET", ["fixture"]) => (200, json!(state.fixture)),
+        (_, ["state" | "reset" | "clock" | "faults" | "requests" | "fixture"])
+        | (_, ["customers", _] | ["customers", _, "verify"]) => {
+            error(405, format!("{method} is not allowed on {PREFIX}{path}"))
+        }
+        _ => error(404, format!("no admin endpoint {PREFIX}{path}")),
+    }
+}

@@ -1,0 +1,386 @@
+//! The two operations as the gateway runs them: verify the signature, then the business rules,
+//! answering with the status codes and body shapes of the API documents.
+
+use bidcert_core::{
+    verify, BidType, GenerateCertWaysUrl, Method, Product, QueryCertifiedInfo, VerifyError,
+};
+use serde::Serialize;
+
+use crate::fault::FaultKind;
+use crate::state::{Caller, Link, State};
+
+/// An answer to an API request.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) body: Vec<u8>,
+    /// The error code, when it is an error.
+    pub(crate) code: Option<String>,
+    pub(crate) request_id: String,
+}
+
+/// A refusal: status, code and message.
+#[derive(Debug)]
+struct Refusal {
+    status: u16,
+    code: String,
+    message: String,
+}
+
+impl Refusal {
+    fn new(status: u16, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Refusal {
+            status,
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+
+    fn invalid_parameter(message: impl Into<String>) -> Self {
+        Refusal::new(400, "InvalidParameter", message)
+    }
+}
+
+impl From<VerifyError> for Refusal {
+    fn from(e: VerifyError) -> Self {
+        Refusal::new(e.http_status(), e.code(), e.message())
+    }
+}
+
+/// The messages of the API documents, verbatim.
+mod msg {
+    pub(super) const EMPTY_PK: &str =
+        "The input parameter 'PK' mandatory for processing this request is not supplied.";
+    pub(super) const INVALID_PK: &str =
+        "The specified parameter 'PK' does not exist in our records.";
+    pub(super) const BID_MISMATCH: &str = "Pk is not belong to the Bid.";
+    pub(super) const ALREADY_CERTIFIED: &str = "Account is already certified";
+    /// Crm's table ends it with a period, Aas's does not.
+    pub(super) const NOT_BID_CRM: &str = "The interface can not be called by a non-bid account.";
+    pub(super) const NOT_BID_AAS: &str = "The interface can not be called by a non-bid account";
+    pub(super) const API_NOT_FOUND: &str =
+        "Specified api is not found, please check your url and method.";
+}
+
+pub(crate) fn request_id() -> String {
+    let mut buf = uuid::Uuid::encode_buffer();
+    uuid::Uuid::new_v4()
+        .hyphenated()
+        .encode_upper(&mut buf)
+        .to_owned()
+}
+
+fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+fn product_of(action: Option<&str>) -> Option<Product> {
+    match action? {
+        QueryCertifiedInfo::ACTION => Some(Product::Crm),
+        GenerateCertWaysUrl::ACTION => Some(Product::Aas),
+        _ => None,
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ErrorBody<'a> {
+    request_id: &'a str,
+    host_id: &'a str,
+    code: &'a str,
+    message: &'a str,
+    recommend: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    success: Option<bool>,
+}
+
+/// An error answer in the gateway's shape; Aas errors also carry `"Success": false`.
+fn error_answer(refusal: Refusal, product: Option<Product>, host: &str) -> Answer {
+    let request_id = request_id();
+    let code: String = form_urlencoded::byte_serialize(refusal.code.as_bytes()).collect();
+    let recommend = match product {
+        Some(p) => format!(
+            "https://api.aliyun.com/troubleshoot?q={code}&product={}",
+            if p == Product::Crm { "Crm" } else { "Aas" }
+        ),
+        None => format!("https://api.aliyun.com/troubleshoot?q={code}"),
+    };
+    let body = ErrorBody {
+        request_id: &request_id,
+        host_id: host,
+        code: &refusal.code,
+        message: &refusal.message,
+        recommend,
+        success: (product == Some(Product::Aas)).then_some(false),
+    };
+    Answer {
+        status: refusal.status,
+        body: serde_json::to_vec(&body).unwrap_or_default(),
+        code: Some(refusal.code),
+        request_id,
+    }
+}
+
+/// The answer for an injected 500, 503 or throttling fault.
+pub(crate) fn fault_answer(kind: &FaultKind, action: Option<&str>, host: &str) -> Option<Answer> {
+    let refusal = match kind {
+        FaultKind::Http500 => Refusal::new(
+            500,
+            "InternalError",
+            "The request processing has failed due to some unknown error.",
+        ),
+        FaultKind::Http503 => Refusal::new(
+            503,
+            "ServiceUnavailable",
+            "The request has failed due to a temporary failure of the server.",
+        ),
+        FaultKind::Throttling => Refusal::new(
+            400,
+            "Throttling.User",
+            "Request was denied due to user flow control.",
+        ),
+        _ => return None,
+    };
+    Some(error_answer(refusal, product_of(action), host))
+}
+
+/// The answer to an API request with a method other than GET or POST.
+pub(crate) fn method_not_allowed(method: &str, action: Option<&str>, host: &str) -> Answer {
+    let refusal = Refusal::new(
+        405,
+        "UnsupportedHTTPMethod",
+        format!("The HTTP method {method:?} is not supported; use GET or POST."),
+    );
+    error_answer(refusal, product_of(action), host)
+}
+
+/// Answers an API request. `method` is `GET` or `POST`; `params` are the decoded query and
+/// form parameters, `Signature` included; `host` is the `Host` the client called.
+pub(crate) fn answer(
+    state: &mut State,
+    base_url: &str,
+    host: &str,
+    method: Method,
+    params: &[(String, String)],
+) -> Answer {
+    let action = param(params, "Action");
+    let product = product_of(action);
+    match run(state, base_url, method, params) {
+        Ok((request_id, body)) => Answer {
+            status: 200,
+            body,
+            code: None,
+            request_id,
+        },
+        Err(refusal) => error_answer(refusal, product, host),
+    }
+}
+
+fn run(
+    state: &mut State,
+    base_url: &str,
+    method: Method,
+    params: &[(String, String)],
+) -> Result<(String, Vec<u8>), Refusal> {
+    let now = state.now();
+    let secret = param(params, "AccessKeyId").and_then(|id| state.secret_of(id));
+    let verified = verify(method, params, move |_| secret, now, &mut state.nonces)?;
+    let action = verified
+        .action
+        .filter(|a| !a.is_empty())
+        .ok_or(VerifyError::MissingParameter("Action"))?;
+    let product = product_of(Some(action))
+        .ok_or_else(|| Refusal::new(404, "InvalidApi.NotFound", msg::API_NOT_FOUND))?;
+    let version = verified
+        .version
+        .filter(|v| !v.is_empty())
+        .ok_or(VerifyError::MissingParameter("Version"))?;
+    if version != product.version() {
+        return Err(Refusal::new(
+            400,
+            "InvalidVersion",
+            format!(
+                "Specified parameter Version is not valid: {action} is in version {}, not {version:?}.",
+                product.version()
+            ),
+        ));
+    }
+    // `verify` found the key, so the caller exists.
+    let caller = state
+        .caller(verified.access_key_id)
+        .ok_or_else(|| VerifyError::AccessKeyNotFound(verified.access_key_id.to_owned()))?;
+    let not_bid = match product {
+        Product::Crm => msg::NOT_BID_CRM,
+        Product::Aas => msg::NOT_BID_AAS,
+    };
+    let reseller = match caller {
+        Caller::Reseller(i) => state.fixture.resellers[i].clone(),
+        Caller::Account(_) => return Err(Refusal::new(403, "Not Bid", not_bid)),
+    };
+    if product == Product::Aas && !reseller.aas_granted {
+        return Err(Refusal::new(
+            404,
+            "InvalidApi.NotFound",
+            "InvalidApi.NotFound",
+        ));
+    }
+    let bid_type = bid_type(params)?;
+    if bid_type != reseller.bid_type {
+        return Err(Refusal::new(403, "Not Bid", not_bid));
+    }
+    let pk_name = match product {
+        Product::Crm => "PK",
+        Product::Aas => "AliyunPk",
+    };
+    let pk = param(params, pk_name)
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| Refusal::new(400, "Empty PK", msg::EMPTY_PK))?;
+    let aas = match product {
+        Product::Aas => Some(AasParams::parse(params)?),
+        Product::Crm => None,
+    };
+    let i = state
+        .customer_index(pk)
+        .ok_or_else(|| Refusal::new(404, "Invalid PK", msg::INVALID_PK))?;
+    if state.fixture.customers[i].owner != reseller.uid {
+        return Err(Refusal::new(403, "Bid Mismatch", msg::BID_MISMATCH));
+    }
+    let request_id = request_id();
+    let body = match aas {
+        None => query_body(state, i, &request_id),
+        Some(aas) => {
+            if state.fixture.customers[i].verified {
+                return Err(Refusal::new(
+                    400,
+                    "Already Certified",
+                    msg::ALREADY_CERTIFIED,
+                ));
+            }
+            let token = new_token();
+            let url = format!("{base_url}/cert/listCertWays.html?token={token}");
+            let link = Link {
+                pk: pk.to_owned(),
+                issued_at: now.unix(),
+                enterprise_only: aas.subject_type == "enterprise",
+            };
+            state.add_link(token, link);
+            serde_json::to_vec(&AasBody {
+                request_id: &request_id,
+                data: &url,
+                success: true,
+            })
+            .unwrap_or_default()
+        }
+    };
+    Ok((request_id, body))
+}
+
+/// `BidType` (the Query table writes `bidType`; both are accepted).
+fn bid_type(params: &[(String, String)]) -> Result<BidType, Refusal> {
+    match param(params, "BidType").or_else(|| param(params, "bidType")) {
+        Some("NORMAL") => Ok(BidType::Normal),
+        Some("LIGHTWEIGHT") => Ok(BidType::Lightweight),
+        None | Some("") => Err(Refusal::invalid_parameter(
+            "The input parameter 'BidType' mandatory for processing this request is not supplied; \
+             it must be NORMAL or LIGHTWEIGHT.",
+        )),
+        Some(other) => Err(Refusal::invalid_parameter(format!(
+            "The parameter 'BidType' is invalid: {other:?} is not NORMAL or LIGHTWEIGHT."
+        ))),
+    }
+}
+
+/// The Aas operation's own parameters, checked against their documented values.
+struct AasParams<'a> {
+    subject_type: &'a str,
+}
+
+impl<'a> AasParams<'a> {
+    fn parse(params: &'a [(String, String)]) -> Result<Self, Refusal> {
+        let one_of = |name: &str, allowed: &[&str]| -> Result<&'a str, Refusal> {
+            match param(params, name) {
+                Some(v) if allowed.contains(&v) => Ok(v),
+                None | Some("") => Err(Refusal::invalid_parameter(format!(
+                    "The input parameter '{name}' mandatory for processing this request is not \
+                     supplied; it must be one of {}.",
+                    allowed.join(", ")
+                ))),
+                Some(v) => Err(Refusal::invalid_parameter(format!(
+                    "The parameter '{name}' is invalid: {v:?} is not one of {}.",
+                    allowed.join(", ")
+                ))),
+            }
+        };
+        one_of("Platform", &["pc", "h5", "app"])?;
+        let subject_type = one_of("SubjectType", &["all", "personal", "enterprise"])?;
+        one_of("Source", &[GenerateCertWaysUrl::SOURCE])?;
+        one_of("IsOpenApp", &["true", "false"])?;
+        one_of("IsMobile", &["true", "false"])?;
+        Ok(AasParams { subject_type })
+    }
+}
+
+/// A link token: 64 random hex digits.
+fn new_token() -> String {
+    let mut token = String::with_capacity(64);
+    for _ in 0..2 {
+        let mut buf = uuid::Uuid::encode_buffer();
+        token.push_str(uuid::Uuid::new_v4().simple().encode_lower(&mut buf));
+    }
+    token
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct AasBody<'a> {
+    request_id: &'a str,
+    data: &'a str,
+    success: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct QueryBody<'a> {
+    request_id: &'a str,
+    result: String,
+}
+
+/// `result`, in the order of the API document's example; only two fields while unverified.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct QueryResult<'a> {
+    aliyun_pk: &'a str,
+    is_certified: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cert_number: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phone: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cert_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account_cert_type: Option<&'a str>,
+}
+
+fn query_body(state: &State, i: usize, request_id: &str) -> Vec<u8> {
+    let customer = state.customer_state(i);
+    let cert = customer.certificate.as_ref();
+    let result = QueryResult {
+        aliyun_pk: &customer.pk,
+        is_certified: if customer.verified { "1" } else { "0" },
+        cert_number: cert.map(|c| c.cert_number.as_str()),
+        phone: cert.map(|c| c.phone.as_str()),
+        cert_type: cert.map(|c| c.cert_type.as_str()),
+        name: cert.map(|c| c.name.as_str()),
+        account_cert_type: cert.map(|c| c.account_cert_type.as_str()),
+    };
+    let body = QueryBody {
+        request_id,
+        result: serde_json::to_string(&result).unwrap_or_default(),
+    };
+    serde_json::to_vec(&body).unwrap_or_default()
+}

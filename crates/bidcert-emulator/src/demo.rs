@@ -1,0 +1,158 @@
+//! The built-in demo fixture's well-known values, for tests, examples and `make demo`.
+//!
+//! | who | AccessKey ID | uid / PK | what it shows |
+//! |---|---|---|---|
+//! | reseller, NORMAL, Aas granted | [`NORMAL_ACCESS_KEY_ID`] | [`NORMAL_UID`] | the happy paths |
+//! | reseller, LIGHTWEIGHT, Aas granted | [`LIGHTWEIGHT_ACCESS_KEY_ID`] | [`LIGHTWEIGHT_UID`] | `BidType` LIGHTWEIGHT |
+//! | reseller, NORMAL, Aas not granted | [`NO_AAS_ACCESS_KEY_ID`] | [`NO_AAS_UID`] | `InvalidApi.NotFound` |
+//! | not a reseller | [`ACCOUNT_ACCESS_KEY_ID`] | [`ACCOUNT_UID`] | `Not Bid` |
+//! | customer of NORMAL, unverified | | [`UNVERIFIED_PK`] | the link, then verified |
+//! | customer of NORMAL, verified personal | | [`PERSONAL_PK`] | a full result, `Already Certified` |
+//! | customer of NORMAL, verified enterprise | | [`ENTERPRISE_PK`] | `certType` 9 |
+//! | customer of LIGHTWEIGHT, unverified | | [`LIGHTWEIGHT_CUSTOMER_PK`] | `Bid Mismatch` for the others |
+//! | customer of the no-Aas reseller, unverified | | [`NO_AAS_CUSTOMER_PK`] | Query works without Aas |
+//! | nobody | | [`UNKNOWN_PK`] | `Invalid PK` |
+//!
+//! The secrets are published test values, not credentials for anything.
+
+use bidcert_core::BidType;
+
+use crate::fixture::{Account, Certificate, Customer, Fixture, Reseller};
+
+/// AccessKey ID of the NORMAL reseller with the Aas API granted.
+pub const NORMAL_ACCESS_KEY_ID: &str = "LTAI5tBidcertDemoNormal";
+/// Its secret.
+pub const NORMAL_ACCESS_KEY_SECRET: &str = "BidcertDemoNormalSecretNotReal";
+/// Its uid.
+pub const NORMAL_UID: &str = "1900000000000001";
+
+/// AccessKey ID of the LIGHTWEIGHT reseller with the Aas API granted.
+pub const LIGHTWEIGHT_ACCESS_KEY_ID: &str = "LTAI5tBidcertDemoLight";
+/// Its secret.
+pub const LIGHTWEIGHT_ACCESS_KEY_SECRET: &str = "BidcertDemoLightSecretNotReal0";
+/// Its uid.
+pub const LIGHTWEIGHT_UID: &str = "1900000000000002";
+
+/// AccessKey ID of a NORMAL reseller without the Aas API (`InvalidApi.NotFound`).
+pub const NO_AAS_ACCESS_KEY_ID: &str = "LTAI5tBidcertDemoNoAas";
+/// Its secret.
+pub const NO_AAS_ACCESS_KEY_SECRET: &str = "BidcertDemoNoAasSecretNotReal0";
+/// Its uid.
+pub const NO_AAS_UID: &str = "1900000000000003";
+
+/// AccessKey ID of an account that is not a reseller (`Not Bid`).
+pub const ACCOUNT_ACCESS_KEY_ID: &str = "LTAI5tBidcertDemoAccount";
+/// Its secret.
+pub const ACCOUNT_ACCESS_KEY_SECRET: &str = "BidcertDemoAccountSecretNotRea";
+/// Its uid.
+pub const ACCOUNT_UID: &str = "1900000000000004";
+
+/// An unverified customer of the NORMAL reseller; reports [`unverified_certificate`] once verified.
+pub const UNVERIFIED_PK: &str = "1000000000000001";
+/// A verified personal customer of the NORMAL reseller.
+pub const PERSONAL_PK: &str = "1000000000000002";
+/// A verified enterprise customer of the NORMAL reseller.
+pub const ENTERPRISE_PK: &str = "1000000000000003";
+/// An unverified customer of the LIGHTWEIGHT reseller, without certificate data (the
+/// [`Certificate::placeholder`] is reported once verified).
+pub const LIGHTWEIGHT_CUSTOMER_PK: &str = "1000000000000004";
+/// An unverified customer of the reseller without the Aas API.
+pub const NO_AAS_CUSTOMER_PK: &str = "1000000000000005";
+/// A PK that is in no fixture (`Invalid PK`).
+pub const UNKNOWN_PK: &str = "1000000000000099";
+
+/// What [`UNVERIFIED_PK`] reports once verified.
+pub fn unverified_certificate() -> Certificate {
+    Certificate {
+        account_cert_type: "personal".into(),
+        name: "Li Si".into(),
+        phone: "13800000001".into(),
+        cert_type: "0".into(),
+        cert_number: "110101199001010011".into(),
+    }
+}
+
+/// What [`PERSONAL_PK`] reports.
+pub fn personal_certificate() -> Certificate {
+    Certificate {
+        account_cert_type: "personal".into(),
+        name: "Zhang San".into(),
+        phone: "13800000002".into(),
+        cert_type: "0".into(),
+        cert_number: "110101199001010022".into(),
+    }
+}
+
+/// What [`ENTERPRISE_PK`] reports.
+pub fn enterprise_certificate() -> Certificate {
+    Certificate {
+        account_cert_type: "enterprise".into(),
+        name: "Bidcert Demo Trading Co., Ltd.".into(),
+        phone: "13800000003".into(),
+        cert_type: "9".into(),
+        cert_number: "91330100MA2B000003".into(),
+    }
+}
+
+pub(crate) fn fixture() -> Fixture {
+    let reseller = |id: &str, secret: &str, uid: &str, bid_type, aas_granted| Reseller {
+        access_key_id: id.into(),
+        access_key_secret: secret.into(),
+        uid: uid.into(),
+        bid_type,
+        aas_granted,
+    };
+    let customer = |pk: &str, owner: &str, verified, certificate| Customer {
+        pk: pk.into(),
+        owner: owner.into(),
+        verified,
+        certificate,
+    };
+    Fixture {
+        resellers: vec![
+            reseller(
+                NORMAL_ACCESS_KEY_ID,
+                NORMAL_ACCESS_KEY_SECRET,
+                NORMAL_UID,
+                BidType::Normal,
+                true,
+            ),
+            reseller(
+                LIGHTWEIGHT_ACCESS_KEY_ID,
+                LIGHTWEIGHT_ACCESS_KEY_SECRET,
+                LIGHTWEIGHT_UID,
+                BidType::Lightweight,
+                true,
+            ),
+            reseller(
+                NO_AAS_ACCESS_KEY_ID,
+                NO_AAS_ACCESS_KEY_SECRET,
+                NO_AAS_UID,
+                BidType::Normal,
+                false,
+            ),
+        ],
+        accounts: vec![Account {
+            access_key_id: ACCOUNT_ACCESS_KEY_ID.into(),
+            access_key_secret: ACCOUNT_ACCESS_KEY_SECRET.into(),
+            uid: ACCOUNT_UID.into(),
+        }],
+        customers: vec![
+            customer(
+                UNVERIFIED_PK,
+                NORMAL_UID,
+                false,
+                Some(unverified_certificate()),
+            ),
+            customer(PERSONAL_PK, NORMAL_UID, true, Some(personal_certificate())),
+            customer(
+                ENTERPRISE_PK,
+                NORMAL_UID,
+                true,
+                Some(enterprise_certificate()),
+            ),
+            customer(LIGHTWEIGHT_CUSTOMER_PK, LIGHTWEIGHT_UID, false, None),
+            customer(NO_AAS_CUSTOMER_PK, NO_AAS_UID, false, None),
+        ],
+    }
+}

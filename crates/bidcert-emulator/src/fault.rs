@@ -1,0 +1,258 @@
+//! Injected faults: what goes wrong, and for which requests.
+//!
+//! Faults apply to API requests only (not to the admin API or the link page), in the order
+//! they were injected: a request takes the first fault whose scope matches it, and at most one.
+//! Nothing is random, so a test sees the same thing every run.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// A fault and the requests it applies to.
+///
+/// In the admin API (`POST /_emulator/faults`) a fault is flat JSON: `kind` (`latency`,
+/// `http_500`, `http_503`, `throttling`, `drop_connection`, `truncated_body`,
+/// `non_json_body`), `latency_ms` for `latency`, and `next` (a count) and/or `action`:
+///
+/// ```
+/// use bidcert_emulator::{Fault, FaultKind, FaultScope};
+/// let f: Fault = serde_json::from_str(r#"{"kind": "http_503", "next": 2}"#).unwrap();
+/// assert_eq!(f, Fault::new(FaultKind::Http503, FaultScope::Next(2)));
+/// let f: Fault = serde_json::from_str(
+///     r#"{"kind": "latency", "latency_ms": 250, "action": "QueryBidUserCertifiedInfo"}"#,
+/// ).unwrap();
+/// assert_eq!(f.kind, FaultKind::Latency(std::time::Duration::from_millis(250)));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "FaultWire", into = "FaultWire")]
+pub struct Fault {
+    /// What goes wrong.
+    pub kind: FaultKind,
+    /// Which requests it applies to.
+    pub scope: FaultScope,
+}
+
+/// What goes wrong with a request.
+///
+/// Every faulted request is still verified and processed (so its nonce is remembered, as
+/// when a gateway did the work but the answer was lost), and logged with the fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FaultKind {
+    /// Waits this long, then answers normally.
+    Latency(Duration),
+    /// HTTP 500, `InternalError`.
+    Http500,
+    /// HTTP 503, `ServiceUnavailable`.
+    Http503,
+    /// HTTP 400, `Throttling.User`.
+    Throttling,
+    /// Closes the connection without an answer.
+    DropConnection,
+    /// Sends the status, headers (with the full `Content-Length`) and the first half of the
+    /// normal answer's body, then closes the connection.
+    TruncatedBody,
+    /// HTTP 502 with an HTML page, as a proxy in front of the gateway would answer.
+    NonJsonBody,
+}
+
+/// Which requests a fault applies to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FaultScope {
+    /// The next `n` API requests, whatever their action.
+    Next(u32),
+    /// Every request with this `Action`, until the faults are cleared.
+    Action(String),
+    /// The next `n` requests with this `Action`.
+    NextForAction(String, u32),
+}
+
+impl Fault {
+    /// A fault of `kind` for the requests in `scope`.
+    pub fn new(kind: FaultKind, scope: FaultScope) -> Self {
+        Fault { kind, scope }
+    }
+
+    /// A fault of `kind` for the next request only.
+    pub fn next(kind: FaultKind) -> Self {
+        Fault::new(kind, FaultScope::Next(1))
+    }
+
+    /// Whether it still applies to some request (a count of 0 applies to none).
+    pub(crate) fn is_live(&self) -> bool {
+        !matches!(
+            self.scope,
+            FaultScope::Next(0) | FaultScope::NextForAction(_, 0)
+        )
+    }
+}
+
+impl FaultKind {
+    /// The name used in the admin API and the request log (`http_503`, ...).
+    pub fn name(&self) -> &'static str {
+        match self {
+            FaultKind::Latency(_) => "latency",
+            FaultKind::Http500 => "http_500",
+            FaultKind::Http503 => "http_503",
+            FaultKind::Throttling => "throttling",
+            FaultKind::DropConnection => "drop_connection",
+            FaultKind::TruncatedBody => "truncated_body",
+            FaultKind::NonJsonBody => "non_json_body",
+        }
+    }
+}
+
+impl fmt::Display for FaultKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FaultKind::Latency(d) => write!(f, "latency {} ms", d.as_millis()),
+            other => f.write_str(other.name()),
+        }
+    }
+}
+
+impl Serialize for FaultKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+/// Takes the fault for a request with `action`: the first live one whose scope matches,
+/// counting it down and dropping it once spent.
+pub(crate) fn take(faults: &mut Vec<Fault>, action: Option<&str>) -> Option<FaultKind> {
+    let i = faults.iter().position(|f| match &f.scope {
+        FaultScope::Next(n) => *n > 0,
+        FaultScope::Action(a) => action == Some(a.as_str()),
+        FaultScope::NextForAction(a, n) => *n > 0 && action == Some(a.as_str()),
+    })?;
+    let kind = faults[i].kind.clone();
+    match &mut faults[i].scope {
+        FaultScope::Next(n) | FaultScope::NextForAction(_, n) => *n -= 1,
+        FaultScope::Action(_) => {}
+    }
+    if !faults[i].is_live() {
+        faults.remove(i);
+    }
+    Some(kind)
+}
+
+/// The admin API's flat JSON form of a [`Fault`].
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FaultWire {
+    kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    latency_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    next: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    action: Option<String>,
+}
+
+impl TryFrom<FaultWire> for Fault {
+    type Error = String;
+
+    fn try_from(w: FaultWire) -> Result<Self, String> {
+        let kind = match (w.kind.as_str(), w.latency_ms) {
+            ("latency", Some(ms)) => FaultKind::Latency(Duration::from_millis(ms)),
+            ("latency", None) => return Err("kind latency needs latency_ms".into()),
+            (_, Some(_)) => return Err("latency_ms is only for kind latency".into()),
+            ("http_500", None) => FaultKind::Http500,
+            ("http_503", None) => FaultKind::Http503,
+            ("throttling", None) => FaultKind::Throttling,
+            ("drop_connection", None) => FaultKind::DropConnection,
+            ("truncated_body", None) => FaultKind::TruncatedBody,
+            ("non_json_body", None) => FaultKind::NonJsonBody,
+            (other, None) => {
+                return Err(format!(
+                    "unknown fault kind {other:?}; one of latency, http_500, http_503, \
+                     throttling, drop_connection, truncated_body, non_json_body"
+                ))
+            }
+        };
+        let scope = match (w.next, w.action) {
+            (n, None) => FaultScope::Next(n.unwrap_or(1)),
+            (None, Some(a)) => FaultScope::Action(a),
+            (Some(n), Some(a)) => FaultScope::NextForAction(a, n),
+        };
+        Ok(Fault { kind, scope })
+    }
+}
+
+impl From<Fault> for FaultWire {
+    fn from(f: Fault) -> Self {
+        let latency_ms = match f.kind {
+            FaultKind::Latency(d) => Some(u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+            _ => None,
+        };
+        let (next, action) = match f.scope {
+            FaultScope::Next(n) => (Some(n), None),
+            FaultScope::Action(a) => (None, Some(a)),
+            FaultScope::NextForAction(a, n) => (Some(n), Some(a)),
+        };
+        FaultWire {
+            kind: f.kind.name().to_owned(),
+            latency_ms,
+            next,
+            action,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_matching_fault_wins_and_counts_down() {
+        let mut faults = vec![
+            Fault::new(FaultKind::Http500, FaultScope::NextForAction("A".into(), 1)),
+            Fault::new(FaultKind::Http503, FaultScope::Next(2)),
+        ];
+        assert_eq!(take(&mut faults, Some("B")), Some(FaultKind::Http503));
+        assert_eq!(take(&mut faults, Some("A")), Some(FaultKind::Http500));
+        assert_eq!(take(&mut faults, Some("A")), Some(FaultKind::Http503));
+        assert_eq!(take(&mut faults, Some("A")), None);
+        assert!(faults.is_empty());
+    }
+
+    #[test]
+    fn action_scope_lasts_until_cleared() {
+        let mut faults = vec![Fault::new(
+            FaultKind::Throttling,
+            FaultScope::Action("A".into()),
+        )];
+        for _ in 0..3 {
+            assert_eq!(take(&mut faults, Some("A")), Some(FaultKind::Throttling));
+        }
+        assert_eq!(take(&mut faults, None), None);
+        assert_eq!(faults.len(), 1);
+    }
+
+    #[test]
+    fn wire_form_round_trips_and_rejects_nonsense() {
+        for f in [
+            Fault::new(
+                FaultKind::Latency(Duration::from_millis(5)),
+                FaultScope::Next(3),
+            ),
+            Fault::new(FaultKind::DropConnection, FaultScope::Action("X".into())),
+            Fault::new(
+                FaultKind::TruncatedBody,
+                FaultScope::NextForAction("X".into(), 2),
+            ),
+        ] {
+            let json = serde_json::to_string(&f).unwrap();
+            assert_eq!(serde_json::from_str::<Fault>(&json).unwrap(), f, "{json}");
+        }
+        for bad in [
+            r#"{"kind": "latency"}"#,
+            r#"{"kind": "http_500", "latency_ms": 3}"#,
+            r#"{"kind": "gremlins"}"#,
+            r#"{"kind": "http_500", "nxt": 1}"#,
+        ] {
+            assert!(serde_json::from_str::<Fault>(bad).is_err(), "{bad}");
+        }
+    }
+}

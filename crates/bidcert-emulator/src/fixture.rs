@@ -1,0 +1,329 @@
+//! The fixture: who may call the emulator, and which customers exist.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use bidcert_core::BidType;
+use serde::{Deserialize, Serialize};
+
+/// Everything the emulator knows: resellers, other accounts and customers.
+///
+/// Read from JSON (schema in the crate's README) or built in code; [`Fixture::demo`] covers
+/// every documented case. `Debug` never shows a secret.
+///
+/// ```
+/// use bidcert_emulator::Fixture;
+/// let json = r#"{
+///   "resellers": [{"access_key_id": "LTAI5tMine", "access_key_secret": "s3cret",
+///                  "uid": "1900000000000009", "bid_type": "NORMAL", "aas_granted": true}],
+///   "customers": [{"pk": "1000000000000009", "owner": "1900000000000009"}]
+/// }"#;
+/// let fixture = Fixture::from_json(json).unwrap();
+/// assert!(!fixture.customers[0].verified);
+/// assert!(!format!("{fixture:?}").contains("s3cret"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fixture {
+    /// Reseller (BID) accounts: they may call both operations.
+    #[serde(default)]
+    pub resellers: Vec<Reseller>,
+    /// Ordinary accounts: their keys are valid, but the operations answer `Not Bid`.
+    #[serde(default)]
+    pub accounts: Vec<Account>,
+    /// The resellers' customers.
+    #[serde(default)]
+    pub customers: Vec<Customer>,
+}
+
+/// A reseller account and its AccessKey pair.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reseller {
+    /// The AccessKey ID it signs with.
+    pub access_key_id: String,
+    /// The AccessKey secret.
+    pub access_key_secret: String,
+    /// The reseller's account id; customers name it as their `owner`.
+    pub uid: String,
+    /// `NORMAL` or `LIGHTWEIGHT`: a request's `BidType` must match it.
+    #[serde(with = "bid_type_wire")]
+    pub bid_type: BidType,
+    /// Whether `GenerateAliyunBidCertWaysUrl` is granted (else `InvalidApi.NotFound`).
+    #[serde(default)]
+    pub aas_granted: bool,
+}
+
+/// An account that is not a reseller: its signature verifies, its calls answer `Not Bid`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    /// The AccessKey ID it signs with.
+    pub access_key_id: String,
+    /// The AccessKey secret.
+    pub access_key_secret: String,
+    /// The account id.
+    pub uid: String,
+}
+
+/// A reseller's customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Customer {
+    /// The customer's account id (ASCII digits), sent as `PK` or `AliyunPk`.
+    pub pk: String,
+    /// The `uid` of the reseller it belongs to.
+    pub owner: String,
+    /// Whether it has passed identity verification.
+    #[serde(default)]
+    pub verified: bool,
+    /// What `QueryBidUserCertifiedInfo` reports once verified; [`Certificate::placeholder`]
+    /// when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<Certificate>,
+}
+
+/// The identity a verified customer presented. `Debug` masks the personal fields.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Certificate {
+    /// `personal` or `enterprise` (other values are reported verbatim).
+    pub account_cert_type: String,
+    /// The verified name.
+    pub name: String,
+    /// The phone number.
+    pub phone: String,
+    /// The certificate type code: `"0"` ID card, `"9"` business licence, `"12"`, `"13"`, ...
+    pub cert_type: String,
+    /// The certificate number.
+    pub cert_number: String,
+}
+
+impl Certificate {
+    /// The certificate reported for a verified customer whose fixture entry has none:
+    /// a personal one (`certType` `"0"`), or an enterprise one (`"9"`) when the link that
+    /// verified it allowed only enterprises.
+    pub fn placeholder(enterprise: bool) -> Certificate {
+        if enterprise {
+            Certificate {
+                account_cert_type: "enterprise".into(),
+                name: "Bidcert Placeholder Co., Ltd.".into(),
+                phone: "13800000000".into(),
+                cert_type: "9".into(),
+                cert_number: "91330100MA2B000000".into(),
+            }
+        } else {
+            Certificate {
+                account_cert_type: "personal".into(),
+                name: "Bidcert Placeholder".into(),
+                phone: "13800000000".into(),
+                cert_type: "0".into(),
+                cert_number: "110101199001010000".into(),
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Reseller {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Reseller")
+            .field("access_key_id", &self.access_key_id)
+            .field("access_key_secret", &"<redacted>")
+            .field("uid", &self.uid)
+            .field("bid_type", &self.bid_type)
+            .field("aas_granted", &self.aas_granted)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Account {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Account")
+            .field("access_key_id", &self.access_key_id)
+            .field("access_key_secret", &"<redacted>")
+            .field("uid", &self.uid)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Certificate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Certificate")
+            .field("account_cert_type", &self.account_cert_type)
+            .field("name", &bidcert_core::mask(&self.name))
+            .field("phone", &bidcert_core::mask(&self.phone))
+            .field("cert_type", &self.cert_type)
+            .field("cert_number", &bidcert_core::mask(&self.cert_number))
+            .finish()
+    }
+}
+
+/// Why a fixture was refused.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FixtureError {
+    /// The text is not JSON of the fixture's schema.
+    Json(serde_json::Error),
+    /// The fixture is well-formed but inconsistent (a duplicate key, an unknown owner, ...).
+    Invalid(String),
+}
+
+impl fmt::Display for FixtureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FixtureError::Json(e) => write!(f, "fixture is not valid JSON of the schema: {e}"),
+            FixtureError::Invalid(why) => write!(f, "fixture is inconsistent: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for FixtureError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            FixtureError::Json(e) => Some(e),
+            FixtureError::Invalid(_) => None,
+        }
+    }
+}
+
+impl Fixture {
+    /// The built-in demo fixture; its well-known values are in [`crate::demo`].
+    pub fn demo() -> Fixture {
+        crate::demo::fixture()
+    }
+
+    /// Parses and [validates](Fixture::validate) a fixture.
+    pub fn from_json(s: &str) -> Result<Fixture, FixtureError> {
+        let fixture: Fixture = serde_json::from_str(s).map_err(FixtureError::Json)?;
+        fixture.validate()?;
+        Ok(fixture)
+    }
+
+    /// The fixture as indented JSON, secrets included.
+    pub fn to_json_pretty(&self) -> String {
+        // Plain structs of strings and bools always serialize.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Checks consistency: AccessKey IDs and uids non-empty and unique across resellers and
+    /// accounts, secrets non-empty, customer PKs ASCII digits and unique, every owner a reseller.
+    pub fn validate(&self) -> Result<(), FixtureError> {
+        let bad = |why: String| Err(FixtureError::Invalid(why));
+        let mut ids = HashSet::new();
+        let mut uids = HashSet::new();
+        let keys = self
+            .resellers
+            .iter()
+            .map(|r| (&r.access_key_id, &r.access_key_secret, &r.uid))
+            .chain(
+                self.accounts
+                    .iter()
+                    .map(|a| (&a.access_key_id, &a.access_key_secret, &a.uid)),
+            );
+        for (id, secret, uid) in keys {
+            if id.is_empty() || secret.is_empty() || uid.is_empty() {
+                return bad(format!(
+                    "access_key_id, access_key_secret and uid must not be empty (key {id:?})"
+                ));
+            }
+            if !ids.insert(id.as_str()) {
+                return bad(format!("access_key_id {id:?} appears twice"));
+            }
+            if !uids.insert(uid.as_str()) {
+                return bad(format!("uid {uid:?} appears twice"));
+            }
+        }
+        let resellers: HashSet<&str> = self.resellers.iter().map(|r| r.uid.as_str()).collect();
+        let mut pks = HashSet::new();
+        for c in &self.customers {
+            if c.pk.is_empty() || !c.pk.bytes().all(|b| b.is_ascii_digit()) {
+                return bad(format!("customer pk {:?} is not ASCII digits", c.pk));
+            }
+            if !pks.insert(c.pk.as_str()) {
+                return bad(format!("customer pk {:?} appears twice", c.pk));
+            }
+            if !resellers.contains(c.owner.as_str()) {
+                return bad(format!(
+                    "customer {:?} has owner {:?}, which is no reseller's uid",
+                    c.pk, c.owner
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `BidType` in the fixture: `"NORMAL"` or `"LIGHTWEIGHT"`.
+mod bid_type_wire {
+    use bidcert_core::BidType;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(t: &BidType, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(t.as_str())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BidType, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.as_str() {
+            "NORMAL" => Ok(BidType::Normal),
+            "LIGHTWEIGHT" => Ok(BidType::Lightweight),
+            other => Err(serde::de::Error::custom(format!(
+                "bid_type {other:?} is not NORMAL or LIGHTWEIGHT"
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_fixture_round_trips_through_json() {
+        let demo = Fixture::demo();
+        assert_eq!(Fixture::from_json(&demo.to_json_pretty()).unwrap(), demo);
+    }
+
+    #[test]
+    fn unknown_fields_and_bad_bid_types_are_refused() {
+        let e = Fixture::from_json(r#"{"resselers": []}"#).unwrap_err();
+        assert!(e.to_string().contains("resselers"), "{e}");
+        let e = Fixture::from_json(
+            r#"{"resellers": [{"access_key_id": "a", "access_key_secret": "b", "uid": "1", "bid_type": "BIG"}]}"#,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("NORMAL or LIGHTWEIGHT"), "{e}");
+    }
+
+    #[test]
+    fn inconsistent_fixtures_are_refused() {
+        let mut f = Fixture::demo();
+        f.accounts[0].access_key_id = f.resellers[0].access_key_id.clone();
+        assert!(matches!(f.validate(), Err(FixtureError::Invalid(_))));
+        let mut f = Fixture::demo();
+        f.customers[0].owner = f.accounts[0].uid.clone();
+        assert!(f
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("no reseller"));
+        let mut f = Fixture::demo();
+        f.customers[1].pk = f.customers[0].pk.clone();
+        assert!(f.validate().is_err());
+    }
+
+    #[test]
+    fn debug_hides_secrets_and_masks_personal_data() {
+        let f = Fixture::demo();
+        let dbg = format!("{f:?}");
+        for r in &f.resellers {
+            assert!(!dbg.contains(&r.access_key_secret), "{dbg}");
+        }
+        let cert = f
+            .customers
+            .iter()
+            .find_map(|c| c.certificate.clone())
+            .unwrap();
+        assert!(!dbg.contains(&cert.cert_number) && !dbg.contains(&cert.phone));
+    }
+}

@@ -1,0 +1,284 @@
+//! Starting the emulator and driving it from the process that started it.
+
+use std::fmt;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use bidcert_core::Timestamp;
+use tokio::sync::oneshot;
+
+use crate::fault::Fault;
+use crate::fixture::Fixture;
+use crate::server::{self, Limits};
+use crate::state::{CustomerState, RequestRecord, Shared, UnknownCustomer};
+
+/// The emulator of both endpoints. Start one with [`Emulator::builder`].
+///
+/// ```
+/// use bidcert_emulator::{demo, Emulator};
+/// let emulator = Emulator::builder().start().unwrap(); // demo fixture, ephemeral port
+/// assert!(emulator.base_url().starts_with("http://127.0.0.1:"));
+/// assert!(emulator.customer(demo::UNVERIFIED_PK).is_some_and(|c| !c.verified));
+/// emulator.verify_customer(demo::UNVERIFIED_PK).unwrap();
+/// assert!(emulator.customer(demo::UNVERIFIED_PK).unwrap().verified);
+/// emulator.shutdown();
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Emulator;
+
+impl Emulator {
+    /// A builder with the defaults: demo fixture, `127.0.0.1`, an ephemeral port.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+}
+
+/// Configures and starts an [`Emulator`].
+#[derive(Debug, Clone)]
+pub struct EmulatorBuilder {
+    fixture: Option<Fixture>,
+    bind: IpAddr,
+    port: u16,
+    header_read_timeout: Duration,
+    worker_threads: usize,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        EmulatorBuilder {
+            fixture: None,
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 0,
+            header_read_timeout: Duration::from_secs(30),
+            worker_threads: 2,
+        }
+    }
+}
+
+/// The largest request body accepted; a larger one is answered 413.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The bound of the request line and headers: up to this many bytes are always accepted;
+/// a head well past it (at most twice as long, as hyper reads in chunks) is answered 414 (a
+/// long request line) or 431 (long headers).
+pub const MAX_HEADER_BYTES: usize = 64 * 1024;
+
+impl EmulatorBuilder {
+    /// The fixture to serve (default: [`Fixture::demo`]).
+    pub fn fixture(mut self, fixture: Fixture) -> Self {
+        self.fixture = Some(fixture);
+        self
+    }
+
+    /// The port (default 0: an ephemeral one; read it back with [`EmulatorHandle::port`]).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// The address to listen on: loopback only (default `127.0.0.1`).
+    pub fn bind(mut self, ip: IpAddr) -> Self {
+        self.bind = ip;
+        self
+    }
+
+    /// How long a client may take to send a request's headers, and then its body (default
+    /// 30 s); a slower client is disconnected (headers) or answered 408 (body). An idle
+    /// keep-alive connection is closed after it too.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
+        self
+    }
+
+    /// Threads serving requests (default 2).
+    pub fn worker_threads(mut self, n: usize) -> Self {
+        self.worker_threads = n.max(1);
+        self
+    }
+
+    /// Validates the fixture, binds the port and starts serving on threads of its own.
+    ///
+    /// Fails with [`io::ErrorKind::InvalidInput`] for a non-loopback address or an inconsistent
+    /// fixture, or with the bind error.
+    pub fn start(self) -> io::Result<EmulatorHandle> {
+        if !self.bind.is_loopback() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "the emulator listens on loopback addresses only, not {}",
+                    self.bind
+                ),
+            ));
+        }
+        let fixture = self.fixture.unwrap_or_else(Fixture::demo);
+        fixture
+            .validate()
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let listener = std::net::TcpListener::bind(SocketAddr::new(self.bind, self.port))?;
+        listener.set_nonblocking(true)?;
+        let port = listener.local_addr()?.port();
+        let base_url = match self.bind {
+            IpAddr::V4(ip) => format!("http://{ip}:{port}"),
+            IpAddr::V6(ip) => format!("http://[{ip}]:{port}"),
+        };
+        let shared = Arc::new(Shared::new(base_url, fixture));
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(self.worker_threads)
+            .thread_name("bidcert-emulator-worker")
+            .enable_io()
+            .enable_time()
+            .build()?;
+        let listener = {
+            let _guard = runtime.enter();
+            tokio::net::TcpListener::from_std(listener)?
+        };
+        let limits = Limits {
+            header_read_timeout: self.header_read_timeout,
+            body_read_timeout: self.header_read_timeout,
+            max_body_bytes: MAX_BODY_BYTES,
+            max_header_bytes: MAX_HEADER_BYTES,
+        };
+        let (stop, stopped) = oneshot::channel();
+        let serving = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name("bidcert-emulator".into())
+            .spawn(move || {
+                runtime.block_on(server::serve(listener, serving, limits, stopped));
+                runtime.shutdown_timeout(Duration::from_secs(1));
+            })?;
+        Ok(EmulatorHandle {
+            shared,
+            port,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+}
+
+/// A running emulator. Dropping it shuts it down, as [`EmulatorHandle::shutdown`] does.
+pub struct EmulatorHandle {
+    shared: Arc<Shared>,
+    port: u16,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl EmulatorHandle {
+    /// `http://127.0.0.1:PORT`: the endpoint for both products.
+    pub fn base_url(&self) -> &str {
+        &self.shared.base_url
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Stops accepting, lets requests in flight finish (at most about a second), and joins
+    /// the emulator's threads.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+
+    /// Back to the state at start: the fixture as given, clock offset 0, and no nonces,
+    /// faults, links or logged requests.
+    pub fn reset(&self) {
+        self.shared.lock().reset();
+    }
+
+    /// Moves the emulator clock to the system clock plus `seconds` (negative: back).
+    pub fn set_clock_offset(&self, seconds: i64) {
+        self.shared.lock().clock_offset = seconds;
+    }
+
+    /// The current clock offset in seconds.
+    pub fn clock_offset(&self) -> i64 {
+        self.shared.lock().clock_offset
+    }
+
+    /// The emulator clock: the system clock plus the offset.
+    pub fn now(&self) -> Timestamp {
+        self.shared.lock().now()
+    }
+
+    /// Marks a customer verified, as if it had finished verification; returns its new state.
+    pub fn verify_customer(&self, pk: &str) -> Result<CustomerState, UnknownCustomer> {
+        self.shared.lock().verify_customer(pk, false)
+    }
+
+    /// Adds a fault after those already injected.
+    pub fn inject_fault(&self, fault: Fault) {
+        if fault.is_live() {
+            self.shared.lock().faults.push(fault);
+        }
+    }
+
+    /// Removes every fault.
+    pub fn clear_faults(&self) {
+        self.shared.lock().faults.clear();
+    }
+
+    /// The faults still pending, with their remaining counts.
+    pub fn faults(&self) -> Vec<Fault> {
+        self.shared.lock().faults.clone()
+    }
+
+    /// The API requests answered so far, oldest first (the last
+    /// [`REQUEST_LOG_LIMIT`](crate::REQUEST_LOG_LIMIT)).
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.shared.lock().log.iter().cloned().collect()
+    }
+
+    /// Forgets the logged requests.
+    pub fn clear_requests(&self) {
+        self.shared.lock().log.clear();
+    }
+
+    /// A customer's current state.
+    pub fn customer(&self, pk: &str) -> Option<CustomerState> {
+        let state = self.shared.lock();
+        state.customer_index(pk).map(|i| state.customer_state(i))
+    }
+
+    /// The fixture as it is now (customers verified since start included).
+    pub fn fixture(&self) -> Fixture {
+        self.shared.lock().fixture.clone()
+    }
+}
+
+impl Drop for EmulatorHandle {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+impl fmt::Debug for EmulatorHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmulatorHandle")
+            .field("base_url", &self.base_url())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handle_can_be_shared_across_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<EmulatorHandle>();
+        assert_send_sync::<EmulatorBuilder>();
+    }
+}

@@ -1,0 +1,251 @@
+//! The emulator's mutable state, shared by every connection behind one mutex.
+
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use bidcert_core::{MemoryNonceStore, Timestamp, CERT_WAYS_URL_VALIDITY_SECONDS};
+use serde::Serialize;
+
+use crate::fault::{Fault, FaultKind};
+use crate::fixture::{Certificate, Fixture};
+
+/// How many API requests the log keeps (the oldest go first).
+pub const REQUEST_LOG_LIMIT: usize = 10_000;
+/// How many verification links are kept; past it, expired ones are dropped, then the oldest.
+const LINK_LIMIT: usize = 50_000;
+
+/// One API request as the emulator saw and answered it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequestRecord {
+    /// The `RequestId` of the answer.
+    pub request_id: String,
+    /// Emulator time when it was answered.
+    pub at: String,
+    /// `GET` or `POST` (or whatever else was sent).
+    pub method: String,
+    /// The `Action` parameter, if any.
+    pub action: Option<String>,
+    /// The `AccessKeyId` parameter, if any.
+    pub access_key_id: Option<String>,
+    /// The `SignatureNonce` parameter, if any.
+    pub nonce: Option<String>,
+    /// The HTTP status sent; `None` when the connection was dropped.
+    pub status: Option<u16>,
+    /// The error code answered, if it was an error.
+    pub code: Option<String>,
+    /// The injected fault applied to it, if any.
+    pub fault: Option<FaultKind>,
+}
+
+/// A customer as the emulator holds it now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustomerState {
+    /// The customer's account id.
+    pub pk: String,
+    /// The owning reseller's uid.
+    pub owner: String,
+    /// Whether it has passed identity verification.
+    pub verified: bool,
+    /// What a Query reports about it: `Some` once verified.
+    pub certificate: Option<Certificate>,
+}
+
+/// `verify_customer` named a PK that is in no fixture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownCustomer(pub String);
+
+impl fmt::Display for UnknownCustomer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "no customer with pk {:?} in the fixture", self.0)
+    }
+}
+
+impl std::error::Error for UnknownCustomer {}
+
+/// Who signed a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Caller {
+    /// Index into `fixture.resellers`.
+    Reseller(usize),
+    /// Index into `fixture.accounts`.
+    Account(usize),
+}
+
+/// An issued verification link.
+#[derive(Debug, Clone)]
+pub(crate) struct Link {
+    pub(crate) pk: String,
+    pub(crate) issued_at: i64,
+    pub(crate) enterprise_only: bool,
+}
+
+impl Link {
+    pub(crate) fn expires_at(&self) -> i64 {
+        self.issued_at + CERT_WAYS_URL_VALIDITY_SECONDS
+    }
+}
+
+pub(crate) struct State {
+    initial: Fixture,
+    pub(crate) fixture: Fixture,
+    /// AccessKey ID → caller; identities never change after start.
+    keys: HashMap<String, Caller>,
+    /// PK → index into `fixture.customers`.
+    customers: HashMap<String, usize>,
+    pub(crate) clock_offset: i64,
+    pub(crate) nonces: MemoryNonceStore,
+    pub(crate) faults: Vec<Fault>,
+    pub(crate) log: VecDeque<RequestRecord>,
+    pub(crate) links: HashMap<String, Link>,
+}
+
+impl State {
+    pub(crate) fn new(fixture: Fixture) -> Self {
+        let mut keys = HashMap::new();
+        for (i, r) in fixture.resellers.iter().enumerate() {
+            keys.insert(r.access_key_id.clone(), Caller::Reseller(i));
+        }
+        for (i, a) in fixture.accounts.iter().enumerate() {
+            keys.insert(a.access_key_id.clone(), Caller::Account(i));
+        }
+        let customers = fixture
+            .customers
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.pk.clone(), i))
+            .collect();
+        State {
+            initial: fixture.clone(),
+            fixture,
+            keys,
+            customers,
+            clock_offset: 0,
+            nonces: MemoryNonceStore::new(),
+            faults: Vec::new(),
+            log: VecDeque::new(),
+            links: HashMap::new(),
+        }
+    }
+
+    /// Back to the state at start: fixture, clock, nonces, faults, links and log.
+    pub(crate) fn reset(&mut self) {
+        self.fixture = self.initial.clone();
+        self.clock_offset = 0;
+        self.nonces.clear();
+        self.faults.clear();
+        self.log.clear();
+        self.links.clear();
+    }
+
+    /// The emulator clock: the system clock moved by the offset.
+    pub(crate) fn now(&self) -> Timestamp {
+        let system = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        let unix = system
+            .saturating_add(self.clock_offset)
+            .clamp(Timestamp::MIN_UNIX, Timestamp::MAX_UNIX);
+        Timestamp::from_unix(unix).unwrap_or_else(|_| Timestamp::now())
+    }
+
+    pub(crate) fn caller(&self, access_key_id: &str) -> Option<Caller> {
+        self.keys.get(access_key_id).copied()
+    }
+
+    pub(crate) fn secret_of(&self, access_key_id: &str) -> Option<String> {
+        let f = &self.fixture;
+        Some(match self.caller(access_key_id)? {
+            Caller::Reseller(i) => f.resellers[i].access_key_secret.clone(),
+            Caller::Account(i) => f.accounts[i].access_key_secret.clone(),
+        })
+    }
+
+    pub(crate) fn customer_index(&self, pk: &str) -> Option<usize> {
+        self.customers.get(pk).copied()
+    }
+
+    pub(crate) fn customer_state(&self, i: usize) -> CustomerState {
+        let c = &self.fixture.customers[i];
+        CustomerState {
+            pk: c.pk.clone(),
+            owner: c.owner.clone(),
+            verified: c.verified,
+            certificate: c.verified.then(|| {
+                c.certificate
+                    .clone()
+                    .unwrap_or_else(|| Certificate::placeholder(false))
+            }),
+        }
+    }
+
+    pub(crate) fn customer_states(&self) -> Vec<CustomerState> {
+        (0..self.fixture.customers.len())
+            .map(|i| self.customer_state(i))
+            .collect()
+    }
+
+    /// Marks a customer verified, keeping its certificate or giving it the placeholder.
+    pub(crate) fn verify_customer(
+        &mut self,
+        pk: &str,
+        enterprise_only: bool,
+    ) -> Result<CustomerState, UnknownCustomer> {
+        let i = self
+            .customer_index(pk)
+            .ok_or_else(|| UnknownCustomer(pk.to_owned()))?;
+        let c = &mut self.fixture.customers[i];
+        c.verified = true;
+        if c.certificate.is_none() {
+            c.certificate = Some(Certificate::placeholder(enterprise_only));
+        }
+        Ok(self.customer_state(i))
+    }
+
+    pub(crate) fn record(&mut self, record: RequestRecord) {
+        if self.log.len() >= REQUEST_LOG_LIMIT {
+            self.log.pop_front();
+        }
+        self.log.push_back(record);
+    }
+
+    pub(crate) fn add_link(&mut self, token: String, link: Link) {
+        if self.links.len() >= LINK_LIMIT {
+            let now = self.now().unix();
+            self.links.retain(|_, l| l.expires_at() > now);
+            if self.links.len() >= LINK_LIMIT {
+                let oldest = self
+                    .links
+                    .iter()
+                    .min_by_key(|(_, l)| l.issued_at)
+                    .map(|(t, _)| t.clone());
+                if let Some(t) = oldest {
+                    self.links.remove(&t);
+                }
+            }
+        }
+        self.links.insert(token, link);
+    }
+}
+
+/// The state and what never changes, shared by the handle and every connection.
+pub(crate) struct Shared {
+    pub(crate) base_url: String,
+    state: Mutex<State>,
+}
+
+impl Shared {
+    pub(crate) fn new(base_url: String, fixture: Fixture) -> Self {
+        Shared {
+            base_url,
+            state: Mutex::new(State::new(fixture)),
+        }
+    }
+
+    /// Locks the state. A panic while locked cannot leave it half-updated in a way that
+    /// matters to an emulator, so a poisoned lock is used as is.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}

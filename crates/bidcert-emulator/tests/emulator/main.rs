@@ -1,0 +1,11 @@
+//! The emulator driven over real TCP on 127.0.0.1, one module per area.
+
+mod admin;
+mod business;
+mod cli;
+mod common;
+mod faults;
+mod independent_signer;
+mod link;
+mod robustness;
+mod verification;
