@@ -14,9 +14,10 @@ all: test
 
 -include mk/*.mk
 
-## demo: sign a sample request and show every stage
+## demo: the whole flow against the built-in emulator
 demo:
-	$(CARGO) run --quiet -p bidcert-core --example sign_request
+	$(CARGO) build --quiet -p bidcert-cli
+	$(ROOT)/target/debug/bidcert demo
 
 ## test: every suite (what .ci/run runs)
 test: lint rust-test $(TEST_TARGETS)

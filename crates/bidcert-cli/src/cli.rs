@@ -1,0 +1,318 @@
+//! The command line: every option and subcommand, as clap sees them.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  bidcert demo                                  the whole flow against the built-in emulator
+  bidcert query 1234567890123456                is this customer verified? (personal data masked)
+  bidcert query 1234567890123456 --reveal --json
+  bidcert cert-url 1234567890123456 --platform h5 --mobile
+  bidcert audit customers.csv --column aliyun_pk --concurrency 8 --qps 20 --output audit.jsonl
+  bidcert sign --method POST Action=QueryBidUserCertifiedInfo PK=1234567890123456
+  bidcert diagnose --message \"$SERVER_MESSAGE\" --string-to-sign \"$OUR_STRING\"
+  bidcert --emulator query 1000000000000002     any command against the in-process emulator
+  bidcert completions bash > /etc/bash_completion.d/bidcert
+
+Credentials come from ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET
+(and ALIBABA_CLOUD_SECURITY_TOKEN), then ~/.aliyun/config.json, then
+~/.alibabacloud/credentials (profile: --profile or ALIBABA_CLOUD_PROFILE).
+Exit status: 0 success, 1 the call or a row failed, 2 a usage or input error.";
+
+/// Checks Alibaba Cloud reseller customers' identity verification (Crm
+/// QueryBidUserCertifiedInfo) and issues verification links (Aas GenerateAliyunBidCertWaysUrl).
+#[derive(Parser, Debug)]
+#[command(name = "bidcert", version, after_help = EXAMPLES, propagate_version = true)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: Global,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options every subcommand takes.
+#[derive(Args, Debug, Clone, Default)]
+pub(crate) struct Global {
+    /// Credentials profile in ~/.aliyun/config.json or ~/.alibabacloud/credentials
+    /// (as ALIBABA_CLOUD_PROFILE).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub(crate) profile: Option<String>,
+    /// Crm endpoint [default: https://crm-cn-hangzhou.aliyuncs.com].
+    #[arg(long, global = true, value_name = "URL")]
+    pub(crate) crm_endpoint: Option<String>,
+    /// Aas endpoint [default: https://aas.aliyuncs.com].
+    #[arg(long, global = true, value_name = "URL")]
+    pub(crate) aas_endpoint: Option<String>,
+    /// Time allowed for one attempt, in seconds [default: 10].
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub(crate) timeout: Option<Duration>,
+    /// Retries of a failure a retry can fix (throttling, 5xx, network) [default: 2].
+    #[arg(long, global = true, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub(crate) retries: Option<u32>,
+    /// One JSON object per command on stdout (per row for audit), stable keys.
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+    /// Start the built-in emulator in this process (demo fixture) and use it, signing as the
+    /// demo NORMAL reseller.
+    #[arg(long, global = true, conflicts_with_all = ["crm_endpoint", "aas_endpoint", "profile"])]
+    pub(crate) emulator: bool,
+    /// Log records on stderr (-v: each request, -vv: more); never secrets.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+}
+
+fn parse_seconds(s: &str) -> Result<Duration, String> {
+    let secs: f64 = s
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of seconds"))?;
+    if !(secs > 0.0 && secs <= 3600.0) {
+        return Err(format!("{s} is not between 0 (excluded) and 3600 seconds"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum Command {
+    /// Whether a customer has passed identity verification (QueryBidUserCertifiedInfo).
+    #[command(after_help = "Examples:\n  bidcert query 1234567890123456\n  \
+                            bidcert query 1234567890123456 --bid-type LIGHTWEIGHT --json\n  \
+                            bidcert query 1234567890123456 --reveal")]
+    Query(QueryArgs),
+    /// A one-time verification link for a customer, valid 3 hours (GenerateAliyunBidCertWaysUrl).
+    #[command(after_help = "Examples:\n  bidcert cert-url 1234567890123456\n  \
+                            bidcert cert-url 1234567890123456 --platform h5 --mobile --open-app\n  \
+                            bidcert cert-url 1234567890123456 --subject-type enterprise --json")]
+    CertUrl(CertUrlArgs),
+    /// Verification state of many customers: one row per PK, resumable.
+    #[command(
+        after_help = "Input: one PK per line, or CSV with a header row (column --column).\n\
+                            Rows (jsonl or csv): pk, is_certified, account_cert_type, cert_type,\n\
+                            error_code, error_message, request_id; no personal data. Rows come in\n\
+                            completion order. With --output, PKs already in the file are skipped\n\
+                            and new rows appended, so an interrupted audit resumes where it stopped.\n\n\
+                            Examples:\n  bidcert audit pks.txt --output audit.jsonl\n  \
+                            bidcert audit customers.csv --column aliyun_pk --concurrency 8 --qps 20 \\\n      \
+                            --output audit.csv --format csv\n  \
+                            cut -d, -f1 export.csv | bidcert audit - > audit.jsonl"
+    )]
+    Audit(AuditArgs),
+    /// The string to sign and the signature of a parameter set (the secret from the environment).
+    #[command(
+        after_help = "Signs exactly the parameters given (common ones included, if any).\n\
+                            The secret is read from --secret-env, never from the command line.\n\n\
+                            Example:\n  bidcert sign --method POST Action=QueryBidUserCertifiedInfo \\\n      \
+                            PK=1234567890123456 BidType=NORMAL Format=JSON Version=2015-04-08"
+    )]
+    Sign(SignArgs),
+    /// Explains a SignatureDoesNotMatch: compares the server's string to sign with ours.
+    #[command(after_help = "Example:\n  bidcert diagnose \\\n      \
+                            --message 'Specified signature is not matched with our calculation. server string to sign is:POST&%2F&...' \\\n      \
+                            --string-to-sign 'POST&%2F&...'")]
+    Diagnose(DiagnoseArgs),
+    /// Runs the emulator of both endpoints in the foreground until Ctrl-C.
+    #[command(
+        after_help = "The first line on stdout is {\"url\": \"http://127.0.0.1:PORT\"}.\n\n\
+                            Example:\n  bidcert emulator --port 8080 &\n  \
+                            bidcert --crm-endpoint http://127.0.0.1:8080 --aas-endpoint http://127.0.0.1:8080 query 1000000000000002"
+    )]
+    Emulator(EmulatorArgs),
+    /// The whole flow against the built-in emulator, each step explained.
+    Demo,
+    /// Shell completion script on stdout.
+    #[command(after_help = "Example:\n  bidcert completions zsh > ~/.zfunc/_bidcert")]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// The reseller's type (`BidType`).
+#[derive(ValueEnum, Debug, Clone, Copy, Default)]
+#[value(rename_all = "UPPER")]
+pub(crate) enum BidTypeArg {
+    #[default]
+    Normal,
+    Lightweight,
+}
+
+impl From<BidTypeArg> for bidcert::BidType {
+    fn from(b: BidTypeArg) -> Self {
+        match b {
+            BidTypeArg::Normal => bidcert::BidType::Normal,
+            BidTypeArg::Lightweight => bidcert::BidType::Lightweight,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct QueryArgs {
+    /// The customer's account id (PK).
+    pub(crate) pk: String,
+    /// The reseller's type.
+    #[arg(long, value_enum, ignore_case = true, default_value_t)]
+    pub(crate) bid_type: BidTypeArg,
+    /// Show name, phone and certificate number unmasked.
+    #[arg(long)]
+    pub(crate) reveal: bool,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, Default)]
+pub(crate) enum PlatformArg {
+    #[default]
+    Pc,
+    H5,
+    App,
+}
+
+impl From<PlatformArg> for bidcert::Platform {
+    fn from(p: PlatformArg) -> Self {
+        match p {
+            PlatformArg::Pc => bidcert::Platform::Pc,
+            PlatformArg::H5 => bidcert::Platform::H5,
+            PlatformArg::App => bidcert::Platform::App,
+        }
+    }
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, Default)]
+pub(crate) enum SubjectTypeArg {
+    #[default]
+    All,
+    Personal,
+    Enterprise,
+}
+
+impl From<SubjectTypeArg> for bidcert::SubjectType {
+    fn from(s: SubjectTypeArg) -> Self {
+        match s {
+            SubjectTypeArg::All => bidcert::SubjectType::All,
+            SubjectTypeArg::Personal => bidcert::SubjectType::Personal,
+            SubjectTypeArg::Enterprise => bidcert::SubjectType::Enterprise,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct CertUrlArgs {
+    /// The customer's account id (PK).
+    pub(crate) pk: String,
+    /// The reseller's type.
+    #[arg(long, value_enum, ignore_case = true, default_value_t)]
+    pub(crate) bid_type: BidTypeArg,
+    /// Where the link will be opened.
+    #[arg(long, value_enum, ignore_case = true, default_value_t)]
+    pub(crate) platform: PlatformArg,
+    /// Which verifications the link allows.
+    #[arg(long, value_enum, ignore_case = true, default_value_t)]
+    pub(crate) subject_type: SubjectTypeArg,
+    /// Wake the Alipay app for quick verification (IsOpenApp=true).
+    #[arg(long)]
+    pub(crate) open_app: bool,
+    /// Mobile layout (IsMobile=true).
+    #[arg(long)]
+    pub(crate) mobile: bool,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum FormatArg {
+    #[default]
+    Jsonl,
+    Csv,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct AuditArgs {
+    /// PKs, one per line or CSV with a header; `-` or nothing: stdin.
+    #[arg(value_name = "FILE|-")]
+    pub(crate) input: Option<PathBuf>,
+    /// The CSV column holding the PKs (the input is then read as CSV) [default: pk].
+    #[arg(long, value_name = "NAME")]
+    pub(crate) column: Option<String>,
+    /// Requests in flight at once (worker threads).
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub(crate) concurrency: u32,
+    /// At most this many requests per second, all workers together [default: no limit].
+    #[arg(long, value_name = "N", value_parser = parse_qps)]
+    pub(crate) qps: Option<f64>,
+    /// Append rows here, skipping PKs already in it [default: stdout].
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// Row format.
+    #[arg(long, value_enum, ignore_case = true, default_value_t)]
+    pub(crate) format: FormatArg,
+    /// The reseller's type.
+    #[arg(long, value_enum, ignore_case = true, default_value_t)]
+    pub(crate) bid_type: BidTypeArg,
+}
+
+fn parse_qps(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(q) if q > 0.0 && q <= 100_000.0 => Ok(q),
+        _ => Err(format!(
+            "{s:?} is not a rate between 0 (excluded) and 100000"
+        )),
+    }
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, Default)]
+#[value(rename_all = "UPPER")]
+pub(crate) enum MethodArg {
+    Get,
+    #[default]
+    Post,
+}
+
+impl From<MethodArg> for bidcert::Method {
+    fn from(m: MethodArg) -> Self {
+        match m {
+            MethodArg::Get => bidcert::Method::Get,
+            MethodArg::Post => bidcert::Method::Post,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct SignArgs {
+    /// The HTTP method the request is sent with.
+    #[arg(long, value_enum, ignore_case = true, default_value_t)]
+    pub(crate) method: MethodArg,
+    /// The parameters, NAME=VALUE (values as sent, not percent-encoded).
+    #[arg(value_name = "NAME=VALUE", value_parser = parse_param, required = true)]
+    pub(crate) params: Vec<(String, String)>,
+    /// The environment variable holding the AccessKey secret.
+    #[arg(long, value_name = "VAR", default_value = bidcert::ENV_ACCESS_KEY_SECRET)]
+    pub(crate) secret_env: String,
+}
+
+fn parse_param(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err(format!("{s:?} is not NAME=VALUE")),
+    }
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct DiagnoseArgs {
+    /// The server's SignatureDoesNotMatch message (with `server string to sign is:...`).
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) message: String,
+    /// The string to sign we signed.
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) string_to_sign: String,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct EmulatorArgs {
+    /// Port on 127.0.0.1 (0: an ephemeral port, printed on the first line).
+    #[arg(long, default_value_t = 0)]
+    pub(crate) port: u16,
+    /// Fixture JSON file [default: the built-in demo fixture].
+    #[arg(long, value_name = "FILE")]
+    pub(crate) fixture: Option<PathBuf>,
+}

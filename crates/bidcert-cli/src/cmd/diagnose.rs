@@ -1,0 +1,66 @@
+//! `bidcert diagnose`: why the server computed another signature.
+
+use bidcert::{diagnose_signature_mismatch, Difference};
+use serde_json::{json, Value};
+
+use crate::cli::DiagnoseArgs;
+use crate::failure::{CliError, EXIT_FAILED, EXIT_OK};
+use crate::render;
+
+fn difference_json(d: &Difference) -> Value {
+    match d {
+        Difference::Method { ours, server } => {
+            json!({"type": "method", "name": null, "ours": ours, "server": server})
+        }
+        Difference::Missing { name, server } => {
+            json!({"type": "missing", "name": name, "ours": null, "server": server})
+        }
+        Difference::Extra { name, ours } => {
+            json!({"type": "extra", "name": name, "ours": ours, "server": null})
+        }
+        Difference::Different { name, ours, server } => {
+            json!({"type": "different", "name": name, "ours": ours, "server": server})
+        }
+        Difference::Encoding { name, ours, server } => {
+            json!({"type": "encoding", "name": name, "ours": ours, "server": server})
+        }
+    }
+}
+
+pub(crate) fn run(json: bool, args: &DiagnoseArgs) -> Result<i32, CliError> {
+    let d = diagnose_signature_mismatch(&args.message, &args.string_to_sign);
+    let status = if d.server_string_to_sign().is_some() {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    };
+    if json {
+        render::print_json(&json!({
+            "server_string_to_sign": d.server_string_to_sign(),
+            "our_string_to_sign": args.string_to_sign.trim(),
+            "identical": d.is_identical(),
+            "differences": d.differences().iter().map(difference_json).collect::<Vec<_>>(),
+            "summary": d.to_string(),
+        }));
+        return Ok(status);
+    }
+    let Some(server) = d.server_string_to_sign() else {
+        return Err(CliError::Failed(format!(
+            "{d} (the message should contain `{}`)",
+            bidcert::SERVER_STRING_MARKER
+        )));
+    };
+    let mut fields = vec![
+        ("server string to sign", server.to_owned()),
+        ("our string to sign", args.string_to_sign.trim().to_owned()),
+    ];
+    if d.is_identical() {
+        fields.push(("verdict", d.to_string()));
+    } else {
+        for diff in d.differences() {
+            fields.push(("difference", diff.to_string()));
+        }
+    }
+    render::print_fields(&fields);
+    Ok(status)
+}

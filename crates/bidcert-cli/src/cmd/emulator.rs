@@ -1,0 +1,70 @@
+//! `bidcert emulator`: the emulator of both endpoints in the foreground, until Ctrl-C or
+//! SIGTERM. The first stdout line is `{"url": ...}`; no secret is printed.
+
+use std::io::Write;
+
+use bidcert_emulator::{demo, Emulator, Fixture};
+
+use crate::cli::EmulatorArgs;
+use crate::failure::{CliError, EXIT_OK};
+
+fn wait_for_signal() -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()?;
+    runtime.block_on(async {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let mut term = signal(SignalKind::terminate())?;
+            tokio::select! {
+                r = tokio::signal::ctrl_c() => r,
+                _ = term.recv() => Ok(()),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            tokio::signal::ctrl_c().await
+        }
+    })
+}
+
+pub(crate) fn run(args: &EmulatorArgs) -> Result<i32, CliError> {
+    let fixture = match &args.fixture {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                CliError::Usage(format!("cannot read fixture {}: {e}", path.display()))
+            })?;
+            Fixture::from_json(&text)
+                .map_err(|e| CliError::Usage(format!("fixture {}: {e}", path.display())))?
+        }
+        None => Fixture::demo(),
+    };
+    let emulator = Emulator::builder()
+        .fixture(fixture)
+        .port(args.port)
+        .start()
+        .map_err(|e| CliError::Failed(format!("cannot start the emulator: {e}")))?;
+    let url = serde_json::Value::from(emulator.base_url());
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{}", serde_json::json!({ "url": url }))
+            .and_then(|()| out.flush())
+            .map_err(|e| CliError::Failed(format!("cannot write to stdout: {e}")))?;
+    }
+    let base = emulator.base_url();
+    eprintln!("bidcert: emulator serving {base} (both endpoints; admin API under {base}/_emulator/); Ctrl-C to stop");
+    if args.fixture.is_none() {
+        eprintln!(
+            "bidcert: demo fixture: sign as AccessKeyId {} (its secret is \
+             bidcert_emulator::demo::NORMAL_ACCESS_KEY_SECRET), e.g. \
+             bidcert --crm-endpoint {base} --aas-endpoint {base} query {}",
+            demo::NORMAL_ACCESS_KEY_ID,
+            demo::PERSONAL_PK
+        );
+    }
+    let waited = wait_for_signal();
+    emulator.shutdown();
+    waited.map_err(|e| CliError::Failed(format!("cannot wait for signals: {e}")))?;
+    Ok(EXIT_OK)
+}

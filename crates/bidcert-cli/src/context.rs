@@ -1,0 +1,92 @@
+//! From the global options to a client: credentials, endpoints, timeouts, retries, and the
+//! in-process emulator of `--emulator`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use bidcert::{Client, Credentials, RetryPolicy};
+use bidcert_emulator::{demo, Emulator, EmulatorHandle, Fixture};
+
+use crate::cli::Global;
+use crate::failure::CliError;
+
+/// What a command runs with. Holds the emulator of `--emulator` for as long as it lives.
+pub(crate) struct Context {
+    pub(crate) global: Global,
+    emulator: Option<EmulatorHandle>,
+}
+
+/// Starts the emulator on an ephemeral loopback port.
+pub(crate) fn start_emulator(fixture: Fixture) -> Result<EmulatorHandle, CliError> {
+    Emulator::builder()
+        .fixture(fixture)
+        .port(0)
+        .start()
+        .map_err(|e| CliError::Failed(format!("cannot start the emulator: {e}")))
+}
+
+/// The demo NORMAL reseller's credentials (published test values).
+pub(crate) fn demo_credentials() -> Credentials {
+    Credentials::new(demo::NORMAL_ACCESS_KEY_ID, demo::NORMAL_ACCESS_KEY_SECRET)
+        .expect("the demo credentials are valid")
+}
+
+impl Context {
+    pub(crate) fn new(global: Global) -> Self {
+        Context {
+            global,
+            emulator: None,
+        }
+    }
+
+    /// The client the global options describe.
+    pub(crate) fn client(&mut self) -> Result<Client, CliError> {
+        let g = &self.global;
+        let mut builder = Client::builder();
+        if let Some(t) = g.timeout {
+            builder = builder
+                .timeout(t)
+                .connect_timeout(t.min(Duration::from_secs(5)));
+        }
+        if let Some(r) = g.retries {
+            builder = builder.retry_policy(RetryPolicy {
+                max_attempts: r + 1,
+                ..RetryPolicy::default()
+            });
+        }
+        if g.emulator {
+            if self.emulator.is_none() {
+                let handle = start_emulator(Fixture::demo())?;
+                log::debug!(target: "bidcert_cli", "emulator started at {}", handle.base_url());
+                self.emulator = Some(handle);
+            }
+            let url = self.emulator.as_ref().map(|h| h.base_url().to_owned());
+            return Ok(builder
+                .credentials(demo_credentials())
+                .endpoint(url.unwrap_or_default())
+                .build()?);
+        }
+        if let Some(url) = &g.crm_endpoint {
+            builder = builder.crm_endpoint(url.clone());
+        }
+        if let Some(url) = &g.aas_endpoint {
+            builder = builder.aas_endpoint(url.clone());
+        }
+        let profile = g.profile.clone();
+        let env = move |name: &str| {
+            if name == bidcert::credentials::ENV_PROFILE && profile.is_some() {
+                return profile.clone();
+            }
+            std::env::var(name).ok()
+        };
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        let credentials = bidcert::credentials::resolve_with(&env, home.as_deref())
+            .map_err(|e| CliError::Call(e.into()))?;
+        log::debug!(
+            target: "bidcert_cli",
+            "signing as AccessKeyId {}",
+            credentials.access_key_id()
+        );
+        Ok(builder.credentials(credentials).build()?)
+    }
+}

@@ -1,0 +1,8 @@
+//! The `bidcert` binary, run as a user runs it, against the emulator started in this process.
+
+mod audit;
+mod common;
+mod demo;
+mod global;
+mod query;
+mod sign;
