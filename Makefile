@@ -8,7 +8,7 @@ ROOT := $(abspath .)
 TEST_TARGETS :=
 BENCH_TARGETS :=
 
-.PHONY: all demo test bench lint rust-test clean
+.PHONY: all demo test bench lint toolchain-check rust-test clean
 
 all: test
 
@@ -23,7 +23,13 @@ demo:
 test: lint rust-test $(TEST_TARGETS)
 	@echo "make test: all suites passed"
 
-lint:
+# The machine's one Rust toolchain must carry rustfmt and clippy; nothing here asks rustup
+# to download another.
+toolchain-check:
+	@$(CARGO) fmt --version >/dev/null 2>&1 || { echo "rustfmt is missing: rustup component add rustfmt"; exit 1; }
+	@$(CARGO) clippy --version >/dev/null 2>&1 || { echo "clippy is missing: rustup component add clippy"; exit 1; }
+
+lint: toolchain-check
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --workspace --no-deps --quiet

@@ -42,31 +42,60 @@ const fn unreserved_table() -> [bool; 256] {
     t
 }
 
-/// `%XX` for every byte.
-const fn escape_table() -> [[u8; 3]; 256] {
-    let mut t = [[0u8; 3]; 256];
+/// `%00%01...%FF`: the escape of byte `b` is `ESCAPES[3 * b..3 * b + 3]`.
+const fn escape_bytes() -> [u8; 768] {
+    let mut t = [0u8; 768];
     let mut b = 0;
     while b < 256 {
-        t[b] = [b'%', HEX[b >> 4], HEX[b & 0x0f]];
+        t[3 * b] = b'%';
+        t[3 * b + 1] = HEX[b >> 4];
+        t[3 * b + 2] = HEX[b & 0x0f];
         b += 1;
     }
     t
 }
 
-/// `%25XX` (an escape, escaped again) for every byte.
-const fn double_escape_table() -> [[u8; 5]; 256] {
-    let mut t = [[0u8; 5]; 256];
+/// `%2500%2501...%25FF`: an escape, escaped again; byte `b` at `5 * b..5 * b + 5`.
+const fn double_escape_bytes() -> [u8; 1280] {
+    let mut t = [0u8; 1280];
     let mut b = 0;
     while b < 256 {
-        t[b] = [b'%', b'2', b'5', HEX[b >> 4], HEX[b & 0x0f]];
+        t[5 * b] = b'%';
+        t[5 * b + 1] = b'2';
+        t[5 * b + 2] = b'5';
+        t[5 * b + 3] = HEX[b >> 4];
+        t[5 * b + 4] = HEX[b & 0x0f];
         b += 1;
     }
     t
+}
+
+const ESCAPE_BYTES: [u8; 768] = escape_bytes();
+const DOUBLE_ESCAPE_BYTES: [u8; 1280] = double_escape_bytes();
+// The tables are ASCII, so these conversions cannot fail; doing them at compile time lets
+// encoding append `&str`s and never validate its output.
+const ESCAPES: &str = match std::str::from_utf8(&ESCAPE_BYTES) {
+    Ok(s) => s,
+    Err(_) => panic!("escape table is ASCII"),
+};
+const DOUBLE_ESCAPES: &str = match std::str::from_utf8(&DOUBLE_ESCAPE_BYTES) {
+    Ok(s) => s,
+    Err(_) => panic!("escape table is ASCII"),
+};
+
+#[inline(always)]
+fn escape(b: u8) -> &'static str {
+    let i = 3 * b as usize;
+    &ESCAPES[i..i + 3]
+}
+
+#[inline(always)]
+fn double_escape(b: u8) -> &'static str {
+    let i = 5 * b as usize;
+    &DOUBLE_ESCAPES[i..i + 5]
 }
 
 static UNRESERVED: [bool; 256] = unreserved_table();
-static ESCAPE: [[u8; 3]; 256] = escape_table();
-static DOUBLE_ESCAPE: [[u8; 5]; 256] = double_escape_table();
 
 /// [`is_unreserved`] without a table lookup, so a whole-string check vectorizes.
 #[inline(always)]
@@ -86,36 +115,47 @@ fn unreserved_arith(b: u8) -> bool {
 /// `percent_encode(percent_encode(..))`), which the unit and property tests check. Both
 /// buffers only ever receive ASCII.
 #[inline]
-pub(crate) fn encode_both(s: &str, query: &mut Vec<u8>, sts: &mut Vec<u8>) {
+pub(crate) fn encode_both(s: &str, query: &mut String, sts: &mut String) {
     let bytes = s.as_bytes();
     // Most names and values need no escaping at all: copy them whole.
     if bytes.iter().fold(true, |all, &b| all & unreserved_arith(b)) {
-        query.extend_from_slice(bytes);
-        sts.extend_from_slice(bytes);
+        query.push_str(s);
+        sts.push_str(s);
         return;
     }
-    // Runs between escapes are short, where a byte loop beats a call to memcpy.
-    for &b in bytes {
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
         if UNRESERVED[b as usize] {
-            query.push(b);
-            sts.push(b);
-        } else {
-            query.extend_from_slice(&ESCAPE[b as usize]);
-            sts.extend_from_slice(&DOUBLE_ESCAPE[b as usize]);
+            continue;
         }
+        // A non-empty `run..i` holds only unreserved ASCII, so both ends are char boundaries
+        // (an empty one may sit inside a multi-byte character, whose bytes are all escaped).
+        if run < i {
+            query.push_str(&s[run..i]);
+            sts.push_str(&s[run..i]);
+        }
+        query.push_str(escape(b));
+        sts.push_str(double_escape(b));
+        run = i + 1;
     }
+    query.push_str(&s[run..]);
+    sts.push_str(&s[run..]);
 }
 
 /// Appends `s` percent-encoded to `out`.
 #[inline]
-pub(crate) fn encode_into(s: &str, out: &mut Vec<u8>) {
-    for &b in s.as_bytes() {
-        if UNRESERVED[b as usize] {
-            out.push(b);
-        } else {
-            out.extend_from_slice(&ESCAPE[b as usize]);
+pub(crate) fn encode_into(s: &str, out: &mut String) {
+    let mut run = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if !UNRESERVED[b as usize] {
+            if run < i {
+                out.push_str(&s[run..i]);
+            }
+            out.push_str(escape(b));
+            run = i + 1;
         }
     }
+    out.push_str(&s[run..]);
 }
 
 /// Exact upper bound of the bytes `encode_both` appends to the string-to-sign for `s`.
@@ -148,9 +188,9 @@ mod tests {
     #[test]
     fn encode_both_matches_single_and_double_encoding() {
         let s = "Timestamp 2021:09 中 ~*";
-        let (mut q, mut t) = (Vec::new(), Vec::new());
+        let (mut q, mut t) = (String::new(), String::new());
         encode_both(s, &mut q, &mut t);
-        assert_eq!(q, percent_encode(s).as_bytes());
-        assert_eq!(t, percent_encode(&percent_encode(s)).as_bytes());
+        assert_eq!(q, percent_encode(s));
+        assert_eq!(t, percent_encode(&percent_encode(s)));
     }
 }

@@ -60,31 +60,21 @@ fn merge_common<'a>(pairs: &mut Vec<(&'a str, &'a str)>, common: &[(&'a str, &'a
 }
 
 /// Writes the canonicalized query into `query` and the string-to-sign into `sts`, in one pass.
-fn canonicalize_into(
-    method: Method,
-    pairs: &[(&str, &str)],
-    query: &mut Vec<u8>,
-    sts: &mut Vec<u8>,
-) {
-    sts.extend_from_slice(method.as_str().as_bytes());
-    sts.push(b'&');
-    sts.extend_from_slice(ENCODED_PATH.as_bytes());
-    sts.push(b'&');
+fn canonicalize_into(method: Method, pairs: &[(&str, &str)], query: &mut String, sts: &mut String) {
+    sts.push_str(method.as_str());
+    sts.push('&');
+    sts.push_str(ENCODED_PATH);
+    sts.push('&');
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
-            query.push(b'&');
-            sts.extend_from_slice(b"%26");
+            query.push('&');
+            sts.push_str("%26");
         }
         encode_both(k, query, sts);
-        query.push(b'=');
-        sts.extend_from_slice(b"%3D");
+        query.push('=');
+        sts.push_str("%3D");
         encode_both(v, query, sts);
     }
-}
-
-/// The buffers only ever hold ASCII (every other byte is escaped), so this cannot fail.
-fn ascii(buf: Vec<u8>) -> String {
-    String::from_utf8(buf).expect("encoded output is ASCII")
 }
 
 fn capacity(pairs: &[(&str, &str)]) -> (usize, usize) {
@@ -118,9 +108,9 @@ pub fn canonicalized_query<K: AsRef<str>, V: AsRef<str>>(
     let mut pairs = collect(params);
     sort_and_check(&mut pairs)?;
     let (qcap, scap) = capacity(&pairs);
-    let (mut query, mut sts) = (Vec::with_capacity(qcap), Vec::with_capacity(scap));
+    let (mut query, mut sts) = (String::with_capacity(qcap), String::with_capacity(scap));
     canonicalize_into(Method::Post, &pairs, &mut query, &mut sts);
-    Ok(ascii(query))
+    Ok(query)
 }
 
 /// The string to sign: `METHOD&%2F&` + percentEncode(canonicalized query).
@@ -137,9 +127,9 @@ pub fn string_to_sign<K: AsRef<str>, V: AsRef<str>>(
     let mut pairs = collect(params);
     sort_and_check(&mut pairs)?;
     let (qcap, scap) = capacity(&pairs);
-    let (mut query, mut sts) = (Vec::with_capacity(qcap), Vec::with_capacity(scap));
+    let (mut query, mut sts) = (String::with_capacity(qcap), String::with_capacity(scap));
     canonicalize_into(method, &pairs, &mut query, &mut sts);
-    Ok(ascii(sts))
+    Ok(sts)
 }
 
 /// The signature: Base64(HMAC-SHA1(key = secret + `&`, string to sign)).
@@ -297,22 +287,19 @@ impl Signer {
 
         let endpoint = self.endpoint_for(op).as_str();
         let (qcap, scap) = capacity(pairs);
-        let mut url = Vec::with_capacity(endpoint.len() + 2 + qcap + 11 + 3 * SIGNATURE_LEN);
-        let mut sts = Vec::with_capacity(scap);
-        url.extend_from_slice(endpoint.as_bytes());
-        url.extend_from_slice(b"/?");
+        let mut url = String::with_capacity(endpoint.len() + 2 + qcap + 11 + 3 * SIGNATURE_LEN);
+        let mut sts = String::with_capacity(scap);
+        url.push_str(endpoint);
+        url.push_str("/?");
         let query_start = url.len();
         canonicalize_into(method, pairs, &mut url, &mut sts);
         let query_end = url.len();
-        let sts = ascii(sts);
 
         let mut sig = [0u8; SIGNATURE_LEN];
         self.key.sign_into(&sts, &mut sig);
-        url.extend_from_slice(b"&Signature=");
+        url.push_str("&Signature=");
+        // Base64 output is ASCII.
         encode_into(std::str::from_utf8(&sig).unwrap_or(""), &mut url);
-        // The endpoint was validated as printable ASCII; everything after it is encoded.
-        let url =
-            String::from_utf8(url).map_err(|_| ValidationError::new("endpoint", "is not ASCII"))?;
 
         Ok(SignedRequest {
             method,

@@ -1,0 +1,135 @@
+//! Conversions at the edge: C arguments in, owned C strings and objects out.
+//!
+//! Every helper checks its pointer first and names the argument in the error.
+
+use std::ffi::{c_char, CStr, CString};
+
+use crate::error::bidcert_error;
+
+/// One request parameter: a name and a value, both NUL-terminated UTF-8.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct bidcert_param {
+    /// The parameter name.
+    pub key: *const c_char,
+    /// The parameter value.
+    pub value: *const c_char,
+}
+
+/// A required string argument.
+pub(crate) unsafe fn str_arg<'a>(p: *const c_char, name: &str) -> Result<&'a str, bidcert_error> {
+    if p.is_null() {
+        return Err(bidcert_error::null(name));
+    }
+    // SAFETY: non-NULL and, by the contract, a NUL-terminated string that outlives the call.
+    unsafe { CStr::from_ptr(p) }
+        .to_str()
+        .map_err(|_| bidcert_error::utf8(name))
+}
+
+/// An optional string argument: NULL is `None`.
+pub(crate) unsafe fn opt_str_arg<'a>(
+    p: *const c_char,
+    name: &str,
+) -> Result<Option<&'a str>, bidcert_error> {
+    if p.is_null() {
+        Ok(None)
+    } else {
+        unsafe { str_arg(p, name) }.map(Some)
+    }
+}
+
+/// A required object argument.
+pub(crate) unsafe fn ref_arg<'a, T>(p: *const T, name: &str) -> Result<&'a T, bidcert_error> {
+    // SAFETY: by the contract, a non-NULL object pointer came from this library and is live.
+    unsafe { p.as_ref() }.ok_or_else(|| bidcert_error::null(name))
+}
+
+/// A required out-parameter. Checked before any work, written only on success.
+pub(crate) unsafe fn out_arg<'a, T>(p: *mut T, name: &str) -> Result<&'a mut T, bidcert_error> {
+    // SAFETY: by the contract, a non-NULL out-pointer points to writable memory of its type.
+    unsafe { p.as_mut() }.ok_or_else(|| bidcert_error::null(name))
+}
+
+/// A byte buffer: NULL is allowed only with length 0.
+pub(crate) unsafe fn bytes_arg<'a>(
+    p: *const u8,
+    len: usize,
+    name: &str,
+) -> Result<&'a [u8], bidcert_error> {
+    if p.is_null() {
+        return if len == 0 {
+            Ok(&[])
+        } else {
+            Err(bidcert_error::null(name))
+        };
+    }
+    // SAFETY: by the contract, `p` points to `len` readable bytes.
+    Ok(unsafe { std::slice::from_raw_parts(p, len) })
+}
+
+/// An array of parameters: NULL is allowed only with length 0; every key and value must be
+/// non-NULL UTF-8.
+pub(crate) unsafe fn params_arg<'a>(
+    p: *const bidcert_param,
+    len: usize,
+) -> Result<Vec<(&'a str, &'a str)>, bidcert_error> {
+    if p.is_null() {
+        return if len == 0 {
+            Ok(Vec::new())
+        } else {
+            Err(bidcert_error::null("params"))
+        };
+    }
+    // SAFETY: by the contract, `p` points to `len` initialized `bidcert_param`s.
+    let params = unsafe { std::slice::from_raw_parts(p, len) };
+    params
+        .iter()
+        .enumerate()
+        .map(|(i, param)| {
+            let key = unsafe { str_arg(param.key, &format!("params[{i}].key")) }?;
+            let value = unsafe { str_arg(param.value, &format!("params[{i}].value")) }?;
+            Ok((key, value))
+        })
+        .collect()
+}
+
+/// A new C string owned by the caller (freed with `bidcert_string_free`).
+pub(crate) fn c_string(s: &str) -> Result<*mut c_char, bidcert_error> {
+    CString::new(s).map(CString::into_raw).map_err(|_| {
+        bidcert_error::internal("the value holds a NUL byte and cannot be returned as a C string")
+    })
+}
+
+/// Writes a new owned C string into a checked out-parameter.
+pub(crate) unsafe fn string_out(out: *mut *mut c_char, s: &str) -> Result<(), bidcert_error> {
+    let out = unsafe { out_arg(out, "out") }?;
+    *out = c_string(s)?;
+    Ok(())
+}
+
+/// Writes a new owned C string, or NULL for `None`, into a checked out-parameter.
+pub(crate) unsafe fn opt_string_out(
+    out: *mut *mut c_char,
+    s: Option<&str>,
+) -> Result<(), bidcert_error> {
+    let out = unsafe { out_arg(out, "out") }?;
+    *out = match s {
+        Some(s) => c_string(s)?,
+        None => std::ptr::null_mut(),
+    };
+    Ok(())
+}
+
+/// Moves an object to the heap for C; freed by its `_free` through [`free_object`].
+pub(crate) fn into_object<T>(value: T) -> *mut T {
+    Box::into_raw(Box::new(value))
+}
+
+/// Frees an object made by [`into_object`]; NULL is a no-op.
+pub(crate) unsafe fn free_object<T>(p: *mut T) {
+    if !p.is_null() {
+        // SAFETY: by the contract, `p` came from `into_object` and is freed once.
+        drop(unsafe { Box::from_raw(p) });
+    }
+}

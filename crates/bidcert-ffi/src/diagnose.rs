@@ -1,0 +1,188 @@
+//! `bidcert_diagnosis`: what differs between the server's string to sign and ours.
+
+use std::ffi::c_char;
+
+use bidcert_rs::{Diagnosis, Difference};
+use serde_json::{json, Value};
+
+use crate::convert::{free_object, into_object, opt_string_out, out_arg, ref_arg, str_arg};
+use crate::error::bidcert_error;
+use crate::status::bidcert_status;
+
+/// A signature-mismatch diagnosis (opaque, immutable: getters are safe from any thread).
+#[derive(Debug)]
+pub struct bidcert_diagnosis {
+    inner: Diagnosis,
+}
+
+/// Compares the server's string to sign, quoted in a `SignatureDoesNotMatch` message
+/// (`server_message`), with `our_string_to_sign` (`bidcert_signed_request_string_to_sign`).
+///
+/// Ownership: `*out` is owned by the caller; free it with `bidcert_diagnosis_free`.
+/// Thread-safety: safe from any thread.
+/// Returns: `BIDCERT_OK` (also when the message quotes no string: see
+/// `bidcert_diagnosis_server_string_found`); `BIDCERT_NULL_ARGUMENT`; `BIDCERT_INVALID_UTF8`.
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_diagnose_signature_mismatch(
+    server_message: *const c_char,
+    our_string_to_sign: *const c_char,
+    out: *mut *mut bidcert_diagnosis,
+) -> bidcert_status {
+    ffi_status!({
+        let message = unsafe { str_arg(server_message, "server_message") }?;
+        let ours = unsafe { str_arg(our_string_to_sign, "our_string_to_sign") }?;
+        let out = unsafe { out_arg(out, "out") }?;
+        let inner = bidcert_rs::diagnose_signature_mismatch(message, ours);
+        *out = into_object(bidcert_diagnosis { inner });
+        Ok(())
+    })
+}
+
+fn difference_json(d: &Difference) -> Value {
+    match d {
+        Difference::Method { ours, server } => {
+            json!({"kind": "method", "ours": ours, "server": server})
+        }
+        Difference::Missing { name, server } => {
+            json!({"kind": "missing", "name": name, "server": server})
+        }
+        Difference::Extra { name, ours } => json!({"kind": "extra", "name": name, "ours": ours}),
+        Difference::Different { name, ours, server } => {
+            json!({"kind": "different", "name": name, "ours": ours, "server": server})
+        }
+        Difference::Encoding { name, ours, server } => {
+            json!({"kind": "encoding", "name": name, "ours": ours, "server": server})
+        }
+    }
+}
+
+unsafe fn diagnosis_string(
+    diagnosis: *const bidcert_diagnosis,
+    out: *mut *mut c_char,
+    get: impl FnOnce(&Diagnosis) -> Option<String>,
+) -> Result<(), bidcert_error> {
+    let d = unsafe { ref_arg(diagnosis, "diagnosis") }?;
+    unsafe { out_arg(out, "out") }?;
+    unsafe { opt_string_out(out, get(&d.inner).as_deref()) }
+}
+
+unsafe fn diagnosis_bool(
+    diagnosis: *const bidcert_diagnosis,
+    out: *mut bool,
+    get: impl FnOnce(&Diagnosis) -> bool,
+) -> Result<(), bidcert_error> {
+    let d = unsafe { ref_arg(diagnosis, "diagnosis") }?;
+    *unsafe { out_arg(out, "out") }? = get(&d.inner);
+    Ok(())
+}
+
+/// An English explanation (`"Format: we signed \"JSON\", the server received \"json\""`,
+/// `"identical strings: the secret is wrong"`, ...) into `*out`.
+///
+/// Ownership: `*out` is owned by the caller; free it with `bidcert_string_free`.
+/// Thread-safety: safe from any thread.
+/// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`diagnosis`, `out`); `BIDCERT_INTERNAL`.
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_diagnosis_text(
+    diagnosis: *const bidcert_diagnosis,
+    out: *mut *mut c_char,
+) -> bidcert_status {
+    ffi_status!({ unsafe { diagnosis_string(diagnosis, out, |d| Some(d.to_string())) } })
+}
+
+/// The structured result as JSON text into `*out`:
+/// `{"server_string_found": bool, "identical": bool, "differences": [{"kind": "method" |
+/// "missing" | "extra" | "different" | "encoding", "name", "ours", "server"}]}` (each
+/// difference has the keys its kind needs; `method` first, then by parameter name).
+///
+/// Ownership: `*out` is owned by the caller; free it with `bidcert_string_free`.
+/// Thread-safety: safe from any thread.
+/// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`diagnosis`, `out`); `BIDCERT_INTERNAL`.
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_diagnosis_to_json(
+    diagnosis: *const bidcert_diagnosis,
+    out: *mut *mut c_char,
+) -> bidcert_status {
+    ffi_status!({
+        unsafe {
+            diagnosis_string(diagnosis, out, |d| {
+                let differences: Vec<Value> = d.differences().iter().map(difference_json).collect();
+                Some(
+                    json!({
+                        "server_string_found": d.server_string_to_sign().is_some(),
+                        "identical": d.is_identical(),
+                        "differences": differences,
+                    })
+                    .to_string(),
+                )
+            })
+        }
+    })
+}
+
+/// The server's string to sign quoted in the message into `*out`, or NULL when absent.
+///
+/// Ownership: `*out` (when not NULL) is owned by the caller; free it with
+/// `bidcert_string_free`. Thread-safety: safe from any thread.
+/// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`diagnosis`, `out`); `BIDCERT_INTERNAL`.
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_diagnosis_server_string_to_sign(
+    diagnosis: *const bidcert_diagnosis,
+    out: *mut *mut c_char,
+) -> bidcert_status {
+    ffi_status!({
+        unsafe {
+            diagnosis_string(diagnosis, out, |d| {
+                d.server_string_to_sign().map(str::to_owned)
+            })
+        }
+    })
+}
+
+/// Whether the message quoted the server's string to sign, into `*out`.
+///
+/// Thread-safety: safe from any thread.
+/// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`diagnosis`, `out`).
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_diagnosis_server_string_found(
+    diagnosis: *const bidcert_diagnosis,
+    out: *mut bool,
+) -> bidcert_status {
+    ffi_status!({
+        unsafe { diagnosis_bool(diagnosis, out, |d| d.server_string_to_sign().is_some()) }
+    })
+}
+
+/// Whether both strings are identical (so the secret is wrong), into `*out`.
+///
+/// Thread-safety: safe from any thread.
+/// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`diagnosis`, `out`).
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_diagnosis_identical(
+    diagnosis: *const bidcert_diagnosis,
+    out: *mut bool,
+) -> bidcert_status {
+    ffi_status!({ unsafe { diagnosis_bool(diagnosis, out, Diagnosis::is_identical) } })
+}
+
+/// The number of differences into `*out`.
+///
+/// Thread-safety: safe from any thread.
+/// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`diagnosis`, `out`).
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_diagnosis_difference_count(
+    diagnosis: *const bidcert_diagnosis,
+    out: *mut usize,
+) -> bidcert_status {
+    ffi_status!({
+        let d = unsafe { ref_arg(diagnosis, "diagnosis") }?;
+        *unsafe { out_arg(out, "out") }? = d.inner.differences().len();
+        Ok(())
+    })
+}
+
+/// Frees a diagnosis. NULL is a no-op. Thread-safety: not concurrently with other uses.
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_diagnosis_free(diagnosis: *mut bidcert_diagnosis) {
+    ffi_void!({ unsafe { free_object(diagnosis) } })
+}

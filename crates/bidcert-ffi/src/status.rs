@@ -1,0 +1,62 @@
+//! `bidcert_status`: what every fallible export returns. Values are never renumbered.
+
+use std::ffi::c_char;
+
+/// The result of a call. `BIDCERT_OK` is 0; every other value is a failure whose details
+/// (`bidcert_last_error`) describe it. Values are stable: new ones are only ever added.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum bidcert_status {
+    /// Success.
+    BIDCERT_OK = 0,
+    /// A required pointer argument was NULL.
+    BIDCERT_NULL_ARGUMENT = 1,
+    /// A string argument was not valid UTF-8.
+    BIDCERT_INVALID_UTF8 = 2,
+    /// An argument was rejected (empty or non-digit PK, bad endpoint, duplicate parameter...).
+    BIDCERT_VALIDATION = 3,
+    /// The server answered with an error code (kind, code, message, request id in the error).
+    BIDCERT_API_ERROR = 4,
+    /// The request could not be sent or the response not read.
+    BIDCERT_TRANSPORT = 5,
+    /// No complete response within the configured timeout.
+    BIDCERT_TIMEOUT = 6,
+    /// A body (or a FastAuthc message) could not be understood.
+    BIDCERT_PARSE = 7,
+    /// No usable credentials were found.
+    BIDCERT_CREDENTIALS = 8,
+    /// An enum argument (bid type, platform, subject type, product, fault) was out of range.
+    BIDCERT_INVALID_ENUM = 9,
+    /// A bug in bidcert (a caught panic); the call had no effect.
+    BIDCERT_INTERNAL = 10,
+    /// A FastAuthc message came from another origin than the link's: ignore it.
+    BIDCERT_ORIGIN_MISMATCH = 11,
+}
+
+/// A static, NUL-terminated English name for a status (`"BIDCERT_OK: success"`), or
+/// `"BIDCERT_UNKNOWN_STATUS"` for a value that is not a status.
+///
+/// Takes the status as `uint32_t` so any value is safe to pass.
+/// Ownership: the string is static; never free it. Thread-safety: safe from any thread.
+/// Never fails; does not touch the thread's last error.
+#[no_mangle]
+pub extern "C" fn bidcert_status_str(status: u32) -> *const c_char {
+    ffi_value!(c"BIDCERT_INTERNAL".as_ptr(), {
+        let s: &'static std::ffi::CStr = match status {
+            0 => c"BIDCERT_OK: success",
+            1 => c"BIDCERT_NULL_ARGUMENT: a required pointer argument was NULL",
+            2 => c"BIDCERT_INVALID_UTF8: a string argument was not valid UTF-8",
+            3 => c"BIDCERT_VALIDATION: an argument was rejected",
+            4 => c"BIDCERT_API_ERROR: the server answered with an error code",
+            5 => c"BIDCERT_TRANSPORT: the request could not be sent or the response not read",
+            6 => c"BIDCERT_TIMEOUT: no complete response within the timeout",
+            7 => c"BIDCERT_PARSE: the body could not be understood",
+            8 => c"BIDCERT_CREDENTIALS: no usable credentials",
+            9 => c"BIDCERT_INVALID_ENUM: an enum argument was out of range",
+            10 => c"BIDCERT_INTERNAL: internal error (a bug in bidcert)",
+            11 => c"BIDCERT_ORIGIN_MISMATCH: the message came from an unexpected origin",
+            _ => c"BIDCERT_UNKNOWN_STATUS",
+        };
+        s.as_ptr()
+    })
+}

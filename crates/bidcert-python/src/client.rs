@@ -1,0 +1,312 @@
+//! `Client`: sends with the Rust client, the GIL released for the whole call.
+
+use std::sync::RwLock;
+use std::time::Duration;
+
+use bidcert::{Product, RetryPolicy};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+
+use crate::convert::{quote, type_name};
+use crate::credentials::PyCredentials;
+use crate::errors::{invalid, json_to_py, BindingError};
+use crate::ops::{PyGenerateCertWaysUrl, PyQueryCertifiedInfo, PyRpcCall};
+use crate::results::{PyCertWaysUrl, PyCertifiedInfo};
+
+/// A client for both operations and any other RPC action. Safe to share between threads:
+/// calls run concurrently over one connection pool, without the GIL.
+#[pyclass(frozen, module = "bidcert._native", name = "Client")]
+pub(crate) struct PyClient {
+    // `None` once closed. Calls clone the client out (an Arc) and release the lock at once.
+    inner: RwLock<Option<bidcert::Client>>,
+}
+
+fn seconds(what: &str, s: f64) -> PyResult<Duration> {
+    if !(s.is_finite() && s > 0.0) {
+        return Err(invalid(
+            what,
+            format!("{s} is not a positive number of seconds"),
+        ));
+    }
+    Duration::try_from_secs_f64(s).map_err(|e| invalid(what, e.to_string()))
+}
+
+impl PyClient {
+    fn client(&self) -> Result<bidcert::Client, BindingError> {
+        self.inner
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+            .ok_or(BindingError::Closed)
+    }
+}
+
+#[pymethods]
+impl PyClient {
+    #[new]
+    #[pyo3(signature = (
+        credentials = None,
+        *,
+        endpoint = None,
+        crm_endpoint = None,
+        aas_endpoint = None,
+        timeout = 10.0,
+        connect_timeout = 5.0,
+        max_attempts = 3,
+        user_agent_suffix = None,
+        proxy = None,
+        allow_insecure_http = false,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        credentials: Option<&Bound<'_, PyCredentials>>,
+        endpoint: Option<String>,
+        crm_endpoint: Option<String>,
+        aas_endpoint: Option<String>,
+        timeout: f64,
+        connect_timeout: f64,
+        max_attempts: i64,
+        user_agent_suffix: Option<String>,
+        proxy: Option<String>,
+        allow_insecure_http: bool,
+    ) -> PyResult<Self> {
+        let max_attempts = u32::try_from(max_attempts)
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| invalid("max_attempts", format!("{max_attempts} is not at least 1")))?;
+        let mut builder = bidcert::Client::builder()
+            .timeout(seconds("timeout", timeout)?)
+            .connect_timeout(seconds("connect_timeout", connect_timeout)?)
+            .retry_policy(RetryPolicy {
+                max_attempts,
+                ..RetryPolicy::default()
+            })
+            .allow_insecure_http(allow_insecure_http);
+        if let Some(c) = credentials {
+            builder = builder.credentials(c.get().inner.clone());
+        }
+        if let Some(url) = endpoint {
+            builder = builder.endpoint(url);
+        }
+        if let Some(url) = crm_endpoint {
+            builder = builder.crm_endpoint(url);
+        }
+        if let Some(url) = aas_endpoint {
+            builder = builder.aas_endpoint(url);
+        }
+        if let Some(s) = user_agent_suffix {
+            builder = builder.user_agent_suffix(s);
+        }
+        if let Some(p) = proxy {
+            builder = builder.proxy(p);
+        }
+        // Resolving credentials may read files: no GIL needed for that.
+        let client = py.detach(|| builder.build()).map_err(BindingError::from)?;
+        Ok(PyClient {
+            inner: RwLock::new(Some(client)),
+        })
+    }
+
+    /// A client with `Credentials.from_env()` and the given keyword options.
+    #[classmethod]
+    #[pyo3(signature = (**options))]
+    fn from_env<'py>(
+        cls: &Bound<'py, pyo3::types::PyType>,
+        options: Option<&Bound<'py, pyo3::types::PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let credentials = Bound::new(cls.py(), PyCredentials::from_env()?)?;
+        cls.call((credentials,), options)
+    }
+
+    /// `QueryBidUserCertifiedInfo`: whether a customer has passed identity verification.
+    #[pyo3(signature = (pk, bid_type = None))]
+    fn query_certified_info(
+        &self,
+        py: Python<'_>,
+        pk: &Bound<'_, PyAny>,
+        bid_type: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyCertifiedInfo> {
+        let op = match (pk.cast::<PyQueryCertifiedInfo>(), bid_type) {
+            (Ok(op), None) => op.get().inner.clone(),
+            (Ok(_), Some(_)) => {
+                return Err(PyTypeError::new_err(
+                    "give either a QueryCertifiedInfo or pk and bid_type, not both",
+                ))
+            }
+            (Err(_), Some(bid_type)) => PyQueryCertifiedInfo::build(pk, bid_type)?.inner,
+            (Err(_), None) => {
+                return Err(PyTypeError::new_err(format!(
+                    "query_certified_info() takes a QueryCertifiedInfo, or pk and bid_type \
+                     (got {} and no bid_type)",
+                    type_name(pk)
+                )))
+            }
+        };
+        let client = self.client()?;
+        let inner = py
+            .detach(move || client.query_certified_info(&op))
+            .map_err(BindingError::from)?;
+        Ok(PyCertifiedInfo { inner })
+    }
+
+    /// `GenerateAliyunBidCertWaysUrl`: a one-time link, valid 3 hours, for the customer.
+    #[pyo3(signature = (aliyun_pk, bid_type = None, *, platform = None, subject_type = None, is_open_app = false, is_mobile = false))]
+    #[allow(clippy::too_many_arguments)]
+    fn generate_cert_ways_url(
+        &self,
+        py: Python<'_>,
+        aliyun_pk: &Bound<'_, PyAny>,
+        bid_type: Option<&Bound<'_, PyAny>>,
+        platform: Option<&Bound<'_, PyAny>>,
+        subject_type: Option<&Bound<'_, PyAny>>,
+        is_open_app: bool,
+        is_mobile: bool,
+    ) -> PyResult<PyCertWaysUrl> {
+        let op = match (aliyun_pk.cast::<PyGenerateCertWaysUrl>(), bid_type) {
+            (Ok(op), None)
+                if platform.is_none() && subject_type.is_none() && !is_open_app && !is_mobile =>
+            {
+                op.get().inner.clone()
+            }
+            (Ok(_), _) => {
+                return Err(PyTypeError::new_err(
+                    "give either a GenerateCertWaysUrl or its fields, not both",
+                ))
+            }
+            (Err(_), Some(bid_type)) => {
+                PyGenerateCertWaysUrl::build(
+                    aliyun_pk,
+                    bid_type,
+                    platform,
+                    subject_type,
+                    is_open_app,
+                    is_mobile,
+                )?
+                .inner
+            }
+            (Err(_), None) => {
+                return Err(PyTypeError::new_err(format!(
+                    "generate_cert_ways_url() takes a GenerateCertWaysUrl, or aliyun_pk and \
+                     bid_type (got {} and no bid_type)",
+                    type_name(aliyun_pk)
+                )))
+            }
+        };
+        let client = self.client()?;
+        let inner = py
+            .detach(move || client.generate_cert_ways_url(&op))
+            .map_err(BindingError::from)?;
+        Ok(PyCertWaysUrl { inner })
+    }
+
+    /// Any other RPC action; returns the response's JSON object as a `dict`.
+    fn call<'py>(
+        &self,
+        py: Python<'py>,
+        rpc_call: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let op = match rpc_call.cast::<PyRpcCall>() {
+            Ok(c) => c.get().inner.clone(),
+            Err(_) => {
+                return Err(PyTypeError::new_err(format!(
+                    "call() takes an RpcCall, not {}",
+                    type_name(rpc_call)
+                )))
+            }
+        };
+        let client = self.client()?;
+        let value = py
+            .detach(move || client.call(&op).map(|v| v.to_string()))
+            .map_err(BindingError::from)?;
+        json_to_py(py, &value)
+    }
+
+    /// Replaces the credentials (a rotated STS token, say); calls under way finish with the
+    /// ones they started with.
+    fn set_credentials(&self, credentials: &Bound<'_, PyCredentials>) -> PyResult<()> {
+        self.client()?
+            .set_credentials(credentials.get().inner.clone());
+        Ok(())
+    }
+
+    /// The AccessKey id in use.
+    #[getter]
+    fn access_key_id(&self) -> PyResult<String> {
+        Ok(self
+            .client()?
+            .signer()
+            .credentials()
+            .access_key_id()
+            .to_owned())
+    }
+
+    /// Where Crm requests go.
+    #[getter]
+    fn crm_endpoint(&self) -> PyResult<String> {
+        Ok(self
+            .client()?
+            .signer()
+            .endpoint(Product::Crm)
+            .as_str()
+            .to_owned())
+    }
+
+    /// Where Aas requests go.
+    #[getter]
+    fn aas_endpoint(&self) -> PyResult<String> {
+        Ok(self
+            .client()?
+            .signer()
+            .endpoint(Product::Aas)
+            .as_str()
+            .to_owned())
+    }
+
+    /// Whether `close()` was called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.inner
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .is_none()
+    }
+
+    /// Closes the connection pool; later calls raise `BidcertError`. Idempotent.
+    fn close(&self) {
+        let client = self
+            .inner
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        drop(client);
+    }
+
+    fn __enter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_args))]
+    fn __exit__(&self, _args: &Bound<'_, pyo3::types::PyTuple>) {
+        self.close();
+    }
+
+    fn __repr__(&self) -> String {
+        match self.client() {
+            Ok(c) => {
+                let s = c.signer();
+                format!(
+                    "Client(access_key_id={}, crm_endpoint={}, aas_endpoint={})",
+                    quote(s.credentials().access_key_id()),
+                    quote(s.endpoint(Product::Crm).as_str()),
+                    quote(s.endpoint(Product::Aas).as_str())
+                )
+            }
+            Err(_) => "Client(<closed>)".to_owned(),
+        }
+    }
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyClient>()
+}

@@ -1,0 +1,289 @@
+//! Conversions at the edge: Python enums and strings, datetimes, parameter lists, bodies.
+
+use bidcert::{BidType, CertType, Platform, SubjectType, Timestamp};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString, PyTuple, PyType};
+
+use crate::errors::{invalid, BindingError};
+
+/// The text of a wire value given as a `str` (our enums are `str` subclasses) or as any
+/// `enum.Enum` member whose value is a `str`.
+pub(crate) fn wire_str(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(s.to_cow()?.into_owned());
+    }
+    if is_enum_member(obj)? {
+        if let Ok(value) = obj.getattr("value") {
+            if let Ok(s) = value.cast::<PyString>() {
+                return Ok(s.to_cow()?.into_owned());
+            }
+        }
+    }
+    Err(PyTypeError::new_err(format!(
+        "{what} must be a str or a bidcert.{what}, not {}",
+        type_name(obj)
+    )))
+}
+
+fn is_enum_member(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    static ENUM: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    let enum_type = ENUM.import(obj.py(), "enum", "Enum")?;
+    obj.is_instance(enum_type)
+}
+
+/// The name of `obj`'s type, for `TypeError` messages.
+pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".to_owned())
+}
+
+/// A `str` argument, strictly (no `bytes`, no numbers).
+pub(crate) fn text(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
+    match obj.cast::<PyString>() {
+        Ok(s) => Ok(s.to_cow()?.into_owned()),
+        Err(_) => Err(PyTypeError::new_err(format!(
+            "{what} must be a str, not {}",
+            type_name(obj)
+        ))),
+    }
+}
+
+/// A response body: `bytes`, `bytearray`, `memoryview` or `str` (encoded as UTF-8).
+pub(crate) fn body(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(s.to_cow()?.as_bytes().to_vec());
+    }
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(b.as_bytes().to_vec());
+    }
+    if let Ok(b) = obj.cast::<PyByteArray>() {
+        return Ok(b.to_vec());
+    }
+    let builtins = obj.py().import("builtins")?;
+    if obj.is_instance(&builtins.getattr("memoryview")?)? {
+        let b = builtins.getattr("bytes")?.call1((obj,))?;
+        return Ok(b.cast::<PyBytes>()?.as_bytes().to_vec());
+    }
+    Err(PyTypeError::new_err(format!(
+        "body must be bytes or str, not {}",
+        type_name(obj)
+    )))
+}
+
+/// An HTTP status code.
+pub(crate) fn status(obj: &Bound<'_, PyAny>) -> PyResult<u16> {
+    if obj.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(PyTypeError::new_err("status must be an int, not bool"));
+    }
+    let n: i64 = obj.extract().map_err(|_| {
+        PyTypeError::new_err(format!("status must be an int, not {}", type_name(obj)))
+    })?;
+    u16::try_from(n)
+        .ok()
+        .filter(|s| (100..=599).contains(s))
+        .ok_or_else(|| invalid("status", format!("{n} is not an HTTP status (100..=599)")))
+}
+
+macro_rules! enum_conversions {
+    ($parse:ident, $to_py:ident, $ty:ty, $py_name:literal) => {
+        /// Parses a `str` or enum member into the wire enum.
+        pub(crate) fn $parse(obj: &Bound<'_, PyAny>) -> PyResult<$ty> {
+            let s = wire_str(obj, $py_name)?;
+            s.parse::<$ty>()
+                .map_err(|e| PyErr::from(BindingError::from(e)))
+        }
+
+        /// The Python enum member of a wire value.
+        pub(crate) fn $to_py<'py>(py: Python<'py>, v: $ty) -> PyResult<Bound<'py, PyAny>> {
+            static TYPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+            TYPE.import(py, "bidcert._enums", $py_name)?
+                .call1((v.as_str(),))
+        }
+    };
+}
+
+enum_conversions!(bid_type, bid_type_to_py, BidType, "BidType");
+enum_conversions!(platform, platform_to_py, Platform, "Platform");
+enum_conversions!(subject_type, subject_type_to_py, SubjectType, "SubjectType");
+
+/// A certificate type: the `CertType` member for a documented code, the raw code otherwise.
+pub(crate) fn cert_type_to_py<'py>(py: Python<'py>, v: &CertType) -> PyResult<Bound<'py, PyAny>> {
+    static TYPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    match v {
+        CertType::Other(code) => Ok(PyString::new(py, code).into_any()),
+        known => TYPE
+            .import(py, "bidcert._enums", "CertType")?
+            .call1((known.name(),)),
+    }
+}
+
+/// A timestamp given as an aware `datetime` or as `YYYY-MM-DDThh:mm:ssZ`.
+pub(crate) fn timestamp(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Timestamp> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Timestamp::parse(&s.to_cow()?).map_err(|e| BindingError::from(e).into());
+    }
+    let py = obj.py();
+    if obj.is_instance(datetime_type(py)?)? {
+        if obj.getattr("tzinfo")?.is_none() || obj.call_method0("utcoffset")?.is_none() {
+            return Err(invalid(
+                "Timestamp",
+                "is a naive datetime; give an aware one (tzinfo=datetime.timezone.utc)",
+            ));
+        }
+        let secs: f64 = obj.call_method0("timestamp")?.extract()?;
+        // Whole seconds, as the wire form has; floor, so 08:00:00.9 is still 08:00:00.
+        let unix = secs.floor();
+        if !unix.is_finite() || unix < i64::MIN as f64 || unix > i64::MAX as f64 {
+            return Err(invalid("Timestamp", "is out of range"));
+        }
+        return Timestamp::from_unix(unix as i64).map_err(|e| BindingError::from(e).into());
+    }
+    Err(PyTypeError::new_err(format!(
+        "{what} must be an aware datetime or a str like 2026-11-23T08:00:00Z, not {}",
+        type_name(obj)
+    )))
+}
+
+fn datetime_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    static TYPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    TYPE.import(py, "datetime", "datetime")
+}
+
+/// An aware UTC `datetime` of a timestamp.
+pub(crate) fn datetime<'py>(py: Python<'py>, t: Timestamp) -> PyResult<Bound<'py, PyAny>> {
+    static UTC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let utc = UTC.get_or_try_init(py, || -> PyResult<_> {
+        Ok(py
+            .import("datetime")?
+            .getattr("timezone")?
+            .getattr("utc")?
+            .unbind())
+    })?;
+    datetime_type(py)?.call_method1("fromtimestamp", (t.unix(), utc.bind(py)))
+}
+
+/// The UTF-8 bytes of a `str` argument, kept alive as a Python `bytes` so the text can be
+/// borrowed without a copy (the limited API of Python 3.9 has no borrowed UTF-8 view).
+pub(crate) struct Utf8<'py>(Bound<'py, PyBytes>);
+
+impl<'py> Utf8<'py> {
+    pub(crate) fn new(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Self> {
+        let s = obj.cast::<PyString>().map_err(|_| {
+            PyTypeError::new_err(format!("{what} must be a str, not {}", type_name(obj)))
+        })?;
+        Ok(Utf8(s.encode_utf8()?))
+    }
+
+    pub(crate) fn as_str(&self) -> PyResult<&str> {
+        std::str::from_utf8(self.0.as_bytes())
+            .map_err(|e| PyTypeError::new_err(format!("not UTF-8: {e}")))
+    }
+}
+
+/// Signing parameters: a mapping of `str` to `str`, or an iterable of `(name, value)` pairs,
+/// as UTF-8 held by Python (borrow them with [`borrow_params`]).
+pub(crate) fn params<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Vec<(Utf8<'py>, Utf8<'py>)>> {
+    let mut out = Vec::new();
+    let pair = |k: &Bound<'py, PyAny>, v: &Bound<'py, PyAny>| -> PyResult<(Utf8<'py>, Utf8<'py>)> {
+        Ok((
+            Utf8::new(k, "a parameter name")?,
+            Utf8::new(v, "a parameter value")?,
+        ))
+    };
+    if let Ok(d) = obj.cast::<PyDict>() {
+        out.reserve(d.len());
+        for (k, v) in d.iter() {
+            out.push(pair(&k, &v)?);
+        }
+        return Ok(out);
+    }
+    if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
+        return Err(PyTypeError::new_err(
+            "params must be a mapping or a sequence of (name, value) pairs, not a string",
+        ));
+    }
+    if obj.hasattr("keys")? && obj.hasattr("__getitem__")? {
+        for item in obj.call_method0("items")?.try_iter()? {
+            let item = item?;
+            out.push(pair(&item.get_item(0)?, &item.get_item(1)?)?);
+        }
+        return Ok(out);
+    }
+    let iter = obj.try_iter().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "params must be a mapping or a sequence of (name, value) pairs, not {}",
+            type_name(obj)
+        ))
+    })?;
+    for item in iter {
+        let item = item?;
+        let bad = || {
+            PyTypeError::new_err(format!(
+                "each parameter must be a (name, value) pair, not {}",
+                type_name(&item)
+            ))
+        };
+        if let Ok(t) = item.cast::<PyTuple>() {
+            if t.len() != 2 {
+                return Err(bad());
+            }
+            out.push(pair(&t.get_item(0)?, &t.get_item(1)?)?);
+            continue;
+        }
+        if item.is_instance_of::<PyString>() {
+            return Err(bad());
+        }
+        let n = item.len().map_err(|_| bad())?;
+        if n != 2 {
+            return Err(bad());
+        }
+        out.push(pair(&item.get_item(0)?, &item.get_item(1)?)?);
+    }
+    Ok(out)
+}
+
+/// Borrows the parameters [`params`] holds.
+pub(crate) fn borrow_params<'a>(
+    held: &'a [(Utf8<'_>, Utf8<'_>)],
+) -> PyResult<Vec<(&'a str, &'a str)>> {
+    held.iter()
+        .map(|(k, v)| Ok((k.as_str()?, v.as_str()?)))
+        .collect()
+}
+
+/// Owned parameters, for operations that keep them.
+pub(crate) fn owned_params(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
+    let held = params(obj)?;
+    Ok(borrow_params(&held)?
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect())
+}
+
+/// `s` as Python's `repr` shows a `str` (single quotes), for `__repr__`s.
+pub(crate) fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// An optional string as Python shows it: `None` or a quoted `str`.
+pub(crate) fn quote_opt(s: Option<&str>) -> String {
+    s.map_or_else(|| "None".to_owned(), quote)
+}

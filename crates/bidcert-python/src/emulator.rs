@@ -1,0 +1,234 @@
+//! The in-process emulator behind `bidcert.testing.Emulator`.
+
+use std::sync::Mutex;
+
+use bidcert_emulator::{demo, Emulator, EmulatorHandle, Fault, Fixture};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::errors::{invalid, json_to_py, BindingError};
+
+/// A running emulator of both endpoints on a loopback port. Use `bidcert.testing.Emulator`.
+#[pyclass(frozen, module = "bidcert._native", name = "EmulatorHandle")]
+pub(crate) struct PyEmulatorHandle {
+    // `None` once shut down.
+    inner: Mutex<Option<EmulatorHandle>>,
+    base_url: String,
+    port: u16,
+}
+
+impl PyEmulatorHandle {
+    fn with<T>(&self, f: impl FnOnce(&EmulatorHandle) -> T) -> PyResult<T> {
+        let guard = self
+            .inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match guard.as_ref() {
+            Some(h) => Ok(f(h)),
+            None => Err(BindingError::Other("the emulator has been shut down".into()).into()),
+        }
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> PyResult<String> {
+    serde_json::to_string(value).map_err(|e| BindingError::Other(e.to_string()).into())
+}
+
+#[pymethods]
+impl PyEmulatorHandle {
+    /// Starts an emulator on `127.0.0.1:port` (0: an ephemeral port) serving `fixture_json`
+    /// (default: the demo fixture).
+    #[staticmethod]
+    #[pyo3(signature = (fixture_json = None, port = 0))]
+    fn start(py: Python<'_>, fixture_json: Option<&str>, port: u16) -> PyResult<Self> {
+        let fixture = match fixture_json {
+            Some(json) => {
+                Fixture::from_json(json).map_err(|e| invalid("fixture", e.to_string()))?
+            }
+            None => Fixture::demo(),
+        };
+        let handle = py
+            .detach(|| Emulator::builder().fixture(fixture).port(port).start())
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::InvalidInput => invalid("fixture", e.to_string()),
+                _ => PyErr::from(e),
+            })?;
+        Ok(PyEmulatorHandle {
+            base_url: handle.base_url().to_owned(),
+            port: handle.port(),
+            inner: Mutex::new(Some(handle)),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`: the endpoint of both products.
+    #[getter]
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The port it listens on.
+    #[getter]
+    fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Whether it is still serving.
+    #[getter]
+    fn running(&self) -> bool {
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .is_some()
+    }
+
+    /// Stops serving and joins its threads. Idempotent.
+    fn shutdown(&self, py: Python<'_>) {
+        let handle = self
+            .inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        if let Some(h) = handle {
+            py.detach(move || h.shutdown());
+        }
+    }
+
+    /// Back to the state at start.
+    fn reset(&self) -> PyResult<()> {
+        self.with(EmulatorHandle::reset)
+    }
+
+    /// Moves the emulator's clock by `seconds` from the system clock.
+    fn set_clock_offset(&self, seconds: i64) -> PyResult<()> {
+        self.with(|h| h.set_clock_offset(seconds))
+    }
+
+    /// The clock offset in seconds.
+    #[getter]
+    fn clock_offset(&self) -> PyResult<i64> {
+        self.with(EmulatorHandle::clock_offset)
+    }
+
+    /// Marks a customer verified; returns its new state. `KeyError` for an unknown PK.
+    fn verify_customer<'py>(&self, py: Python<'py>, pk: &str) -> PyResult<Bound<'py, PyAny>> {
+        let state = self.with(|h| h.verify_customer(pk))?;
+        match state {
+            Ok(s) => json_to_py(py, &to_json(&s)?),
+            Err(e) => Err(pyo3::exceptions::PyKeyError::new_err(e.to_string())),
+        }
+    }
+
+    /// A customer's state, or `None` for an unknown PK.
+    fn customer<'py>(&self, py: Python<'py>, pk: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+        match self.with(|h| h.customer(pk))? {
+            Some(s) => Ok(Some(json_to_py(py, &to_json(&s)?)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Adds a fault: `kind` one of `latency` (with `latency_ms`), `http_500`, `http_503`,
+    /// `throttling`, `drop_connection`, `truncated_body`, `non_json_body`; for the next
+    /// `count` API requests, only those with `action` when given (`count=None` with an
+    /// action: every such request until cleared).
+    #[pyo3(signature = (kind, count = Some(1), action = None, latency_ms = None))]
+    fn inject_fault(
+        &self,
+        kind: &str,
+        count: Option<u32>,
+        action: Option<String>,
+        latency_ms: Option<u64>,
+    ) -> PyResult<()> {
+        if count.is_none() && action.is_none() {
+            return Err(invalid("count", "may be None only together with an action"));
+        }
+        let wire = serde_json::json!({
+            "kind": kind,
+            "latency_ms": latency_ms,
+            "next": count,
+            "action": action,
+        });
+        // The admin API's flat form; `null`s are dropped so the defaults apply.
+        let wire = match wire {
+            serde_json::Value::Object(map) => {
+                serde_json::Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).collect())
+            }
+            other => other,
+        };
+        let fault: Fault =
+            serde_json::from_value(wire).map_err(|e| invalid("fault", e.to_string()))?;
+        self.with(|h| h.inject_fault(fault))
+    }
+
+    /// Removes every pending fault.
+    fn clear_faults(&self) -> PyResult<()> {
+        self.with(EmulatorHandle::clear_faults)
+    }
+
+    /// The API requests answered so far, oldest first, as dicts.
+    fn requests<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let records = self.with(EmulatorHandle::requests)?;
+        json_to_py(py, &to_json(&records)?)
+    }
+
+    /// Forgets the logged requests.
+    fn clear_requests(&self) -> PyResult<()> {
+        self.with(EmulatorHandle::clear_requests)
+    }
+
+    /// The fixture as it is now, as JSON (secrets included: it is test data).
+    fn fixture_json(&self) -> PyResult<String> {
+        self.with(|h| h.fixture().to_json_pretty())
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "EmulatorHandle(base_url={}, running={})",
+            crate::convert::quote(&self.base_url),
+            if self.running() { "True" } else { "False" }
+        )
+    }
+}
+
+/// The demo fixture's well-known values (ids, published test secrets, PKs).
+#[pyfunction]
+fn demo_values(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let d = PyDict::new(py);
+    for (k, v) in [
+        ("NORMAL_ACCESS_KEY_ID", demo::NORMAL_ACCESS_KEY_ID),
+        ("NORMAL_ACCESS_KEY_SECRET", demo::NORMAL_ACCESS_KEY_SECRET),
+        ("NORMAL_UID", demo::NORMAL_UID),
+        ("LIGHTWEIGHT_ACCESS_KEY_ID", demo::LIGHTWEIGHT_ACCESS_KEY_ID),
+        (
+            "LIGHTWEIGHT_ACCESS_KEY_SECRET",
+            demo::LIGHTWEIGHT_ACCESS_KEY_SECRET,
+        ),
+        ("LIGHTWEIGHT_UID", demo::LIGHTWEIGHT_UID),
+        ("NO_AAS_ACCESS_KEY_ID", demo::NO_AAS_ACCESS_KEY_ID),
+        ("NO_AAS_ACCESS_KEY_SECRET", demo::NO_AAS_ACCESS_KEY_SECRET),
+        ("NO_AAS_UID", demo::NO_AAS_UID),
+        ("ACCOUNT_ACCESS_KEY_ID", demo::ACCOUNT_ACCESS_KEY_ID),
+        ("ACCOUNT_ACCESS_KEY_SECRET", demo::ACCOUNT_ACCESS_KEY_SECRET),
+        ("ACCOUNT_UID", demo::ACCOUNT_UID),
+        ("UNVERIFIED_PK", demo::UNVERIFIED_PK),
+        ("PERSONAL_PK", demo::PERSONAL_PK),
+        ("ENTERPRISE_PK", demo::ENTERPRISE_PK),
+        ("LIGHTWEIGHT_CUSTOMER_PK", demo::LIGHTWEIGHT_CUSTOMER_PK),
+        ("NO_AAS_CUSTOMER_PK", demo::NO_AAS_CUSTOMER_PK),
+        ("UNKNOWN_PK", demo::UNKNOWN_PK),
+    ] {
+        d.set_item(k, v)?;
+    }
+    Ok(d)
+}
+
+/// The demo fixture as JSON.
+#[pyfunction]
+fn demo_fixture_json() -> String {
+    Fixture::demo().to_json_pretty()
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyEmulatorHandle>()?;
+    m.add_function(wrap_pyfunction!(demo_values, m)?)?;
+    m.add_function(wrap_pyfunction!(demo_fixture_json, m)?)
+}

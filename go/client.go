@@ -1,0 +1,234 @@
+package bidcert
+
+// #include <stdlib.h>
+// #include "bidcert.h"
+import "C"
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+const maxBody = 1 << 20
+
+// Config configures a Client. Zero values take the defaults.
+type Config struct {
+	// Credentials; nil resolves them from the default chain (ALIBABA_CLOUD_ACCESS_KEY_ID /
+	// _SECRET / _SECURITY_TOKEN, the CLI profile, the shared credentials file).
+	Credentials *Credentials
+	// CRMEndpoint and AASEndpoint (https://host[:port]); "" for the public endpoints.
+	CRMEndpoint string
+	AASEndpoint string
+	// HTTPClient sends the requests; nil for a client of its own.
+	HTTPClient *http.Client
+	// Timeout of one attempt; 0 for 10 s. The ctx deadline also applies.
+	Timeout time.Duration
+	// MaxAttempts in all (1 = no retry); 0 for 3. Only retryable errors are retried, each
+	// attempt signed afresh (new timestamp and nonce).
+	MaxAttempts int
+	// RetryBaseDelay (0 for 200 ms) doubles per retry up to RetryMaxDelay (0 for 2 s),
+	// with jitter.
+	RetryBaseDelay time.Duration
+	RetryMaxDelay  time.Duration
+	// AllowInsecureHTTP allows plain http:// to a host that is not loopback.
+	AllowInsecureHTTP bool
+}
+
+// Client calls the two operations. Safe for concurrent use; Close frees it.
+type Client struct {
+	signer *Signer
+	http   *http.Client
+	cfg    Config
+}
+
+func or[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
+func checkEndpoint(endpoint string, allowInsecure bool) error {
+	if endpoint == "" || allowInsecure || !strings.HasPrefix(endpoint, "http://") {
+		return nil
+	}
+	u, err := url.Parse(endpoint)
+	if err == nil {
+		host := u.Hostname()
+		if strings.EqualFold(host, "localhost") {
+			return nil
+		}
+		if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+			return nil
+		}
+	}
+	return &Error{Status: StatusValidation, Kind: KindValidation, Field: "endpoint",
+		Message: endpoint + " is plain http to a host that is not loopback; use https or AllowInsecureHTTP"}
+}
+
+// NewClient returns a client for cfg.
+func NewClient(cfg Config) (*Client, error) {
+	var signer *Signer
+	var err error
+	if cfg.Credentials != nil {
+		signer, err = NewSigner(*cfg.Credentials)
+	} else {
+		var creds *C.bidcert_credentials
+		if err = call(func() C.bidcert_status { return C.bidcert_credentials_resolve(&creds) }); err == nil {
+			signer, err = signerFrom(creds)
+			C.bidcert_credentials_free(creds)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range []struct {
+		product  Product
+		endpoint string
+	}{{ProductCRM, cfg.CRMEndpoint}, {ProductAAS, cfg.AASEndpoint}} {
+		if err := checkEndpoint(e.endpoint, cfg.AllowInsecureHTTP); err != nil {
+			signer.Close()
+			return nil, err
+		}
+		if e.endpoint != "" {
+			if err := signer.SetEndpoint(e.product, e.endpoint); err != nil {
+				signer.Close()
+				return nil, err
+			}
+		}
+	}
+	cfg.Timeout = or(cfg.Timeout, 10*time.Second)
+	cfg.MaxAttempts = or(cfg.MaxAttempts, 3)
+	cfg.RetryBaseDelay = or(cfg.RetryBaseDelay, 200*time.Millisecond)
+	cfg.RetryMaxDelay = or(cfg.RetryMaxDelay, 2*time.Second)
+	httpClient := cfg.HTTPClient
+	if httpClient == nil {
+		httpClient = &http.Client{}
+	}
+	return &Client{signer: signer, http: httpClient, cfg: cfg}, nil
+}
+
+// Signer is the client's signer (to sign requests yourself).
+func (c *Client) Signer() *Signer { return c.signer }
+
+// QueryCertifiedInfo asks whether customer pk has passed identity verification.
+func (c *Client) QueryCertifiedInfo(ctx context.Context, pk string, bidType BidType) (*CertifiedInfo, error) {
+	var info *CertifiedInfo
+	err := c.execute(ctx, func() (*SignedRequest, error) {
+		return c.signer.SignQuery(pk, bidType, nil)
+	}, func(req *SignedRequest, status int, body []byte) (err error) {
+		info, err = ParseCertifiedInfo(status, body)
+		return err
+	})
+	return info, err
+}
+
+// GenerateCertWaysURL gets the one-time verification link (valid 3 hours) for a customer.
+func (c *Client) GenerateCertWaysURL(ctx context.Context, req CertWaysRequest) (*CertWaysURL, error) {
+	var link *CertWaysURL
+	err := c.execute(ctx, func() (*SignedRequest, error) {
+		return c.signer.SignCertWaysURL(req, nil)
+	}, func(signed *SignedRequest, status int, body []byte) (err error) {
+		link, err = ParseCertWaysURL(status, body, signed.Timestamp)
+		return err
+	})
+	return link, err
+}
+
+// execute signs each attempt afresh, sends it, parses the answer, and retries what a retry
+// can fix while ctx allows.
+func (c *Client) execute(ctx context.Context, sign func() (*SignedRequest, error),
+	parse func(*SignedRequest, int, []byte) error) error {
+	for attempt := 1; ; attempt++ {
+		req, err := sign()
+		if err != nil {
+			return err
+		}
+		status, body, err := c.send(ctx, req)
+		if err == nil {
+			err = parse(req, status, body)
+			var apiErr *APIError
+			if errors.As(err, &apiErr) && apiErr.Kind == KindSignatureMismatch {
+				apiErr.Diagnosis, _ = DiagnoseSignatureMismatch(apiErr.Message, req.StringToSign)
+			}
+		}
+		if err == nil || !retryable(err) || attempt >= c.cfg.MaxAttempts {
+			return err
+		}
+		if err := sleep(ctx, c.delay(attempt)); err != nil {
+			return err
+		}
+	}
+}
+
+func (c *Client) delay(retry int) time.Duration {
+	d := c.cfg.RetryBaseDelay << (retry - 1)
+	if d > c.cfg.RetryMaxDelay || d <= 0 {
+		d = c.cfg.RetryMaxDelay
+	}
+	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return contextError(ctx.Err())
+	}
+}
+
+func contextError(err error) error {
+	kind := KindCanceled
+	if errors.Is(err, context.DeadlineExceeded) {
+		kind = KindTimeout
+	}
+	return &Error{Status: StatusTimeout, Kind: kind, Err: err}
+}
+
+func (c *Client) send(ctx context.Context, req *SignedRequest) (int, []byte, error) {
+	attemptCtx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	httpReq, err := http.NewRequestWithContext(attemptCtx, req.Method, req.URL, nil)
+	if err != nil {
+		return 0, nil, &Error{Status: StatusValidation, Kind: KindValidation, Message: err.Error(), Err: err}
+	}
+	httpReq.Header.Set("Accept", "application/json")
+	httpReq.Header.Set("User-Agent", "bidcert-go/0.1.0")
+	resp, err := c.http.Do(httpReq)
+	if err == nil {
+		defer resp.Body.Close()
+		var body []byte
+		body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
+		if err == nil {
+			return resp.StatusCode, body, nil
+		}
+	}
+	if ctx.Err() != nil {
+		return 0, nil, contextError(ctx.Err())
+	}
+	if attemptCtx.Err() != nil {
+		return 0, nil, &Error{Status: StatusTimeout, Kind: KindTimeout, Retryable: true,
+			Message: fmt.Sprintf("no complete response within %v", c.cfg.Timeout), Err: err}
+	}
+	return 0, nil, &Error{Status: StatusTransport, Kind: KindTransport, Retryable: true, Err: err}
+}
+
+// Close frees the client's signer and idle connections. It is idempotent.
+func (c *Client) Close() error {
+	if c.cfg.HTTPClient == nil {
+		c.http.CloseIdleConnections()
+	}
+	return c.signer.Close()
+}

@@ -1,0 +1,67 @@
+package bidcert
+
+// #include <stdlib.h>
+// #include "bidcert.h"
+import "C"
+
+import "encoding/json"
+
+// FastAuthEvent is a FastAuthc postMessage from the verification page.
+type FastAuthEvent struct {
+	Type     string // init, later, another_authc_way, success, fail, re_authc, open_alipay, unknown
+	Success  bool
+	Reason   string // data.reason of a fail event
+	EndsFlow bool   // success and later end the flow
+	Data     json.RawMessage
+}
+
+// ParseFastAuthEvent parses the JSON text data of an event from origin. When
+// expectedOrigin (CertWaysURL.Origin) is not nil, the origins must match; a nil origin then
+// never matches (ErrOriginMismatch). Data that is not a FastAuthc message is ErrMalformed.
+func ParseFastAuthEvent(data string, origin, expectedOrigin *string) (*FastAuthEvent, error) {
+	values := []string{data}
+	for _, o := range []*string{origin, expectedOrigin} {
+		if o != nil {
+			values = append(values, *o)
+		}
+	}
+	if err := noNUL(values...); err != nil {
+		return nil, err
+	}
+	cdata := cString(data)
+	defer free(cdata)
+	var corigin, cexpected *C.char
+	if origin != nil {
+		corigin = cString(*origin)
+		defer free(corigin)
+	}
+	if expectedOrigin != nil {
+		cexpected = cString(*expectedOrigin)
+		defer free(cexpected)
+	}
+	var ev *C.bidcert_fast_auth_event
+	if err := call(func() C.bidcert_status {
+		return C.bidcert_parse_fast_auth_event(cdata, corigin, cexpected, &ev)
+	}); err != nil {
+		return nil, err
+	}
+	defer C.bidcert_fast_auth_event_free(ev)
+	get := func(g func(**C.char) C.bidcert_status) string {
+		var out *C.char
+		if g(&out) != C.BIDCERT_OK {
+			return ""
+		}
+		s, _ := takeString(out)
+		return s
+	}
+	var success, ends C.bool
+	C.bidcert_fast_auth_event_success(ev, &success)
+	C.bidcert_fast_auth_event_ends_flow(ev, &ends)
+	return &FastAuthEvent{
+		Type:     get(func(o **C.char) C.bidcert_status { return C.bidcert_fast_auth_event_type(ev, o) }),
+		Success:  bool(success),
+		Reason:   get(func(o **C.char) C.bidcert_status { return C.bidcert_fast_auth_event_reason(ev, o) }),
+		EndsFlow: bool(ends),
+		Data:     json.RawMessage(get(func(o **C.char) C.bidcert_status { return C.bidcert_fast_auth_event_data_json(ev, o) })),
+	}, nil
+}

@@ -1,0 +1,113 @@
+// Package bidcert signs Alibaba Cloud RPC (v1.0) requests and calls the reseller
+// identity-verification APIs (QueryBidUserCertifiedInfo, GenerateAliyunBidCertWaysUrl).
+//
+// Signing and parsing run in the bidcert core through its C ABI (libbidcert.a, built by
+// `make ffi-lib`), so every language reads and signs exactly alike; requests are sent with
+// net/http and honour context deadlines and cancellation.
+package bidcert
+
+// All #cgo directives live here. The static library is the release build of
+// crates/bidcert-ffi (`make ffi-lib`); its system dependencies follow it.
+
+/*
+#cgo CFLAGS: -I${SRCDIR}/../include
+#cgo LDFLAGS: ${SRCDIR}/../target/release/libbidcert.a -lgcc_s -lutil -lrt -lpthread -lm -ldl
+#include <stdlib.h>
+#include "bidcert.h"
+*/
+import "C"
+
+import (
+	"runtime"
+	"strings"
+	"unsafe"
+)
+
+// noNUL rejects strings C would silently cut at an embedded NUL byte.
+func noNUL(values ...string) error {
+	for _, v := range values {
+		if strings.IndexByte(v, 0) >= 0 {
+			return &Error{Status: StatusValidation, Kind: KindValidation,
+				Message: "a string argument contains a NUL byte"}
+		}
+	}
+	return nil
+}
+
+// cString copies s into C memory; free it with C.free.
+func cString(s string) *C.char { return C.CString(s) }
+
+// optCString is cString, or NULL for "".
+func optCString(s string) *C.char {
+	if s == "" {
+		return nil
+	}
+	return C.CString(s)
+}
+
+func free(p *C.char) {
+	if p != nil {
+		C.free(unsafe.Pointer(p))
+	}
+}
+
+// takeString copies a string returned by the library into Go memory and frees it.
+// ok is false for NULL (absent).
+func takeString(p *C.char) (s string, ok bool) {
+	if p == nil {
+		return "", false
+	}
+	defer C.bidcert_string_free(p)
+	return C.GoString(p), true
+}
+
+// call runs one C call on a locked OS thread, so that the thread's last error (which the
+// library keeps per thread) is read from the thread the call ran on.
+func call(f func() C.bidcert_status) error {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if status := f(); status != C.BIDCERT_OK {
+		return lastError(status)
+	}
+	return nil
+}
+
+// stringOf runs a getter that writes an owned string and copies the result.
+func stringOf(get func(out **C.char) C.bidcert_status) (string, bool, error) {
+	var out *C.char
+	if err := call(func() C.bidcert_status { return get(&out) }); err != nil {
+		return "", false, err
+	}
+	s, ok := takeString(out)
+	return s, ok, nil
+}
+
+// bytesArg points C at a Go byte slice (flat memory, no Go pointers inside).
+func bytesArg(b []byte) (*C.uint8_t, C.size_t) {
+	if len(b) == 0 {
+		return nil, 0
+	}
+	return (*C.uint8_t)(unsafe.Pointer(unsafe.SliceData(b))), C.size_t(len(b))
+}
+
+// cParams copies params into a C array of bidcert_param; release frees all of it.
+func cParams(params [][2]string) (p *C.bidcert_param, n C.size_t, release func()) {
+	if len(params) == 0 {
+		return nil, 0, func() {}
+	}
+	// Callers check params with noNUL first.
+	size := C.size_t(len(params)) * C.size_t(unsafe.Sizeof(C.bidcert_param{}))
+	arr := (*C.bidcert_param)(C.malloc(size))
+	items := unsafe.Slice(arr, len(params))
+	for i, kv := range params {
+		items[i].key = cString(kv[0])
+		items[i].value = cString(kv[1])
+	}
+	return arr, C.size_t(len(params)), func() {
+		for i := range items {
+			free(items[i].key)
+			free(items[i].value)
+		}
+		C.free(unsafe.Pointer(arr))
+	}
+}

@@ -1,0 +1,3 @@
+module bidcert
+
+go 1.22

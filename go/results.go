@@ -1,0 +1,137 @@
+package bidcert
+
+// #include <stdlib.h>
+// #include "bidcert.h"
+import "C"
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// CertifiedInfo is a customer's verification state. Name, Phone and CertNumber are personal
+// data: String, fmt verbs and slog show them masked; the fields hold them verbatim.
+type CertifiedInfo struct {
+	RequestID       string
+	AliyunPK        string
+	IsCertified     bool
+	AccountCertType string // personal, enterprise, or the server's value; "" when absent
+	Name            string
+	Phone           string
+	CertType        string // ID, BUSINESS, ORGANIZATION_CODE, INSTITUTION_LEGAL_PERSON, or the code
+	CertTypeCode    string // 0, 9, 12, 13, ...
+	CertNumber      string
+}
+
+func maskOpt(s string) string {
+	if s == "" {
+		return ""
+	}
+	return Mask(s)
+}
+
+// String shows the personal data masked.
+func (c CertifiedInfo) String() string {
+	return fmt.Sprintf("CertifiedInfo{RequestID: %q, AliyunPK: %q, IsCertified: %t, AccountCertType: %q, Name: %q, Phone: %q, CertType: %q, CertNumber: %q}",
+		c.RequestID, c.AliyunPK, c.IsCertified, c.AccountCertType, maskOpt(c.Name), maskOpt(c.Phone), c.CertType, maskOpt(c.CertNumber))
+}
+
+// Format makes every fmt verb (%v, %+v, %#v, %s) show the masked form.
+func (c CertifiedInfo) Format(f fmt.State, _ rune) { fmt.Fprint(f, c.String()) }
+
+// LogValue makes slog show the masked form.
+func (c CertifiedInfo) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// CertWaysURL is a one-time verification link.
+type CertWaysURL struct {
+	URL       string
+	RequestID string
+	Origin    string // the expected origin of the link's FastAuthc events
+	IssuedAt  time.Time
+	ExpiresAt time.Time // IssuedAt + 3 hours
+}
+
+func takeCertifiedInfo(info *C.bidcert_certified_info) *CertifiedInfo {
+	defer C.bidcert_certified_info_free(info)
+	get := func(g func(**C.char) C.bidcert_status) string {
+		var out *C.char
+		if g(&out) != C.BIDCERT_OK {
+			return ""
+		}
+		s, _ := takeString(out)
+		return s
+	}
+	var certified C.bool
+	C.bidcert_certified_info_is_certified(info, &certified)
+	return &CertifiedInfo{
+		RequestID:       get(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_request_id(info, o) }),
+		AliyunPK:        get(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_aliyun_pk(info, o) }),
+		IsCertified:     bool(certified),
+		AccountCertType: get(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_account_cert_type(info, o) }),
+		Name:            get(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_name(info, true, o) }),
+		Phone:           get(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_phone(info, true, o) }),
+		CertType:        get(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_cert_type(info, o) }),
+		CertTypeCode:    get(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_cert_type_code(info, o) }),
+		CertNumber:      get(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_cert_number(info, true, o) }),
+	}
+}
+
+func takeCertWaysURL(url *C.bidcert_cert_ways_url) *CertWaysURL {
+	defer C.bidcert_cert_ways_url_free(url)
+	get := func(g func(**C.char) C.bidcert_status) string {
+		var out *C.char
+		if g(&out) != C.BIDCERT_OK {
+			return ""
+		}
+		s, _ := takeString(out)
+		return s
+	}
+	var issued, expires C.int64_t
+	C.bidcert_cert_ways_url_issued_at(url, &issued)
+	C.bidcert_cert_ways_url_expires_at(url, &expires)
+	return &CertWaysURL{
+		URL:       get(func(o **C.char) C.bidcert_status { return C.bidcert_cert_ways_url_url(url, o) }),
+		RequestID: get(func(o **C.char) C.bidcert_status { return C.bidcert_cert_ways_url_request_id(url, o) }),
+		Origin:    get(func(o **C.char) C.bidcert_status { return C.bidcert_cert_ways_url_origin(url, o) }),
+		IssuedAt:  time.Unix(int64(issued), 0).UTC(),
+		ExpiresAt: time.Unix(int64(expires), 0).UTC(),
+	}
+}
+
+// ParseCertifiedInfo parses a QueryBidUserCertifiedInfo response (HTTP status and body).
+// An error body gives an *APIError; a body that cannot be understood an *Error of KindParse.
+func ParseCertifiedInfo(status int, body []byte) (*CertifiedInfo, error) {
+	if status < 0 || status > 0xffff {
+		return nil, &Error{Status: StatusValidation, Kind: KindValidation, Field: "status", Message: "HTTP status out of range"}
+	}
+	p, n := bytesArg(body)
+	var info *C.bidcert_certified_info
+	if err := call(func() C.bidcert_status {
+		return C.bidcert_parse_certified_info(C.uint16_t(status), p, n, &info)
+	}); err != nil {
+		return nil, err
+	}
+	return takeCertifiedInfo(info), nil
+}
+
+// ParseCertWaysURL parses a GenerateAliyunBidCertWaysUrl response; issuedAt is when the
+// request was signed (SignedRequest.Timestamp), "" for now.
+func ParseCertWaysURL(status int, body []byte, issuedAt string) (*CertWaysURL, error) {
+	if status < 0 || status > 0xffff {
+		return nil, &Error{Status: StatusValidation, Kind: KindValidation, Field: "status", Message: "HTTP status out of range"}
+	}
+	if err := noNUL(issuedAt); err != nil {
+		return nil, err
+	}
+	p, n := bytesArg(body)
+	at := optCString(issuedAt)
+	defer free(at)
+	var url *C.bidcert_cert_ways_url
+	if err := call(func() C.bidcert_status {
+		return C.bidcert_parse_cert_ways_url(C.uint16_t(status), p, n, at, &url)
+	}); err != nil {
+		return nil, err
+	}
+	return takeCertWaysURL(url), nil
+}

@@ -1,0 +1,441 @@
+"""Type stubs of the native module ``bidcert._native`` (pyo3). Import from ``bidcert``."""
+
+import datetime
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union, final, overload
+
+from bidcert._enums import BidType, CertType, Platform, SubjectType
+
+__version__: str
+
+_Params = Union[Mapping[str, str], Iterable[Tuple[str, str]]]
+_BidTypeLike = Union[BidType, str]
+_PlatformLike = Union[Platform, str]
+_SubjectTypeLike = Union[SubjectType, str]
+_TimestampLike = Union[datetime.datetime, str]
+_Body = Union[bytes, bytearray, memoryview, str]
+
+@final
+class Credentials:
+    """An AccessKey pair, with a security token when the keys are temporary (STS)."""
+
+    def __new__(
+        cls, access_key_id: str, access_key_secret: str, security_token: Optional[str] = None
+    ) -> Credentials: ...
+    @staticmethod
+    def from_env() -> Credentials:
+        """Reads ``ALIBABA_CLOUD_ACCESS_KEY_ID``/``_SECRET`` (and ``_SECURITY_TOKEN``)."""
+    @property
+    def access_key_id(self) -> str:
+        """The AccessKey id."""
+    @property
+    def is_temporary(self) -> bool:
+        """Whether the credentials carry an STS security token."""
+
+@final
+class QueryCertifiedInfo:
+    """``QueryBidUserCertifiedInfo`` (Crm 2015-04-08)."""
+
+    def __new__(cls, pk: str, bid_type: _BidTypeLike) -> QueryCertifiedInfo: ...
+    @property
+    def pk(self) -> str:
+        """The customer's account id."""
+    @property
+    def bid_type(self) -> BidType:
+        """The reseller's type."""
+    @property
+    def action(self) -> str:
+        """``QueryBidUserCertifiedInfo``."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class GenerateCertWaysUrl:
+    """``GenerateAliyunBidCertWaysUrl`` (Aas 2015-07-01)."""
+
+    def __new__(
+        cls,
+        aliyun_pk: str,
+        bid_type: _BidTypeLike,
+        *,
+        platform: Optional[_PlatformLike] = None,
+        subject_type: Optional[_SubjectTypeLike] = None,
+        is_open_app: bool = False,
+        is_mobile: bool = False,
+    ) -> GenerateCertWaysUrl: ...
+    @property
+    def aliyun_pk(self) -> str:
+        """The customer's account id."""
+    @property
+    def bid_type(self) -> BidType:
+        """The reseller's type."""
+    @property
+    def platform(self) -> Platform:
+        """Where the link will be opened."""
+    @property
+    def subject_type(self) -> SubjectType:
+        """Which verifications the link allows."""
+    @property
+    def is_open_app(self) -> bool:
+        """Whether the Alipay app is woken."""
+    @property
+    def is_mobile(self) -> bool:
+        """Whether the mobile layout is used."""
+    @property
+    def action(self) -> str:
+        """``GenerateAliyunBidCertWaysUrl``."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class RpcCall:
+    """Any other RPC action; ``product`` is ``crm``, ``aas`` or an endpoint URL."""
+
+    def __new__(
+        cls,
+        product: str,
+        action: str,
+        version: str,
+        params: Optional[_Params] = None,
+        *,
+        method: str = "POST",
+    ) -> RpcCall: ...
+    @property
+    def product(self) -> str:
+        """``crm``, ``aas`` or the endpoint URL."""
+    @property
+    def action(self) -> str:
+        """The ``Action`` parameter."""
+    @property
+    def version(self) -> str:
+        """The ``Version`` parameter."""
+    @property
+    def method(self) -> str:
+        """``GET`` or ``POST``."""
+    @property
+    def params(self) -> Tuple[Tuple[str, str], ...]:
+        """The operation's own parameters, in the order given."""
+
+_Operation = Union[QueryCertifiedInfo, GenerateCertWaysUrl, RpcCall]
+
+@final
+class SignedRequest:
+    """A signed request: send ``method`` to ``url`` with ``headers`` and ``body``."""
+
+    @property
+    def method(self) -> str:
+        """``GET`` or ``POST``."""
+    @property
+    def url(self) -> str:
+        """The full URL, ``Signature`` included."""
+    @property
+    def headers(self) -> Dict[str, str]:
+        """Headers to send."""
+    @property
+    def body(self) -> bytes:
+        """The body (empty)."""
+    @property
+    def string_to_sign(self) -> str:
+        """The string that was signed."""
+    @property
+    def canonicalized_query(self) -> str:
+        """The canonicalized query string."""
+    @property
+    def signature(self) -> str:
+        """The ``Signature`` parameter."""
+    @property
+    def timestamp(self) -> datetime.datetime:
+        """When it was signed (aware, UTC)."""
+    @property
+    def redacted_url(self) -> str:
+        """The URL with ``Signature`` and ``SecurityToken`` redacted."""
+
+@final
+class Signer:
+    """Signs operations with one set of credentials; sends nothing."""
+
+    def __new__(
+        cls,
+        credentials: Credentials,
+        *,
+        crm_endpoint: Optional[str] = None,
+        aas_endpoint: Optional[str] = None,
+    ) -> Signer: ...
+    def sign(
+        self,
+        op: _Operation,
+        *,
+        timestamp: Optional[_TimestampLike] = None,
+        nonce: Optional[str] = None,
+    ) -> SignedRequest:
+        """Signs ``op`` at ``timestamp`` (default now) with ``nonce`` (default a UUID v4)."""
+    @property
+    def access_key_id(self) -> str:
+        """The AccessKey id it signs with."""
+    @property
+    def crm_endpoint(self) -> str:
+        """Where Crm requests go."""
+    @property
+    def aas_endpoint(self) -> str:
+        """Where Aas requests go."""
+
+@final
+class CertifiedInfo:
+    """A customer's verification state; ``repr`` masks personal data."""
+
+    @property
+    def request_id(self) -> Optional[str]:
+        """The server's request id."""
+    @property
+    def aliyun_pk(self) -> Optional[str]:
+        """The customer's account id as reported."""
+    @property
+    def is_certified(self) -> bool:
+        """Whether the account has passed identity verification."""
+    @property
+    def account_cert_type(self) -> Optional[str]:
+        """``personal``, ``enterprise`` or another value verbatim."""
+    @property
+    def name(self) -> Optional[str]:
+        """The verified name (personal data)."""
+    @property
+    def phone(self) -> Optional[str]:
+        """The phone number (personal data)."""
+    @property
+    def cert_type(self) -> Optional[Union[CertType, str]]:
+        """A ``CertType``, or the raw code of an undocumented one."""
+    @property
+    def cert_type_code(self) -> Optional[str]:
+        """The certificate type's wire code."""
+    @property
+    def cert_number(self) -> Optional[str]:
+        """The certificate number (personal data)."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class CertWaysUrl:
+    """A verification link and when it expires."""
+
+    @property
+    def url(self) -> str:
+        """The link."""
+    @property
+    def request_id(self) -> Optional[str]:
+        """The server's request id."""
+    @property
+    def issued_at(self) -> datetime.datetime:
+        """When it was issued (aware, UTC)."""
+    @property
+    def expires_at(self) -> datetime.datetime:
+        """When it stops working (aware, UTC)."""
+    @property
+    def origin(self) -> str:
+        """The link's origin."""
+    def is_expired(self, now: Optional[_TimestampLike] = None) -> bool:
+        """Whether it has expired at ``now`` (default: the current time)."""
+
+@final
+class FastAuthEvent:
+    """A parsed FastAuthc ``postMessage`` event."""
+
+    @property
+    def type(self) -> str:
+        """The short type, or ``unknown``."""
+    @property
+    def unknown_type(self) -> Optional[str]:
+        """The type as sent, for an unknown one."""
+    @property
+    def success(self) -> bool:
+        """The message's ``success`` flag."""
+    @property
+    def reason(self) -> Optional[str]:
+        """``data.reason`` of a ``fail`` event."""
+    @property
+    def ends_flow(self) -> bool:
+        """Whether the flow is over."""
+    @property
+    def data(self) -> Any:
+        """The message's ``data``, decoded."""
+
+@final
+class Difference:
+    """One way the server's string to sign differs from ours."""
+
+    @property
+    def kind(self) -> str:
+        """``method``, ``missing``, ``extra``, ``different`` or ``encoding``."""
+    @property
+    def name(self) -> Optional[str]:
+        """The parameter's name."""
+    @property
+    def ours(self) -> Optional[str]:
+        """Our value."""
+    @property
+    def server(self) -> Optional[str]:
+        """The server's value."""
+
+@final
+class Diagnosis:
+    """How the server's string to sign differs from ours."""
+
+    @property
+    def server_string_found(self) -> bool:
+        """Whether the message carried the server's string to sign."""
+    @property
+    def server_string_to_sign(self) -> Optional[str]:
+        """The server's string to sign."""
+    @property
+    def identical(self) -> bool:
+        """Whether both strings are equal (the secret is wrong)."""
+    @property
+    def differences(self) -> Tuple[Difference, ...]:
+        """Each difference, the method first, then by name."""
+
+@final
+class Client:
+    """A client for both operations and any other RPC action; thread-safe."""
+
+    def __new__(
+        cls,
+        credentials: Optional[Credentials] = None,
+        *,
+        endpoint: Optional[str] = None,
+        crm_endpoint: Optional[str] = None,
+        aas_endpoint: Optional[str] = None,
+        timeout: float = 10.0,
+        connect_timeout: float = 5.0,
+        max_attempts: int = 3,
+        user_agent_suffix: Optional[str] = None,
+        proxy: Optional[str] = None,
+        allow_insecure_http: bool = False,
+    ) -> Client: ...
+    @classmethod
+    def from_env(cls, **options: Any) -> Client:
+        """A client with ``Credentials.from_env()`` and these keyword options."""
+    @overload
+    def query_certified_info(self, pk: QueryCertifiedInfo, bid_type: None = None) -> CertifiedInfo: ...
+    @overload
+    def query_certified_info(self, pk: str, bid_type: _BidTypeLike) -> CertifiedInfo: ...
+    @overload
+    def generate_cert_ways_url(
+        self, aliyun_pk: GenerateCertWaysUrl, bid_type: None = None
+    ) -> CertWaysUrl: ...
+    @overload
+    def generate_cert_ways_url(
+        self,
+        aliyun_pk: str,
+        bid_type: _BidTypeLike,
+        *,
+        platform: Optional[_PlatformLike] = None,
+        subject_type: Optional[_SubjectTypeLike] = None,
+        is_open_app: bool = False,
+        is_mobile: bool = False,
+    ) -> CertWaysUrl: ...
+    def call(self, rpc_call: RpcCall) -> Dict[str, Any]:
+        """Any other RPC action; the response's JSON object."""
+    def set_credentials(self, credentials: Credentials) -> None:
+        """Replaces the credentials for later calls."""
+    @property
+    def access_key_id(self) -> str:
+        """The AccessKey id in use."""
+    @property
+    def crm_endpoint(self) -> str:
+        """Where Crm requests go."""
+    @property
+    def aas_endpoint(self) -> str:
+        """Where Aas requests go."""
+    @property
+    def closed(self) -> bool:
+        """Whether ``close()`` was called."""
+    def close(self) -> None:
+        """Closes the connection pool. Idempotent."""
+    def __enter__(self) -> Client: ...
+    def __exit__(self, *_args: object) -> None: ...
+
+@final
+class EmulatorHandle:
+    """A running emulator; use ``bidcert.testing.Emulator``."""
+
+    @staticmethod
+    def start(fixture_json: Optional[str] = None, port: int = 0) -> EmulatorHandle:
+        """Starts an emulator on loopback."""
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT``."""
+    @property
+    def port(self) -> int:
+        """The port."""
+    @property
+    def running(self) -> bool:
+        """Whether it is still serving."""
+    @property
+    def clock_offset(self) -> int:
+        """The clock offset in seconds."""
+    def shutdown(self) -> None:
+        """Stops serving. Idempotent."""
+    def reset(self) -> None:
+        """Back to the state at start."""
+    def set_clock_offset(self, seconds: int) -> None:
+        """Moves the emulator's clock."""
+    def verify_customer(self, pk: str) -> Dict[str, Any]:
+        """Marks a customer verified."""
+    def customer(self, pk: str) -> Optional[Dict[str, Any]]:
+        """A customer's state."""
+    def inject_fault(
+        self,
+        kind: str,
+        count: Optional[int] = 1,
+        action: Optional[str] = None,
+        latency_ms: Optional[int] = None,
+    ) -> None:
+        """Adds a fault."""
+    def clear_faults(self) -> None:
+        """Removes every fault."""
+    def requests(self) -> List[Dict[str, Any]]:
+        """The API requests answered so far."""
+    def clear_requests(self) -> None:
+        """Forgets the logged requests."""
+    def fixture_json(self) -> str:
+        """The fixture as JSON."""
+
+def percent_encode(s: str) -> str:
+    """Percent-encodes as the RPC signature requires."""
+
+def canonicalized_query(params: _Params) -> str:
+    """The canonicalized query string."""
+
+def string_to_sign(method: str, params: _Params) -> str:
+    """``METHOD&%2F&`` + percentEncode(canonicalized query)."""
+
+def signature(method: str, params: _Params, access_key_secret: str) -> str:
+    """Base64(HMAC-SHA1(secret + ``&``, string to sign))."""
+
+def parse_certified_info(status: int, body: _Body) -> CertifiedInfo:
+    """Parses a ``QueryBidUserCertifiedInfo`` response."""
+
+def parse_cert_ways_url(
+    status: int, body: _Body, issued_at: Optional[_TimestampLike] = None
+) -> CertWaysUrl:
+    """Parses a ``GenerateAliyunBidCertWaysUrl`` response."""
+
+def parse_fast_auth_event(
+    data: Union[str, Mapping[str, Any]],
+    origin: Optional[str] = None,
+    expected_origin: Optional[str] = None,
+) -> FastAuthEvent:
+    """Parses a FastAuthc ``postMessage`` payload."""
+
+def diagnose_signature_mismatch(server_message: str, string_to_sign: str) -> Diagnosis:
+    """Explains a ``SignatureDoesNotMatch``."""
+
+def mask(s: str) -> str:
+    """``s`` masked for display."""
+
+def refresh_logging() -> None:
+    """Forgets cached Python logger levels."""
+
+def cli_main(argv: Sequence[str]) -> int:
+    """Runs the ``bidcert`` command."""
+
+def demo_values() -> Dict[str, str]:
+    """The demo fixture's well-known values."""
+
+def demo_fixture_json() -> str:
+    """The demo fixture as JSON."""

@@ -1,0 +1,78 @@
+"""A typed use of the public API; `mypy --strict` checks it against the stubs (make python-test).
+It is also run by test_typed_example.py."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Dict, List, Optional, Tuple, Union
+
+import bidcert
+from bidcert.testing import Emulator
+
+
+def sign_offline(secret: str) -> Tuple[str, str]:
+    params: List[Tuple[str, str]] = [("Action", "QueryBidUserCertifiedInfo"), ("PK", "1")]
+    mapping: Dict[str, str] = dict(params)
+    sts: str = bidcert.string_to_sign("POST", params)
+    sig: str = bidcert.signature("GET", mapping, secret)
+    return sts, sig
+
+
+def sign_request(creds: bidcert.Credentials) -> bidcert.SignedRequest:
+    signer = bidcert.Signer(creds, crm_endpoint="http://127.0.0.1:1")
+    op = bidcert.QueryCertifiedInfo(pk="1234567890123456", bid_type=bidcert.BidType.NORMAL)
+    at = datetime.datetime(2026, 11, 23, 8, tzinfo=datetime.timezone.utc)
+    req = signer.sign(op, timestamp=at, nonce="n-1")
+    headers: Dict[str, str] = req.headers
+    assert req.method in ("GET", "POST") and headers and req.body == b""
+    return req
+
+
+def describe(info: bidcert.CertifiedInfo) -> str:
+    cert: Optional[Union[bidcert.CertType, str]] = info.cert_type
+    return f"{info.is_certified} {cert} {info.account_cert_type}"
+
+
+def run(emu: Emulator) -> Optional[datetime.datetime]:
+    with bidcert.Client(emu.credentials, endpoint=emu.url, timeout=5.0, max_attempts=2) as client:
+        info: bidcert.CertifiedInfo = client.query_certified_info(emu.personal_pk, "NORMAL")
+        describe(info)
+        try:
+            client.generate_cert_ways_url(emu.personal_pk, bidcert.BidType.NORMAL)
+        except bidcert.AlreadyCertifiedError as e:
+            code: str = e.code
+            retry: bool = e.retryable
+            assert code and not retry
+        op = bidcert.GenerateCertWaysUrl(
+            aliyun_pk=emu.unverified_pk,
+            bid_type="NORMAL",
+            platform=bidcert.Platform.H5,
+            subject_type="all",
+            is_open_app=False,
+            is_mobile=True,
+        )
+        link: bidcert.CertWaysUrl = client.generate_cert_ways_url(op)
+        body: Dict[str, object] = client.call(
+            bidcert.RpcCall("crm", "QueryBidUserCertifiedInfo", "2015-04-08", {"PK": emu.personal_pk, "BidType": "NORMAL"})
+        )
+        assert body
+        return link.expires_at
+
+
+def events() -> bool:
+    ev = bidcert.parse_fast_auth_event('{"type":"success"}', "https://a.b", "https://a.b")
+    d = bidcert.diagnose_signature_mismatch("x server string to sign is:GET&%2F&A%3D1", "POST&%2F&A%3D1")
+    kinds: List[str] = [diff.kind for diff in d.differences]
+    return ev.ends_flow and kinds == ["method"]
+
+
+def main() -> None:
+    sign_offline("secret")
+    sign_request(bidcert.Credentials("id", "secret", security_token=None))
+    with Emulator() as emu:
+        assert run(emu) is not None
+    assert events()
+
+
+if __name__ == "__main__":
+    main()
