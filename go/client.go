@@ -10,10 +10,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 )
 
@@ -57,22 +54,18 @@ func or[T comparable](v, def T) T {
 	return v
 }
 
+// checkEndpoint applies the core's transport rule (https, or plain http only to loopback
+// unless allowed), so every binding refuses the same endpoints.
 func checkEndpoint(endpoint string, allowInsecure bool) error {
-	if endpoint == "" || allowInsecure || !strings.HasPrefix(endpoint, "http://") {
+	if endpoint == "" {
 		return nil
 	}
-	u, err := url.Parse(endpoint)
-	if err == nil {
-		host := u.Hostname()
-		if strings.EqualFold(host, "localhost") {
-			return nil
-		}
-		if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-			return nil
-		}
+	if err := noNUL(endpoint); err != nil {
+		return err
 	}
-	return &Error{Status: StatusValidation, Kind: KindValidation, Field: "endpoint",
-		Message: endpoint + " is plain http to a host that is not loopback; use https or AllowInsecureHTTP"}
+	cs := cString(endpoint)
+	defer free(cs)
+	return call(func() C.bidcert_status { return C.bidcert_endpoint_check(cs, C.bool(allowInsecure)) })
 }
 
 // NewClient returns a client for cfg.

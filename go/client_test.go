@@ -277,3 +277,31 @@ func TestClientIsSafeForConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+func TestPlainHTTPOnlyToLoopback(t *testing.T) {
+	creds := &Credentials{AccessKeyID: "id", AccessKeySecret: "secret"}
+	for _, tc := range []struct {
+		endpoint      string
+		allowInsecure bool
+		ok            bool
+	}{
+		{"http://127.0.0.1:8080", false, true},
+		{"http://localhost:1", false, true},
+		{"https://crm-cn-hangzhou.aliyuncs.com", false, true},
+		{"http://crm-cn-hangzhou.aliyuncs.com", false, false},
+		{"http://crm-cn-hangzhou.aliyuncs.com", true, true},
+		{"not a url", true, false},
+	} {
+		c, err := NewClient(Config{Credentials: creds, CRMEndpoint: tc.endpoint, AllowInsecureHTTP: tc.allowInsecure})
+		if tc.ok != (err == nil) {
+			t.Errorf("%s (allow insecure %v): err = %v", tc.endpoint, tc.allowInsecure, err)
+		}
+		var e *Error
+		if err != nil && (!errors.As(err, &e) || e.Kind != KindValidation) {
+			t.Errorf("%s: want a validation error, got %#v", tc.endpoint, err)
+		}
+		if c != nil {
+			c.Close()
+		}
+	}
+}

@@ -755,6 +755,17 @@ bidcert_status bidcert_timestamp_format(int64_t unix_seconds, char **out);
 // `BIDCERT_VALIDATION` (another form).
 bidcert_status bidcert_timestamp_parse(const char *s, int64_t *out);
 
+// Checks an endpoint URL against the transport rule every binding applies: `https://` for
+// every host, plain `http://` only to a loopback address (`localhost`, `127.0.0.0/8`, `[::1]`)
+// unless `allow_insecure_http` is true.
+//
+// Ownership: borrows `url` for the call only.
+// Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK` when the endpoint may be used; `BIDCERT_NULL_ARGUMENT`;
+// `BIDCERT_INVALID_UTF8`; `BIDCERT_VALIDATION` (not `http(s)://host[:port]`, or plain http
+// to another host; the last error says which).
+bidcert_status bidcert_endpoint_check(const char *url, bool allow_insecure_http);
+
 // The server's request id into `*out`, or NULL when absent.
 //
 // Ownership: `*out` (when not NULL) is owned by the caller; free it with `bidcert_string_free`.

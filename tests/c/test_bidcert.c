@@ -1111,8 +1111,21 @@ static void test_emulator(void) {
     bidcert_string_free(no_aas_customer);
 }
 
+/* The core's transport rule: https everywhere, plain http only to loopback unless allowed. */
+static void test_endpoint_check(void) {
+    CHECK_STATUS(bidcert_endpoint_check("https://aas.aliyuncs.com", false), BIDCERT_OK);
+    CHECK_STATUS(bidcert_endpoint_check("http://127.0.0.1:8080", false), BIDCERT_OK);
+    CHECK_STATUS(bidcert_endpoint_check("http://[::1]:8080", false), BIDCERT_OK);
+    CHECK_STATUS(bidcert_endpoint_check("http://aas.aliyuncs.com", false), BIDCERT_VALIDATION);
+    CHECK_STATUS(bidcert_endpoint_check("http://aas.aliyuncs.com", true), BIDCERT_OK);
+    CHECK_STATUS(bidcert_endpoint_check("aas.aliyuncs.com", true), BIDCERT_VALIDATION);
+    CHECK_STATUS(bidcert_endpoint_check(NULL, false), BIDCERT_NULL_ARGUMENT);
+    CHECK_STATUS(bidcert_endpoint_check("http://\xff", false), BIDCERT_INVALID_UTF8);
+}
+
 int main(void) {
     run_vectors();
+    test_endpoint_check();
     test_status_str();
     test_last_error();
     test_free_null();

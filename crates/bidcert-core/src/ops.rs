@@ -248,6 +248,47 @@ impl Endpoint {
     pub fn is_https(&self) -> bool {
         self.0.starts_with("https://")
     }
+
+    /// The host, without port or IPv6 brackets.
+    pub fn host(&self) -> &str {
+        let authority = self.authority();
+        match authority.strip_prefix('[') {
+            Some(rest) => rest.split(']').next().unwrap_or(""),
+            None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+        }
+    }
+
+    /// Whether the host is a loopback address: `localhost`, `127.0.0.0/8` or `[::1]`.
+    pub fn is_loopback(&self) -> bool {
+        let host = self.host();
+        host.eq_ignore_ascii_case("localhost")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+
+    /// The transport rule every binding applies: https everywhere, plain http only to a
+    /// loopback address unless the caller opts in with `allow_insecure_http` (the AccessKeyId,
+    /// the signature and customer data would otherwise cross the network in clear).
+    ///
+    /// ```
+    /// use bidcert_core::Endpoint;
+    /// assert!(Endpoint::new("http://127.0.0.1:8080").unwrap().check_transport(false).is_ok());
+    /// assert!(Endpoint::new("http://crm.example.com").unwrap().check_transport(false).is_err());
+    /// assert!(Endpoint::new("http://crm.example.com").unwrap().check_transport(true).is_ok());
+    /// ```
+    pub fn check_transport(&self, allow_insecure_http: bool) -> Result<(), ValidationError> {
+        if self.is_https() || allow_insecure_http || self.is_loopback() {
+            return Ok(());
+        }
+        Err(ValidationError::new(
+            "endpoint",
+            format!(
+                "{self} is plain http to a host that is not loopback; use https, or allow \
+                 insecure http if you really mean it"
+            ),
+        ))
+    }
 }
 
 impl fmt::Display for Endpoint {
@@ -649,6 +690,26 @@ mod tests {
             "https://a?b",
         ] {
             assert!(Endpoint::new(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn loopback_hosts_are_recognised() {
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://localhost",
+            "http://[::1]:9",
+            "http://127.9.9.9",
+        ] {
+            assert!(Endpoint::new(url).unwrap().is_loopback(), "{url}");
+        }
+        for url in [
+            "http://10.0.0.1",
+            "http://example.com",
+            "http://127.0.0.1.example.com",
+            "http://[::2]",
+        ] {
+            assert!(!Endpoint::new(url).unwrap().is_loopback(), "{url}");
         }
     }
 

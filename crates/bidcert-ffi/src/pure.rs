@@ -152,3 +152,24 @@ pub unsafe extern "C" fn bidcert_timestamp_parse(
         Ok(())
     })
 }
+
+/// Checks an endpoint URL against the transport rule every binding applies: `https://` for
+/// every host, plain `http://` only to a loopback address (`localhost`, `127.0.0.0/8`, `[::1]`)
+/// unless `allow_insecure_http` is true.
+///
+/// Ownership: borrows `url` for the call only.
+/// Thread-safety: safe from any thread.
+/// Returns: `BIDCERT_OK` when the endpoint may be used; `BIDCERT_NULL_ARGUMENT`;
+/// `BIDCERT_INVALID_UTF8`; `BIDCERT_VALIDATION` (not `http(s)://host[:port]`, or plain http
+/// to another host; the last error says which).
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_endpoint_check(
+    url: *const c_char,
+    allow_insecure_http: bool,
+) -> bidcert_status {
+    ffi_status!({
+        let url = unsafe { str_arg(url, "url") }?;
+        bidcert_rs::Endpoint::new(url)?.check_transport(allow_insecure_http)?;
+        Ok(())
+    })
+}

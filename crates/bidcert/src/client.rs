@@ -87,20 +87,6 @@ impl Default for ClientBuilder {
     }
 }
 
-/// Whether `endpoint`'s host is a loopback address, where plain http is allowed.
-fn is_loopback(endpoint: &Endpoint) -> bool {
-    let authority = endpoint.authority();
-    let host = if let Some(rest) = authority.strip_prefix('[') {
-        rest.split(']').next().unwrap_or("")
-    } else {
-        authority.rsplit_once(':').map_or(authority, |(h, _)| h)
-    };
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
 impl ClientBuilder {
     /// Signs with these credentials (otherwise: [`crate::credentials::resolve`]).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
@@ -160,15 +146,7 @@ impl ClientBuilder {
             Some(url) => Endpoint::new(url)?,
             None => Endpoint::from(product),
         };
-        if !endpoint.is_https() && !self.allow_insecure_http && !is_loopback(&endpoint) {
-            return Err(Error::Validation(bidcert_core::ValidationError::new(
-                "endpoint",
-                format!(
-                    "{endpoint} is plain http to a host that is not loopback; use https, or \
-                     allow_insecure_http(true) if you really mean it"
-                ),
-            )));
-        }
+        endpoint.check_transport(self.allow_insecure_http)?;
         Ok(endpoint)
     }
 
@@ -449,25 +427,6 @@ fn short(e: &Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn loopback_hosts_are_recognised() {
-        for url in [
-            "http://127.0.0.1:8080",
-            "http://localhost",
-            "http://[::1]:9",
-            "http://127.9.9.9",
-        ] {
-            assert!(is_loopback(&Endpoint::new(url).unwrap()), "{url}");
-        }
-        for url in [
-            "http://10.0.0.1",
-            "http://example.com",
-            "http://127.0.0.1.example.com",
-        ] {
-            assert!(!is_loopback(&Endpoint::new(url).unwrap()), "{url}");
-        }
-    }
 
     #[test]
     fn plain_http_to_other_hosts_is_refused_unless_allowed() {
