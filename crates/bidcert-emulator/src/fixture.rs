@@ -166,6 +166,13 @@ pub enum FixtureError {
     Json(serde_json::Error),
     /// The fixture is well-formed but inconsistent (a duplicate key, an unknown owner, ...).
     Invalid(String),
+    /// The fixture file could not be read.
+    Read {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        error: std::io::Error,
+    },
 }
 
 impl fmt::Display for FixtureError {
@@ -173,6 +180,9 @@ impl fmt::Display for FixtureError {
         match self {
             FixtureError::Json(e) => write!(f, "fixture is not valid JSON of the schema: {e}"),
             FixtureError::Invalid(why) => write!(f, "fixture is inconsistent: {why}"),
+            FixtureError::Read { path, error } => {
+                write!(f, "cannot read fixture {}: {error}", path.display())
+            }
         }
     }
 }
@@ -182,6 +192,7 @@ impl std::error::Error for FixtureError {
         match self {
             FixtureError::Json(e) => Some(e),
             FixtureError::Invalid(_) => None,
+            FixtureError::Read { error, .. } => Some(error),
         }
     }
 }
@@ -197,6 +208,16 @@ impl Fixture {
         let fixture: Fixture = serde_json::from_str(s).map_err(FixtureError::Json)?;
         fixture.validate()?;
         Ok(fixture)
+    }
+
+    /// Reads, parses and validates a fixture file.
+    pub fn from_file(path: impl AsRef<std::path::Path>) -> Result<Fixture, FixtureError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|error| FixtureError::Read {
+            path: path.to_owned(),
+            error,
+        })?;
+        Fixture::from_json(&text)
     }
 
     /// The fixture as indented JSON, secrets included.

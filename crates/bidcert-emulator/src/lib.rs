@@ -35,9 +35,11 @@ mod fixture;
 mod handle;
 mod page;
 mod server;
+mod signal;
 mod state;
 
 pub use fault::{Fault, FaultKind, FaultScope};
 pub use fixture::{Account, Certificate, Customer, Fixture, FixtureError, Reseller};
 pub use handle::{Emulator, EmulatorBuilder, EmulatorHandle, MAX_BODY_BYTES, MAX_HEADER_BYTES};
+pub use signal::wait_for_shutdown_signal;
 pub use state::{CustomerState, RequestRecord, UnknownCustomer, REQUEST_LOG_LIMIT};

@@ -30,34 +30,6 @@ struct Args {
     dump_fixture: bool,
 }
 
-fn load(path: &PathBuf) -> Result<Fixture, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read fixture {}: {e}", path.display()))?;
-    Fixture::from_json(&text).map_err(|e| format!("fixture {}: {e}", path.display()))
-}
-
-/// Waits for SIGINT or SIGTERM.
-fn wait_for_signal() -> std::io::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_io()
-        .build()?;
-    runtime.block_on(async {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{signal, SignalKind};
-            let mut term = signal(SignalKind::terminate())?;
-            tokio::select! {
-                r = tokio::signal::ctrl_c() => r,
-                _ = term.recv() => Ok(()),
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            tokio::signal::ctrl_c().await
-        }
-    })
-}
-
 fn main() -> ExitCode {
     let args = Args::parse();
     if args.dump_fixture {
@@ -65,12 +37,15 @@ fn main() -> ExitCode {
         let _ = writeln!(std::io::stdout(), "{}", Fixture::demo().to_json_pretty());
         return ExitCode::SUCCESS;
     }
-    let fixture = match args.fixture.as_ref().map(load).transpose() {
-        Ok(f) => f.unwrap_or_else(Fixture::demo),
-        Err(e) => {
-            eprintln!("bidcert-emulator: {e}");
-            return ExitCode::from(2);
-        }
+    let fixture = match &args.fixture {
+        None => Fixture::demo(),
+        Some(path) => match Fixture::from_file(path) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("bidcert-emulator: fixture {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        },
     };
     let emulator = match Emulator::builder()
         .fixture(fixture)
@@ -98,7 +73,7 @@ fn main() -> ExitCode {
         emulator.base_url(),
         emulator.base_url()
     );
-    let waited = wait_for_signal();
+    let waited = bidcert_emulator::wait_for_shutdown_signal();
     emulator.shutdown();
     match waited {
         Ok(()) => ExitCode::SUCCESS,

@@ -8,36 +8,10 @@ use bidcert_emulator::{demo, Emulator, Fixture};
 use crate::cli::EmulatorArgs;
 use crate::failure::{CliError, EXIT_OK};
 
-fn wait_for_signal() -> std::io::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_io()
-        .build()?;
-    runtime.block_on(async {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{signal, SignalKind};
-            let mut term = signal(SignalKind::terminate())?;
-            tokio::select! {
-                r = tokio::signal::ctrl_c() => r,
-                _ = term.recv() => Ok(()),
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            tokio::signal::ctrl_c().await
-        }
-    })
-}
-
 pub(crate) fn run(args: &EmulatorArgs) -> Result<i32, CliError> {
     let fixture = match &args.fixture {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                CliError::Usage(format!("cannot read fixture {}: {e}", path.display()))
-            })?;
-            Fixture::from_json(&text)
-                .map_err(|e| CliError::Usage(format!("fixture {}: {e}", path.display())))?
-        }
+        Some(path) => Fixture::from_file(path)
+            .map_err(|e| CliError::Usage(format!("fixture {}: {e}", path.display())))?,
         None => Fixture::demo(),
     };
     let emulator = Emulator::builder()
@@ -63,7 +37,7 @@ pub(crate) fn run(args: &EmulatorArgs) -> Result<i32, CliError> {
             demo::PERSONAL_PK
         );
     }
-    let waited = wait_for_signal();
+    let waited = bidcert_emulator::wait_for_shutdown_signal();
     emulator.shutdown();
     waited.map_err(|e| CliError::Failed(format!("cannot wait for signals: {e}")))?;
     Ok(EXIT_OK)
