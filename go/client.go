@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"time"
 )
@@ -163,12 +162,18 @@ func (c *Client) execute(ctx context.Context, sign func() (*SignedRequest, error
 	}
 }
 
+// delay is the core's backoff (doubling from the base delay, capped, jittered), so Go backs
+// off exactly as the other bindings do.
 func (c *Client) delay(retry int) time.Duration {
-	d := c.cfg.RetryBaseDelay << (retry - 1)
-	if d > c.cfg.RetryMaxDelay || d <= 0 {
-		d = c.cfg.RetryMaxDelay
+	var ms C.uint64_t
+	err := call(func() C.bidcert_status {
+		return C.bidcert_retry_delay_ms(C.uint32_t(retry), C.uint64_t(c.cfg.RetryBaseDelay.Milliseconds()),
+			C.uint64_t(c.cfg.RetryMaxDelay.Milliseconds()), &ms)
+	})
+	if err != nil {
+		return c.cfg.RetryMaxDelay
 	}
-	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+	return time.Duration(ms) * time.Millisecond
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

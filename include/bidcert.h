@@ -331,6 +331,18 @@ bidcert_status bidcert_client_call(const struct bidcert_client *client,
 // Thread-safety: not concurrently with other uses of `client`.
 void bidcert_client_free(struct bidcert_client *client);
 
+// The delay before retry number `retry` (1 for the first retry) under the client's backoff:
+// `base_delay_ms` doubling per retry, capped at `max_delay_ms`, then jittered to between half
+// and all of it (0 for either means the default: 200 ms and 2000 ms). For bindings that send
+// requests themselves (Go), so every binding backs off alike.
+//
+// Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` if `out_ms` is NULL.
+bidcert_status bidcert_retry_delay_ms(uint32_t retry,
+                                      uint64_t base_delay_ms,
+                                      uint64_t max_delay_ms,
+                                      uint64_t *out_ms);
+
 // New credentials from explicit values; `security_token` is NULL for long-term keys.
 //
 // Ownership: the strings are copied; `*out` is owned by the caller, free it with

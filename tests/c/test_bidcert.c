@@ -1123,9 +1123,27 @@ static void test_endpoint_check(void) {
     CHECK_STATUS(bidcert_endpoint_check("http://\xff", false), BIDCERT_INVALID_UTF8);
 }
 
+/* The client's backoff: between half and all of base * 2^(retry-1), capped. */
+static void test_retry_delay(void) {
+    uint64_t ms = 0;
+    int i;
+    for (i = 0; i < 50; i++) {
+        CHECK_STATUS(bidcert_retry_delay_ms(1, 100, 1000, &ms), BIDCERT_OK);
+        CHECK(ms >= 50 && ms <= 100, "retry 1: %llu ms", (unsigned long long)ms);
+        CHECK_STATUS(bidcert_retry_delay_ms(3, 100, 1000, &ms), BIDCERT_OK);
+        CHECK(ms >= 200 && ms <= 400, "retry 3: %llu ms", (unsigned long long)ms);
+        CHECK_STATUS(bidcert_retry_delay_ms(30, 100, 1000, &ms), BIDCERT_OK);
+        CHECK(ms >= 500 && ms <= 1000, "retry 30: %llu ms", (unsigned long long)ms);
+    }
+    CHECK_STATUS(bidcert_retry_delay_ms(1, 0, 0, &ms), BIDCERT_OK);
+    CHECK(ms >= 100 && ms <= 200, "defaults: %llu ms", (unsigned long long)ms);
+    CHECK_STATUS(bidcert_retry_delay_ms(1, 100, 1000, NULL), BIDCERT_NULL_ARGUMENT);
+}
+
 int main(void) {
     run_vectors();
     test_endpoint_check();
+    test_retry_delay();
     test_status_str();
     test_last_error();
     test_free_null();

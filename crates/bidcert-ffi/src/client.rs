@@ -212,3 +212,37 @@ pub unsafe extern "C" fn bidcert_client_call(
 pub unsafe extern "C" fn bidcert_client_free(client: *mut bidcert_client) {
     ffi_void!({ unsafe { free_object(client) } })
 }
+
+/// The delay before retry number `retry` (1 for the first retry) under the client's backoff:
+/// `base_delay_ms` doubling per retry, capped at `max_delay_ms`, then jittered to between half
+/// and all of it (0 for either means the default: 200 ms and 2000 ms). For bindings that send
+/// requests themselves (Go), so every binding backs off alike.
+///
+/// Thread-safety: safe from any thread.
+/// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` if `out_ms` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_retry_delay_ms(
+    retry: u32,
+    base_delay_ms: u64,
+    max_delay_ms: u64,
+    out_ms: *mut u64,
+) -> bidcert_status {
+    ffi_status!({
+        let out = unsafe { out_arg(out_ms, "out_ms") }?;
+        let defaults = RetryPolicy::default();
+        let ms = |v: u64, d: std::time::Duration| {
+            if v == 0 {
+                d
+            } else {
+                std::time::Duration::from_millis(v)
+            }
+        };
+        let policy = RetryPolicy {
+            base_delay: ms(base_delay_ms, defaults.base_delay),
+            max_delay: ms(max_delay_ms, defaults.max_delay),
+            ..defaults
+        };
+        *out = u64::try_from(policy.delay(retry.max(1)).as_millis()).unwrap_or(u64::MAX);
+        Ok(())
+    })
+}
