@@ -42,6 +42,7 @@ bench: $(BENCH_TARGETS)
 	$(CARGO) bench -p bidcert-core --bench sign
 	$(CARGO) bench -p bidcert-emulator --bench load
 	$(CARGO) bench -p bidcert --bench client
+	$(CARGO) test -p bidcert-cli --release --test cli -- --ignored --nocapture audit_throughput
 
 clean:
 	$(CARGO) clean
