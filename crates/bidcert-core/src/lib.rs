@@ -17,6 +17,9 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
+// `Operation`'s sealed supertrait hands crate-private parameters to the signer; nothing
+// outside the crate can name or implement it.
+#![allow(private_interfaces)]
 
 mod clock;
 mod credentials;

@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::ValidationError;
+use crate::sign::{fixed_param, Param};
 
 macro_rules! wire_enum {
     (
@@ -22,6 +23,11 @@ macro_rules! wire_enum {
             /// The value as sent on the wire.
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $wire),+ }
+            }
+
+            /// This value as a parameter, encoded at compile time.
+            pub(crate) fn param(self) -> Param<'static> {
+                match self { $($name::$variant => fixed_param!($field, $wire)),+ }
             }
         }
 
@@ -312,8 +318,17 @@ pub enum Target {
     Endpoint(Endpoint),
 }
 
-mod sealed {
-    pub trait Sealed {}
+pub(crate) mod sealed {
+    use crate::sign::Param;
+
+    /// The part of [`super::Operation`] only this crate implements and calls.
+    pub trait Sealed {
+        /// `Action` and `Version`, encoded ahead when they are fixed.
+        fn action_version(&self) -> [Param<'_>; 2];
+        /// Appends the operation's own parameters (not the common ones), in byte order of
+        /// their names where they are fixed, which makes sorting them cheap.
+        fn business_params<'a>(&'a self, out: &mut Vec<Param<'a>>);
+    }
 }
 
 /// A signable operation: [`QueryCertifiedInfo`], [`GenerateCertWaysUrl`] or [`RpcCall`].
@@ -329,16 +344,6 @@ pub trait Operation: sealed::Sealed {
     /// The method it is signed for and sent with.
     fn method(&self) -> Method {
         Method::Post
-    }
-    /// Appends the operation's own parameters (not the common ones).
-    fn business_params<'a>(&'a self, out: &mut Vec<(&'a str, &'a str)>);
-}
-
-fn bool_str(b: bool) -> &'static str {
-    if b {
-        "true"
-    } else {
-        "false"
     }
 }
 
@@ -380,7 +385,18 @@ impl QueryCertifiedInfo {
     }
 }
 
-impl sealed::Sealed for QueryCertifiedInfo {}
+impl sealed::Sealed for QueryCertifiedInfo {
+    fn action_version(&self) -> [Param<'_>; 2] {
+        [
+            fixed_param!("Action", "QueryBidUserCertifiedInfo"),
+            fixed_param!("Version", "2015-04-08"),
+        ]
+    }
+    fn business_params<'a>(&'a self, out: &mut Vec<Param<'a>>) {
+        out.push(self.bid_type.param());
+        out.push(Param::new("PK", self.pk.as_str()));
+    }
+}
 impl Operation for QueryCertifiedInfo {
     fn target(&self) -> &Target {
         &CRM
@@ -390,10 +406,6 @@ impl Operation for QueryCertifiedInfo {
     }
     fn version(&self) -> &str {
         Product::Crm.version()
-    }
-    fn business_params<'a>(&'a self, out: &mut Vec<(&'a str, &'a str)>) {
-        out.push(("BidType", self.bid_type.as_str()));
-        out.push(("PK", self.pk.as_str()));
     }
 }
 
@@ -485,7 +497,31 @@ impl GenerateCertWaysUrl {
     }
 }
 
-impl sealed::Sealed for GenerateCertWaysUrl {}
+impl sealed::Sealed for GenerateCertWaysUrl {
+    fn action_version(&self) -> [Param<'_>; 2] {
+        [
+            fixed_param!("Action", "GenerateAliyunBidCertWaysUrl"),
+            fixed_param!("Version", "2015-07-01"),
+        ]
+    }
+    fn business_params<'a>(&'a self, out: &mut Vec<Param<'a>>) {
+        out.push(Param::new("AliyunPk", self.aliyun_pk.as_str()));
+        out.push(self.bid_type.param());
+        out.push(if self.is_mobile {
+            fixed_param!("IsMobile", "true")
+        } else {
+            fixed_param!("IsMobile", "false")
+        });
+        out.push(if self.is_open_app {
+            fixed_param!("IsOpenApp", "true")
+        } else {
+            fixed_param!("IsOpenApp", "false")
+        });
+        out.push(self.platform.param());
+        out.push(fixed_param!("Source", "BID"));
+        out.push(self.subject_type.param());
+    }
+}
 impl Operation for GenerateCertWaysUrl {
     fn target(&self) -> &Target {
         &AAS
@@ -495,16 +531,6 @@ impl Operation for GenerateCertWaysUrl {
     }
     fn version(&self) -> &str {
         Product::Aas.version()
-    }
-    fn business_params<'a>(&'a self, out: &mut Vec<(&'a str, &'a str)>) {
-        // In byte order, so sorting them costs one comparison each.
-        out.push(("AliyunPk", self.aliyun_pk.as_str()));
-        out.push(("BidType", self.bid_type.as_str()));
-        out.push(("IsMobile", bool_str(self.is_mobile)));
-        out.push(("IsOpenApp", bool_str(self.is_open_app)));
-        out.push(("Platform", self.platform.as_str()));
-        out.push(("Source", Self::SOURCE));
-        out.push(("SubjectType", self.subject_type.as_str()));
     }
 }
 
@@ -612,7 +638,17 @@ impl RpcCall {
     }
 }
 
-impl sealed::Sealed for RpcCall {}
+impl sealed::Sealed for RpcCall {
+    fn action_version(&self) -> [Param<'_>; 2] {
+        [
+            Param::new("Action", &self.action),
+            Param::new("Version", &self.version),
+        ]
+    }
+    fn business_params<'a>(&'a self, out: &mut Vec<Param<'a>>) {
+        out.extend(self.params.iter().map(|(k, v)| Param::new(k, v)));
+    }
+}
 impl Operation for RpcCall {
     fn target(&self) -> &Target {
         &self.target
@@ -625,9 +661,6 @@ impl Operation for RpcCall {
     }
     fn method(&self) -> Method {
         self.method
-    }
-    fn business_params<'a>(&'a self, out: &mut Vec<(&'a str, &'a str)>) {
-        out.extend(self.params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     }
 }
 

@@ -9,6 +9,7 @@ use zeroize::Zeroizing;
 
 use crate::clock::{Nonce, Timestamp};
 use crate::credentials::Credentials;
+use crate::encode::percent_encode;
 use crate::encode::{encode_both, encode_into, encoded_len_bound};
 use crate::error::ValidationError;
 use crate::ops::{Endpoint, Method, Operation, Product, Target};
@@ -18,80 +19,122 @@ const ENCODED_PATH: &str = "%2F";
 /// Base64 of a 20-byte HMAC-SHA1 is always 28 characters.
 const SIGNATURE_LEN: usize = 28;
 
-/// Sorts `pairs` in byte order, drops `Signature`, and rejects empty and repeated names.
-fn sort_and_check(pairs: &mut Vec<(&str, &str)>) -> Result<(), ValidationError> {
-    pairs.retain(|(k, _)| *k != "Signature");
-    pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    check_sorted(pairs)
+/// One parameter on its way into the canonicalized query.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Param<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) value: &'a str,
+    /// `name=value` and `name%3Dvalue`, encoded ahead of time when both are fixed (at compile
+    /// time, or when a signer is built): most of a request, written with one copy each.
+    pub(crate) encoded: Option<(&'a str, &'a str)>,
+}
+
+impl<'a> Param<'a> {
+    pub(crate) fn new(name: &'a str, value: &'a str) -> Self {
+        Param {
+            name,
+            value,
+            encoded: None,
+        }
+    }
+}
+
+/// A parameter whose name and value are literals needing no escaping (a unit test checks
+/// every use), encoded at compile time.
+macro_rules! fixed_param {
+    ($name:expr, $value:expr) => {
+        $crate::sign::Param {
+            name: $name,
+            value: $value,
+            encoded: Some((concat!($name, "=", $value), concat!($name, "%3D", $value))),
+        }
+    };
+}
+pub(crate) use fixed_param;
+
+/// Sorts `params` in byte order of names, drops `Signature`, and rejects empty and repeated
+/// names.
+fn sort_and_check(params: &mut Vec<Param<'_>>) -> Result<(), ValidationError> {
+    params.retain(|p| p.name != "Signature");
+    params.sort_unstable_by(|a, b| a.name.cmp(b.name));
+    check_sorted(params)
 }
 
 /// Rejects an empty first name and adjacent repeated names in a sorted list.
-fn check_sorted(pairs: &[(&str, &str)]) -> Result<(), ValidationError> {
-    if pairs.first().is_some_and(|(k, _)| k.is_empty()) {
+fn check_sorted(params: &[Param<'_>]) -> Result<(), ValidationError> {
+    if params.first().is_some_and(|p| p.name.is_empty()) {
         return Err(ValidationError::new("parameter name", "must not be empty"));
     }
-    if let Some(w) = pairs.windows(2).find(|w| w[0].0 == w[1].0) {
+    if let Some(w) = params.windows(2).find(|w| w[0].name == w[1].name) {
         return Err(ValidationError::new(
-            w[0].0,
+            w[0].name,
             "is given twice; each parameter may appear once",
         ));
     }
     Ok(())
 }
 
-/// Merges the sorted `common` parameters into the sorted `pairs`, from the back, in place:
+/// Merges the sorted `common` parameters into the sorted `params`, from the back, in place:
 /// the common parameters are sorted by construction and an operation's are few, so this
 /// beats sorting the whole list.
-fn merge_common<'a>(pairs: &mut Vec<(&'a str, &'a str)>, common: &[(&'a str, &'a str)]) {
-    let mut i = pairs.len();
+fn merge_common<'a>(params: &mut Vec<Param<'a>>, common: &[Param<'a>]) {
+    let mut i = params.len();
     let mut j = common.len();
-    pairs.resize(i + j, ("", ""));
-    let mut k = pairs.len();
+    params.resize(i + j, Param::new("", ""));
+    let mut k = params.len();
     while j > 0 {
         k -= 1;
-        if i > 0 && pairs[i - 1].0 > common[j - 1].0 {
-            pairs[k] = pairs[i - 1];
+        if i > 0 && params[i - 1].name > common[j - 1].name {
+            params[k] = params[i - 1];
             i -= 1;
         } else {
-            pairs[k] = common[j - 1];
+            params[k] = common[j - 1];
             j -= 1;
         }
     }
 }
 
 /// Writes the canonicalized query into `query` and the string-to-sign into `sts`, in one pass.
-fn canonicalize_into(method: Method, pairs: &[(&str, &str)], query: &mut String, sts: &mut String) {
+fn canonicalize_into(method: Method, params: &[Param<'_>], query: &mut String, sts: &mut String) {
     sts.push_str(method.as_str());
     sts.push('&');
     sts.push_str(ENCODED_PATH);
     sts.push('&');
-    for (i, (k, v)) in pairs.iter().enumerate() {
+    for (i, p) in params.iter().enumerate() {
         if i > 0 {
             query.push('&');
             sts.push_str("%26");
         }
-        encode_both(k, query, sts);
-        query.push('=');
-        sts.push_str("%3D");
-        encode_both(v, query, sts);
+        match p.encoded {
+            Some((q, s)) => {
+                query.push_str(q);
+                sts.push_str(s);
+            }
+            None => {
+                encode_both(p.name, query, sts);
+                query.push('=');
+                sts.push_str("%3D");
+                encode_both(p.value, query, sts);
+            }
+        }
     }
 }
 
-fn capacity(pairs: &[(&str, &str)]) -> (usize, usize) {
-    let raw: usize = pairs.iter().map(|(k, v)| k.len() + v.len()).sum();
-    let query = raw * 3 + pairs.len() * 2;
+fn capacity(params: &[Param<'_>]) -> (usize, usize) {
+    let raw: usize = params.iter().map(|p| p.name.len() + p.value.len()).sum();
+    let query = raw * 3 + params.len() * 2;
     let sts = 16
-        + pairs
+        + params
             .iter()
-            .map(|(k, v)| encoded_len_bound(k) + encoded_len_bound(v) + 6)
+            .map(|p| encoded_len_bound(p.name) + encoded_len_bound(p.value) + 6)
             .sum::<usize>();
     (query, sts)
 }
 
-fn collect<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> Vec<(&str, &str)> {
+fn collect<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> Vec<Param<'_>> {
     params
         .iter()
-        .map(|(k, v)| (k.as_ref(), v.as_ref()))
+        .map(|(k, v)| Param::new(k.as_ref(), v.as_ref()))
         .collect()
 }
 
@@ -105,11 +148,11 @@ fn collect<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> Vec<(&str, &str)>
 pub fn canonicalized_query<K: AsRef<str>, V: AsRef<str>>(
     params: &[(K, V)],
 ) -> Result<String, ValidationError> {
-    let mut pairs = collect(params);
-    sort_and_check(&mut pairs)?;
-    let (qcap, scap) = capacity(&pairs);
+    let mut params = collect(params);
+    sort_and_check(&mut params)?;
+    let (qcap, scap) = capacity(&params);
     let (mut query, mut sts) = (String::with_capacity(qcap), String::with_capacity(scap));
-    canonicalize_into(Method::Post, &pairs, &mut query, &mut sts);
+    canonicalize_into(Method::Post, &params, &mut query, &mut sts);
     Ok(query)
 }
 
@@ -124,11 +167,11 @@ pub fn string_to_sign<K: AsRef<str>, V: AsRef<str>>(
     method: Method,
     params: &[(K, V)],
 ) -> Result<String, ValidationError> {
-    let mut pairs = collect(params);
-    sort_and_check(&mut pairs)?;
-    let (qcap, scap) = capacity(&pairs);
+    let mut params = collect(params);
+    sort_and_check(&mut params)?;
+    let (qcap, scap) = capacity(&params);
     let (mut query, mut sts) = (String::with_capacity(qcap), String::with_capacity(scap));
-    canonicalize_into(method, &pairs, &mut query, &mut sts);
+    canonicalize_into(method, &params, &mut query, &mut sts);
     Ok(sts)
 }
 
@@ -202,6 +245,8 @@ impl SigningKey {
 pub struct Signer {
     credentials: Credentials,
     key: SigningKey,
+    // `AccessKeyId=<id>` and `AccessKeyId%3D<id>`, encoded once.
+    access_key_id: (String, String),
     crm: Endpoint,
     aas: Endpoint,
 }
@@ -209,8 +254,13 @@ pub struct Signer {
 impl Signer {
     /// A signer for the production endpoints.
     pub fn new(credentials: Credentials) -> Self {
+        let id = percent_encode(credentials.access_key_id());
         Signer {
             key: SigningKey::new(credentials.access_key_secret()),
+            access_key_id: (
+                format!("AccessKeyId={id}"),
+                format!("AccessKeyId%3D{}", percent_encode(&id)),
+            ),
             credentials,
             crm: Product::Crm.into(),
             aas: Product::Aas.into(),
@@ -259,40 +309,45 @@ impl Signer {
         let method = op.method();
         // In byte order by construction.
         let token = self.credentials.security_token();
+        let [action, version] = op.action_version();
         let common = [
-            ("AccessKeyId", self.credentials.access_key_id()),
-            ("Action", op.action()),
-            ("Format", "JSON"),
-            ("SecurityToken", token.unwrap_or("")),
-            ("SignatureMethod", "HMAC-SHA1"),
-            ("SignatureNonce", nonce.as_str()),
-            ("SignatureVersion", "1.0"),
-            ("Timestamp", timestamp.as_str()),
-            ("Version", op.version()),
+            Param {
+                name: "AccessKeyId",
+                value: self.credentials.access_key_id(),
+                encoded: Some((&self.access_key_id.0, &self.access_key_id.1)),
+            },
+            action,
+            fixed_param!("Format", "JSON"),
+            Param::new("SecurityToken", token.unwrap_or("")),
+            fixed_param!("SignatureMethod", "HMAC-SHA1"),
+            Param::new("SignatureNonce", nonce.as_str()),
+            fixed_param!("SignatureVersion", "1.0"),
+            Param::new("Timestamp", timestamp.as_str()),
+            version,
         ];
         let without_token = [
             common[0], common[1], common[2], common[4], common[5], common[6], common[7], common[8],
         ];
-        let common: &[(&str, &str)] = if token.is_some() {
+        let common: &[Param<'_>] = if token.is_some() {
             &common
         } else {
             &without_token
         };
-        let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(common.len() + 8);
-        op.business_params(&mut pairs);
-        pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        merge_common(&mut pairs, common);
-        let pairs = &pairs[..];
-        check_sorted(pairs)?;
+        let mut params: Vec<Param<'_>> = Vec::with_capacity(common.len() + 8);
+        op.business_params(&mut params);
+        params.sort_unstable_by(|a, b| a.name.cmp(b.name));
+        merge_common(&mut params, common);
+        let params = &params[..];
+        check_sorted(params)?;
 
         let endpoint = self.endpoint_for(op).as_str();
-        let (qcap, scap) = capacity(pairs);
+        let (qcap, scap) = capacity(params);
         let mut url = String::with_capacity(endpoint.len() + 2 + qcap + 11 + 3 * SIGNATURE_LEN);
         let mut sts = String::with_capacity(scap);
         url.push_str(endpoint);
         url.push_str("/?");
         let query_start = url.len();
-        canonicalize_into(method, pairs, &mut url, &mut sts);
+        canonicalize_into(method, params, &mut url, &mut sts);
         let query_end = url.len();
 
         let mut sig = [0u8; SIGNATURE_LEN];
@@ -413,6 +468,109 @@ mod tests {
             Timestamp::parse("2026-11-23T08:00:00Z").unwrap(),
             Nonce::new("9b2c6c0e-2f0a-4f6e-8f5e-3f1b6a7d9c01").unwrap(),
         )
+    }
+
+    fn all_fixed_params() -> Vec<Param<'static>> {
+        use crate::ops::sealed::Sealed;
+        use crate::{Platform, SubjectType};
+        let mut all = vec![
+            fixed_param!("Format", "JSON"),
+            fixed_param!("SignatureMethod", "HMAC-SHA1"),
+            fixed_param!("SignatureVersion", "1.0"),
+        ];
+        all.extend(BidType::ALL.iter().map(|b| b.param()));
+        all.extend(Platform::ALL.iter().map(|p| p.param()));
+        all.extend(SubjectType::ALL.iter().map(|p| p.param()));
+        let query = Box::leak(Box::new(
+            crate::QueryCertifiedInfo::new("1", BidType::Normal).unwrap(),
+        ));
+        all.extend(query.action_version());
+        query.business_params(&mut all);
+        for (open, mobile) in [(false, false), (false, true), (true, false), (true, true)] {
+            let op = GenerateCertWaysUrl::new("1", BidType::Normal)
+                .unwrap()
+                .with_open_app(open)
+                .with_mobile(mobile);
+            let op = Box::leak(Box::new(op));
+            all.extend(op.action_version());
+            op.business_params(&mut all);
+        }
+        all
+    }
+
+    #[test]
+    fn fixed_parameters_are_encoded_as_the_encoder_would() {
+        let fixed: Vec<_> = all_fixed_params()
+            .into_iter()
+            .filter(|p| p.encoded.is_some())
+            .collect();
+        assert!(fixed.len() > 20, "{}", fixed.len());
+        for p in fixed {
+            let (q, s) = p.encoded.unwrap();
+            assert_eq!(
+                q,
+                format!("{}={}", percent_encode(p.name), percent_encode(p.value))
+            );
+            assert_eq!(s, percent_encode(q), "{q}");
+        }
+    }
+
+    #[test]
+    fn every_built_in_operation_signs_what_string_to_sign_computes() {
+        use crate::{Platform, SubjectType};
+        let (t, n) = fixed();
+        // An AccessKeyId that needs encoding, and a token, exercise the pre-encoded id.
+        let creds = Credentials::new("id with/odd=chars", "secret")
+            .unwrap()
+            .with_security_token("tok+en")
+            .unwrap();
+        for signer in [
+            Signer::new(creds.clone()),
+            Signer::new(Credentials::new("LTAI", "s").unwrap()),
+        ] {
+            let mut requests = vec![];
+            for b in BidType::ALL {
+                let q = crate::QueryCertifiedInfo::new("1039740447764893", *b).unwrap();
+                requests.push(signer.sign(&q, t, &n).unwrap());
+                for p in Platform::ALL {
+                    for st in SubjectType::ALL {
+                        let op = GenerateCertWaysUrl::new("1039740447764893", *b)
+                            .unwrap()
+                            .with_platform(*p)
+                            .with_subject_type(*st)
+                            .with_open_app(true);
+                        requests.push(signer.sign(&op, t, &n).unwrap());
+                    }
+                }
+            }
+            for req in requests {
+                let params = decode_query(req.canonicalized_query());
+                assert_eq!(
+                    req.string_to_sign(),
+                    string_to_sign(Method::Post, &params).unwrap()
+                );
+                assert_eq!(
+                    req.canonicalized_query(),
+                    canonicalized_query(&params).unwrap()
+                );
+            }
+        }
+    }
+
+    fn decode_query(query: &str) -> Vec<(String, String)> {
+        let d = |s: &str| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8()
+                .unwrap()
+                .into_owned()
+        };
+        query
+            .split('&')
+            .map(|p| {
+                let (k, v) = p.split_once('=').unwrap();
+                (d(k), d(v))
+            })
+            .collect()
     }
 
     #[test]
