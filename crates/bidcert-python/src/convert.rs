@@ -212,7 +212,8 @@ pub(crate) fn params<'py>(obj: &Bound<'py, PyAny>) -> PyResult<HeldParams<'py>> 
             pieces.push(v);
         }
         if all_str && !pieces.is_empty() {
-            let joined = PyString::new(py, "\0").call_method1("join", (pieces,))?;
+            let joined =
+                pyo3::intern!(py, "\0").call_method1(pyo3::intern!(py, "join"), (pieces,))?;
             let utf8 = joined.cast::<PyString>()?.encode_utf8()?;
             let pairs = d.len();
             if utf8.as_bytes().split(|&b| b == 0).count() == 2 * pairs {
