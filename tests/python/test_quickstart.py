@@ -13,10 +13,22 @@ def test_readme_quick_start(bidcert_emulator: Emulator) -> None:
     import bidcert
 
     creds = bidcert.Credentials(key_id, key_secret)  # or bidcert.Credentials.from_env()
-    with bidcert.Client(creds, endpoint=endpoint) as client:
+    with bidcert.Client(creds, endpoint=endpoint) as client:  # leave endpoint out for production
         info = client.query_certified_info(customer_pk, bidcert.BidType.NORMAL)
         if not info.is_certified:
             link = client.generate_cert_ways_url(customer_pk, "NORMAL", platform="h5")
             print(link.url, "valid until", link.expires_at)
     # --- end ---
     assert link.url.startswith(endpoint)
+
+
+def test_readme_shows_this_quick_start_verbatim() -> None:
+    import inspect
+    import pathlib
+    import textwrap
+
+    source = inspect.getsource(test_readme_quick_start)
+    region = source.split("# --- quick start ---\n", 1)[1].split("    # --- end ---", 1)[0]
+    snippet = textwrap.dedent(region).strip()
+    readme = (pathlib.Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert snippet in readme, snippet
