@@ -290,3 +290,24 @@ fn plain_http_to_a_remote_host_is_refused() {
         .unwrap_err();
     assert!(matches!(e, Error::Validation(_)), "{e:?}");
 }
+
+#[test]
+fn an_explicit_proxy_is_where_requests_go() {
+    // A second emulator stands in for the proxy. It does not tunnel, so it refuses the
+    // client's CONNECT: the refusal, and a target that saw nothing, show the route.
+    let target = emulator();
+    let proxy = emulator();
+    let c = Client::builder()
+        .credentials(Credentials::new(NORMAL_ACCESS_KEY_ID, NORMAL_ACCESS_KEY_SECRET).unwrap())
+        .endpoint(target.base_url())
+        .proxy(proxy.base_url())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let e = c.query_certified_info(&query(UNVERIFIED_PK)).unwrap_err();
+    assert!(
+        matches!(&e, Error::Transport { message } if message.contains("proxy")),
+        "{e:?}"
+    );
+    assert!(target.requests().is_empty());
+}
