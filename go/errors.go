@@ -181,16 +181,8 @@ func lastError(status C.bidcert_status) error {
 		return &Error{Status: Status(status), Kind: KindInternal, Message: Status(status).String()}
 	}
 	defer C.bidcert_error_free(e)
-	str := func(get func(**C.char) C.bidcert_status) string {
-		var out *C.char
-		if get(&out) != C.BIDCERT_OK {
-			return ""
-		}
-		s, _ := takeString(out)
-		return s
-	}
-	kind := Kind(str(func(o **C.char) C.bidcert_status { return C.bidcert_error_kind(e, o) }))
-	message := str(func(o **C.char) C.bidcert_status { return C.bidcert_error_message(e, o) })
+	kind := Kind(getString(func(o **C.char) C.bidcert_status { return C.bidcert_error_kind(e, o) }))
+	message := getString(func(o **C.char) C.bidcert_status { return C.bidcert_error_message(e, o) })
 	var http C.uint16_t
 	var retryable C.bool
 	C.bidcert_error_http_status(e, &http)
@@ -198,9 +190,9 @@ func lastError(status C.bidcert_status) error {
 	if status == C.BIDCERT_API_ERROR {
 		return &APIError{
 			Kind:       kind,
-			Code:       str(func(o **C.char) C.bidcert_status { return C.bidcert_error_code(e, o) }),
+			Code:       getString(func(o **C.char) C.bidcert_status { return C.bidcert_error_code(e, o) }),
 			Message:    message,
-			RequestID:  str(func(o **C.char) C.bidcert_status { return C.bidcert_error_request_id(e, o) }),
+			RequestID:  getString(func(o **C.char) C.bidcert_status { return C.bidcert_error_request_id(e, o) }),
 			HTTPStatus: int(http),
 			Retryable:  bool(retryable),
 		}
@@ -209,7 +201,7 @@ func lastError(status C.bidcert_status) error {
 		Status:     Status(status),
 		Kind:       kind,
 		Message:    message,
-		Field:      str(func(o **C.char) C.bidcert_status { return C.bidcert_error_field(e, o) }),
+		Field:      getString(func(o **C.char) C.bidcert_status { return C.bidcert_error_field(e, o) }),
 		HTTPStatus: int(http),
 		Retryable:  bool(retryable),
 	}

@@ -46,22 +46,14 @@ func ParseFastAuthEvent(data string, origin, expectedOrigin *string) (*FastAuthE
 		return nil, err
 	}
 	defer C.bidcert_fast_auth_event_free(ev)
-	get := func(g func(**C.char) C.bidcert_status) string {
-		var out *C.char
-		if g(&out) != C.BIDCERT_OK {
-			return ""
-		}
-		s, _ := takeString(out)
-		return s
-	}
 	var success, ends C.bool
 	C.bidcert_fast_auth_event_success(ev, &success)
 	C.bidcert_fast_auth_event_ends_flow(ev, &ends)
 	return &FastAuthEvent{
-		Type:     get(func(o **C.char) C.bidcert_status { return C.bidcert_fast_auth_event_type(ev, o) }),
+		Type:     getString(func(o **C.char) C.bidcert_status { return C.bidcert_fast_auth_event_type(ev, o) }),
 		Success:  bool(success),
-		Reason:   get(func(o **C.char) C.bidcert_status { return C.bidcert_fast_auth_event_reason(ev, o) }),
+		Reason:   getString(func(o **C.char) C.bidcert_status { return C.bidcert_fast_auth_event_reason(ev, o) }),
 		EndsFlow: bool(ends),
-		Data:     json.RawMessage(get(func(o **C.char) C.bidcert_status { return C.bidcert_fast_auth_event_data_json(ev, o) })),
+		Data:     json.RawMessage(getString(func(o **C.char) C.bidcert_status { return C.bidcert_fast_auth_event_data_json(ev, o) })),
 	}, nil
 }

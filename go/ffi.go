@@ -72,6 +72,17 @@ func call(f func() C.bidcert_status) error {
 	return nil
 }
 
+// getString runs a getter that writes an owned string and copies it into Go memory; a
+// getter that fails (no such value) gives "".
+func getString(get func(out **C.char) C.bidcert_status) string {
+	var out *C.char
+	if get(&out) != C.BIDCERT_OK {
+		return ""
+	}
+	s, _ := takeString(out)
+	return s
+}
+
 // stringOf runs a getter that writes an owned string and copies the result.
 func stringOf(get func(out **C.char) C.bidcert_status) (string, bool, error) {
 	var out *C.char

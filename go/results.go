@@ -54,46 +54,30 @@ type CertWaysURL struct {
 
 func takeCertifiedInfo(info *C.bidcert_certified_info) *CertifiedInfo {
 	defer C.bidcert_certified_info_free(info)
-	get := func(g func(**C.char) C.bidcert_status) string {
-		var out *C.char
-		if g(&out) != C.BIDCERT_OK {
-			return ""
-		}
-		s, _ := takeString(out)
-		return s
-	}
 	var certified C.bool
 	C.bidcert_certified_info_is_certified(info, &certified)
 	return &CertifiedInfo{
-		RequestID:       get(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_request_id(info, o) }),
-		AliyunPK:        get(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_aliyun_pk(info, o) }),
+		RequestID:       getString(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_request_id(info, o) }),
+		AliyunPK:        getString(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_aliyun_pk(info, o) }),
 		IsCertified:     bool(certified),
-		AccountCertType: get(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_account_cert_type(info, o) }),
-		Name:            get(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_name(info, true, o) }),
-		Phone:           get(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_phone(info, true, o) }),
-		CertType:        get(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_cert_type(info, o) }),
-		CertTypeCode:    get(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_cert_type_code(info, o) }),
-		CertNumber:      get(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_cert_number(info, true, o) }),
+		AccountCertType: getString(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_account_cert_type(info, o) }),
+		Name:            getString(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_name(info, true, o) }),
+		Phone:           getString(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_phone(info, true, o) }),
+		CertType:        getString(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_cert_type(info, o) }),
+		CertTypeCode:    getString(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_cert_type_code(info, o) }),
+		CertNumber:      getString(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_cert_number(info, true, o) }),
 	}
 }
 
 func takeCertWaysURL(url *C.bidcert_cert_ways_url) *CertWaysURL {
 	defer C.bidcert_cert_ways_url_free(url)
-	get := func(g func(**C.char) C.bidcert_status) string {
-		var out *C.char
-		if g(&out) != C.BIDCERT_OK {
-			return ""
-		}
-		s, _ := takeString(out)
-		return s
-	}
 	var issued, expires C.int64_t
 	C.bidcert_cert_ways_url_issued_at(url, &issued)
 	C.bidcert_cert_ways_url_expires_at(url, &expires)
 	return &CertWaysURL{
-		URL:       get(func(o **C.char) C.bidcert_status { return C.bidcert_cert_ways_url_url(url, o) }),
-		RequestID: get(func(o **C.char) C.bidcert_status { return C.bidcert_cert_ways_url_request_id(url, o) }),
-		Origin:    get(func(o **C.char) C.bidcert_status { return C.bidcert_cert_ways_url_origin(url, o) }),
+		URL:       getString(func(o **C.char) C.bidcert_status { return C.bidcert_cert_ways_url_url(url, o) }),
+		RequestID: getString(func(o **C.char) C.bidcert_status { return C.bidcert_cert_ways_url_request_id(url, o) }),
+		Origin:    getString(func(o **C.char) C.bidcert_status { return C.bidcert_cert_ways_url_origin(url, o) }),
 		IssuedAt:  time.Unix(int64(issued), 0).UTC(),
 		ExpiresAt: time.Unix(int64(expires), 0).UTC(),
 	}
