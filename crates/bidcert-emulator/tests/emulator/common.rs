@@ -236,3 +236,22 @@ pub fn raw_exchange(emu: &EmulatorHandle, bytes: &[u8], timeout: Duration) -> St
     let _ = s.read_to_end(&mut out);
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// The decoded parameters behind the `SignatureDoesNotMatch` example in the Aas document.
+pub(crate) const SPEC_EXAMPLE_PARAMS: [(&str, &str); 15] = [
+    ("AccessKeyId", "LTxxxxxxg0N7cz5"),
+    ("Action", "GenerateAliyunBidCertWaysUrl"),
+    ("AliyunPk", "1039740447764893"),
+    ("BidType", "LIGHTWEIGHT"),
+    ("Format", "json"),
+    ("IsMobile", "true"),
+    ("IsOpenApp", "true"),
+    ("Platform", "pc"),
+    ("SignatureMethod", "Hmac-SHA1"),
+    ("SignatureNonce", "cac135a3-a3f3-4b11-9cc8-2479bd2c4fb2"),
+    ("SignatureVersion", "1.0"),
+    ("Source", "ecs"),
+    ("SubjectType", "all"),
+    ("Timestamp", "2021-09-28T09:37:17Z"),
+    ("Version", "2015-07-01"),
+];

@@ -68,26 +68,10 @@ fn independently_signed(
 
 #[test]
 fn independent_signer_reproduces_the_spec_server_string() {
-    let params: Vec<(String, String)> = [
-        ("AccessKeyId", "LTxxxxxxg0N7cz5"),
-        ("Action", "GenerateAliyunBidCertWaysUrl"),
-        ("AliyunPk", "1039740447764893"),
-        ("BidType", "LIGHTWEIGHT"),
-        ("Format", "json"),
-        ("IsMobile", "true"),
-        ("IsOpenApp", "true"),
-        ("Platform", "pc"),
-        ("SignatureMethod", "Hmac-SHA1"),
-        ("SignatureNonce", "cac135a3-a3f3-4b11-9cc8-2479bd2c4fb2"),
-        ("SignatureVersion", "1.0"),
-        ("Source", "ecs"),
-        ("SubjectType", "all"),
-        ("Timestamp", "2021-09-28T09:37:17Z"),
-        ("Version", "2015-07-01"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
+    let params: Vec<(String, String)> = SPEC_EXAMPLE_PARAMS
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     assert!(independent_string_to_sign("POST", &params).ends_with(
         "%26Source%3Decs%26SubjectType%3Dall%26Timestamp%3D2021-09-28T09%253A37%253A17Z%26Version%3D2015-07-01"
     ));
