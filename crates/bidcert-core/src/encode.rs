@@ -1,15 +1,5 @@
-//! Percent-encoding as the RPC signature defines it, and the canonicalized query string.
-
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
-
-/// The one encoding set: everything but `A-Z a-z 0-9 - _ . ~` is encoded.
-///
-/// This is RFC 3986's unreserved set. Nothing else in bidcert encodes.
-pub(crate) const RPC_ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
+//! Percent-encoding as the RPC signature defines it. The unreserved set is declared once, in
+//! [`UNRESERVED`]; every encoder here reads it.
 
 /// Percent-encodes `s` (as UTF-8) the way the RPC signature requires.
 ///
@@ -20,13 +10,9 @@ pub(crate) const RPC_ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC
 /// assert_eq!(bidcert_core::percent_encode("a b*c~/é"), "a%20b%2Ac~%2F%C3%A9");
 /// ```
 pub fn percent_encode(s: &str) -> String {
-    percent_encoding::utf8_percent_encode(s, RPC_ENCODE_SET).to_string()
-}
-
-/// Whether a byte passes through [`percent_encode`] unchanged.
-#[cfg(test)]
-pub(crate) fn is_unreserved(b: u8) -> bool {
-    UNRESERVED[b as usize]
+    let mut out = String::with_capacity(s.len());
+    encode_into(s, &mut out);
+    out
 }
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -95,6 +81,7 @@ fn double_escape(b: u8) -> &'static str {
     &DOUBLE_ESCAPES[i..i + 5]
 }
 
+/// RFC 3986's unreserved set, `A-Z a-z 0-9 - _ . ~`: the bytes that pass through unencoded.
 static UNRESERVED: [bool; 256] = unreserved_table();
 
 /// Appends `s` percent-encoded once to `query` and twice to `sts`, in one pass.
@@ -161,7 +148,7 @@ mod tests {
     fn the_table_is_the_rfc3986_unreserved_set() {
         for b in 0..=255u8 {
             let expected = b.is_ascii_alphanumeric() || b"-_.~".contains(&b);
-            assert_eq!(is_unreserved(b), expected, "{b:#x}");
+            assert_eq!(UNRESERVED[b as usize], expected, "{b:#x}");
         }
     }
 

@@ -9,8 +9,7 @@ use zeroize::Zeroizing;
 
 use crate::clock::{Nonce, Timestamp};
 use crate::credentials::Credentials;
-use crate::encode::percent_encode;
-use crate::encode::{encode_both, encode_into, encoded_len_bound};
+use crate::encode::{encode_both, encode_into, encoded_len_bound, percent_encode};
 use crate::error::ValidationError;
 use crate::ops::{Endpoint, Method, Operation, Product, Target};
 
@@ -131,11 +130,20 @@ fn capacity(params: &[Param<'_>]) -> (usize, usize) {
     (query, sts)
 }
 
-fn collect<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> Vec<Param<'_>> {
-    params
+/// The canonicalized query and the string to sign of caller-given parameters.
+fn canonicalize<K: AsRef<str>, V: AsRef<str>>(
+    method: Method,
+    params: &[(K, V)],
+) -> Result<(String, String), ValidationError> {
+    let mut params: Vec<Param<'_>> = params
         .iter()
         .map(|(k, v)| Param::new(k.as_ref(), v.as_ref()))
-        .collect()
+        .collect();
+    sort_and_check(&mut params)?;
+    let (qcap, scap) = capacity(&params);
+    let (mut query, mut sts) = (String::with_capacity(qcap), String::with_capacity(scap));
+    canonicalize_into(method, &params, &mut query, &mut sts);
+    Ok((query, sts))
 }
 
 /// The canonicalized query string: parameters (except `Signature`) sorted by name in byte
@@ -148,12 +156,7 @@ fn collect<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> Vec<Param<'_>> {
 pub fn canonicalized_query<K: AsRef<str>, V: AsRef<str>>(
     params: &[(K, V)],
 ) -> Result<String, ValidationError> {
-    let mut params = collect(params);
-    sort_and_check(&mut params)?;
-    let (qcap, scap) = capacity(&params);
-    let (mut query, mut sts) = (String::with_capacity(qcap), String::with_capacity(scap));
-    canonicalize_into(Method::Post, &params, &mut query, &mut sts);
-    Ok(query)
+    canonicalize(Method::Post, params).map(|(query, _)| query)
 }
 
 /// The string to sign: `METHOD&%2F&` + percentEncode(canonicalized query).
@@ -167,12 +170,7 @@ pub fn string_to_sign<K: AsRef<str>, V: AsRef<str>>(
     method: Method,
     params: &[(K, V)],
 ) -> Result<String, ValidationError> {
-    let mut params = collect(params);
-    sort_and_check(&mut params)?;
-    let (qcap, scap) = capacity(&params);
-    let (mut query, mut sts) = (String::with_capacity(qcap), String::with_capacity(scap));
-    canonicalize_into(method, &params, &mut query, &mut sts);
-    Ok(sts)
+    canonicalize(method, params).map(|(_, sts)| sts)
 }
 
 /// The signature: Base64(HMAC-SHA1(key = secret + `&`, string to sign)).
@@ -505,6 +503,21 @@ mod tests {
             .filter(|p| p.encoded.is_some())
             .collect();
         assert!(fixed.len() > 20, "{}", fixed.len());
+        // The literals restate constants concat! cannot read; they must agree.
+        use crate::ops::sealed::Sealed;
+        use crate::Operation;
+        let q = crate::QueryCertifiedInfo::new("1", BidType::Normal).unwrap();
+        let g = GenerateCertWaysUrl::new("1", BidType::Normal).unwrap();
+        for (op_av, action, version) in [
+            (q.action_version(), q.action(), q.version()),
+            (g.action_version(), g.action(), g.version()),
+        ] {
+            assert_eq!((op_av[0].value, op_av[1].value), (action, version));
+        }
+        let mut business = Vec::new();
+        g.business_params(&mut business);
+        let source = business.iter().find(|p| p.name == "Source").unwrap();
+        assert_eq!(source.value, GenerateCertWaysUrl::SOURCE);
         for p in fixed {
             let (q, s) = p.encoded.unwrap();
             assert_eq!(

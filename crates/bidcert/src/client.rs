@@ -39,8 +39,6 @@ pub struct Client {
 struct Inner {
     agent: ureq::Agent,
     signer: RwLock<Arc<Signer>>,
-    crm: Endpoint,
-    aas: Endpoint,
     retry: RetryPolicy,
     timeout: Duration,
 }
@@ -185,14 +183,12 @@ impl ClientBuilder {
             )
             .build();
         let signer = Signer::new(credentials)
-            .with_endpoint(Product::Crm, crm.clone())
-            .with_endpoint(Product::Aas, aas.clone());
+            .with_endpoint(Product::Crm, crm)
+            .with_endpoint(Product::Aas, aas);
         Ok(Client {
             inner: Arc::new(Inner {
                 agent: ureq::Agent::new_with_config(config),
                 signer: RwLock::new(Arc::new(signer)),
-                crm,
-                aas,
                 retry: self.retry,
                 timeout: self.timeout,
             }),
@@ -223,14 +219,15 @@ impl Client {
     /// Replaces the credentials for every clone of this client (a rotated STS token, say).
     /// Calls under way finish with the credentials they started with.
     pub fn set_credentials(&self, credentials: Credentials) {
-        let signer = Signer::new(credentials)
-            .with_endpoint(Product::Crm, self.inner.crm.clone())
-            .with_endpoint(Product::Aas, self.inner.aas.clone());
         let mut guard = self
             .inner
             .signer
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // The endpoints stay; only the credentials change.
+        let signer = Signer::new(credentials)
+            .with_endpoint(Product::Crm, guard.endpoint(Product::Crm).clone())
+            .with_endpoint(Product::Aas, guard.endpoint(Product::Aas).clone());
         *guard = Arc::new(signer);
     }
 
@@ -274,7 +271,7 @@ impl Client {
         loop {
             let signer = self.signer();
             let request = signer.sign(op, Timestamp::now(), &Nonce::random())?;
-            let host = signer.endpoint_for(op).authority().to_owned();
+            let host = signer.endpoint_for(op).authority();
             let t0 = Instant::now();
             let outcome = self.send(&request).and_then(|raw| {
                 let parsed = parse(&raw, &request).map_err(|e| enrich(e, &raw, &request));
@@ -317,22 +314,19 @@ impl Client {
     }
 
     fn send(&self, request: &SignedRequest) -> Result<Raw, Error> {
+        fn with_headers<B>(
+            mut r: ureq::RequestBuilder<B>,
+            request: &SignedRequest,
+        ) -> ureq::RequestBuilder<B> {
+            for (k, v) in request.headers() {
+                r = r.header(*k, *v);
+            }
+            r
+        }
         let agent = &self.inner.agent;
         let result = match request.method() {
-            Method::Get => {
-                let mut r = agent.get(request.url());
-                for (k, v) in request.headers() {
-                    r = r.header(*k, *v);
-                }
-                r.call()
-            }
-            Method::Post => {
-                let mut r = agent.post(request.url());
-                for (k, v) in request.headers() {
-                    r = r.header(*k, *v);
-                }
-                r.send_empty()
-            }
+            Method::Get => with_headers(agent.get(request.url()), request).call(),
+            Method::Post => with_headers(agent.post(request.url()), request).send_empty(),
         };
         let mut response = result.map_err(|e| self.transport_error(e))?;
         let status = response.status().as_u16();
