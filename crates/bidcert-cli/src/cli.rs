@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use bidcert::{BidType, Method, Platform, SubjectType};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const EXAMPLES: &str = "\
@@ -34,7 +36,7 @@ pub(crate) struct Cli {
 }
 
 /// Options every subcommand takes.
-#[derive(Args, Debug, Clone, Default)]
+#[derive(Args, Debug)]
 pub(crate) struct Global {
     /// Credentials profile in ~/.aliyun/config.json or ~/.alibabacloud/credentials
     /// (as ALIBABA_CLOUD_PROFILE).
@@ -131,22 +133,18 @@ pub(crate) enum Command {
     },
 }
 
-/// The reseller's type (`BidType`).
-#[derive(ValueEnum, Debug, Clone, Copy, Default)]
-#[value(rename_all = "UPPER")]
-pub(crate) enum BidTypeArg {
-    #[default]
-    Normal,
-    Lightweight,
-}
-
-impl From<BidTypeArg> for bidcert::BidType {
-    fn from(b: BidTypeArg) -> Self {
-        match b {
-            BidTypeArg::Normal => bidcert::BidType::Normal,
-            BidTypeArg::Lightweight => bidcert::BidType::Lightweight,
-        }
-    }
+/// A parser of one of a core enum's wire values, in any ASCII case: the values offered by
+/// `--help`, the completions and the error message are the core's own list.
+fn wire<T>(all: &'static [T], name: fn(T) -> &'static str) -> impl TypedValueParser<Value = T>
+where
+    T: Copy + Send + Sync + 'static,
+{
+    PossibleValuesParser::new(all.iter().map(|&v| name(v))).map(move |s| {
+        all.iter()
+            .copied()
+            .find(|&v| name(v).eq_ignore_ascii_case(&s))
+            .expect("the parser accepts only these values")
+    })
 }
 
 #[derive(Args, Debug)]
@@ -154,47 +152,12 @@ pub(crate) struct QueryArgs {
     /// The customer's account id (PK).
     pub(crate) pk: String,
     /// The reseller's type.
-    #[arg(long, value_enum, ignore_case = true, default_value_t)]
-    pub(crate) bid_type: BidTypeArg,
+    #[arg(long, ignore_case = true, default_value_t = BidType::Normal,
+          value_parser = wire(BidType::ALL, BidType::as_str))]
+    pub(crate) bid_type: BidType,
     /// Show name, phone and certificate number unmasked.
     #[arg(long)]
     pub(crate) reveal: bool,
-}
-
-#[derive(ValueEnum, Debug, Clone, Copy, Default)]
-pub(crate) enum PlatformArg {
-    #[default]
-    Pc,
-    H5,
-    App,
-}
-
-impl From<PlatformArg> for bidcert::Platform {
-    fn from(p: PlatformArg) -> Self {
-        match p {
-            PlatformArg::Pc => bidcert::Platform::Pc,
-            PlatformArg::H5 => bidcert::Platform::H5,
-            PlatformArg::App => bidcert::Platform::App,
-        }
-    }
-}
-
-#[derive(ValueEnum, Debug, Clone, Copy, Default)]
-pub(crate) enum SubjectTypeArg {
-    #[default]
-    All,
-    Personal,
-    Enterprise,
-}
-
-impl From<SubjectTypeArg> for bidcert::SubjectType {
-    fn from(s: SubjectTypeArg) -> Self {
-        match s {
-            SubjectTypeArg::All => bidcert::SubjectType::All,
-            SubjectTypeArg::Personal => bidcert::SubjectType::Personal,
-            SubjectTypeArg::Enterprise => bidcert::SubjectType::Enterprise,
-        }
-    }
 }
 
 #[derive(Args, Debug)]
@@ -202,14 +165,17 @@ pub(crate) struct CertUrlArgs {
     /// The customer's account id (PK).
     pub(crate) pk: String,
     /// The reseller's type.
-    #[arg(long, value_enum, ignore_case = true, default_value_t)]
-    pub(crate) bid_type: BidTypeArg,
+    #[arg(long, ignore_case = true, default_value_t = BidType::Normal,
+          value_parser = wire(BidType::ALL, BidType::as_str))]
+    pub(crate) bid_type: BidType,
     /// Where the link will be opened.
-    #[arg(long, value_enum, ignore_case = true, default_value_t)]
-    pub(crate) platform: PlatformArg,
+    #[arg(long, ignore_case = true, default_value_t = Platform::Pc,
+          value_parser = wire(Platform::ALL, Platform::as_str))]
+    pub(crate) platform: Platform,
     /// Which verifications the link allows.
-    #[arg(long, value_enum, ignore_case = true, default_value_t)]
-    pub(crate) subject_type: SubjectTypeArg,
+    #[arg(long, ignore_case = true, default_value_t = SubjectType::All,
+          value_parser = wire(SubjectType::ALL, SubjectType::as_str))]
+    pub(crate) subject_type: SubjectType,
     /// Wake the Alipay app for quick verification (IsOpenApp=true).
     #[arg(long)]
     pub(crate) open_app: bool,
@@ -247,8 +213,9 @@ pub(crate) struct AuditArgs {
     #[arg(long, value_enum, ignore_case = true, default_value_t)]
     pub(crate) format: FormatArg,
     /// The reseller's type.
-    #[arg(long, value_enum, ignore_case = true, default_value_t)]
-    pub(crate) bid_type: BidTypeArg,
+    #[arg(long, ignore_case = true, default_value_t = BidType::Normal,
+          value_parser = wire(BidType::ALL, BidType::as_str))]
+    pub(crate) bid_type: BidType,
 }
 
 fn parse_qps(s: &str) -> Result<f64, String> {
@@ -260,28 +227,12 @@ fn parse_qps(s: &str) -> Result<f64, String> {
     }
 }
 
-#[derive(ValueEnum, Debug, Clone, Copy, Default)]
-#[value(rename_all = "UPPER")]
-pub(crate) enum MethodArg {
-    Get,
-    #[default]
-    Post,
-}
-
-impl From<MethodArg> for bidcert::Method {
-    fn from(m: MethodArg) -> Self {
-        match m {
-            MethodArg::Get => bidcert::Method::Get,
-            MethodArg::Post => bidcert::Method::Post,
-        }
-    }
-}
-
 #[derive(Args, Debug)]
 pub(crate) struct SignArgs {
     /// The HTTP method the request is sent with.
-    #[arg(long, value_enum, ignore_case = true, default_value_t)]
-    pub(crate) method: MethodArg,
+    #[arg(long, ignore_case = true, default_value_t,
+          value_parser = wire(&[Method::Get, Method::Post], Method::as_str))]
+    pub(crate) method: Method,
     /// The parameters, NAME=VALUE (values as sent, not percent-encoded).
     #[arg(value_name = "NAME=VALUE", value_parser = parse_param, required = true)]
     pub(crate) params: Vec<(String, String)>,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use bidcert::{Client, Credentials, RetryPolicy};
-use bidcert_emulator::{demo, Emulator, EmulatorHandle, Fixture};
+use bidcert_emulator::{demo, Emulator, EmulatorBuilder, EmulatorHandle};
 
 use crate::cli::Global;
 use crate::failure::CliError;
@@ -16,11 +16,10 @@ pub(crate) struct Context {
     emulator: Option<EmulatorHandle>,
 }
 
-/// Starts the emulator on an ephemeral loopback port.
-pub(crate) fn start_emulator(fixture: Fixture) -> Result<EmulatorHandle, CliError> {
-    Emulator::builder()
-        .fixture(fixture)
-        .port(0)
+/// Starts the emulator `builder` describes (its defaults: the demo fixture, an ephemeral
+/// loopback port).
+pub(crate) fn start_emulator(builder: EmulatorBuilder) -> Result<EmulatorHandle, CliError> {
+    builder
         .start()
         .map_err(|e| CliError::Failed(format!("cannot start the emulator: {e}")))
 }
@@ -55,15 +54,17 @@ impl Context {
             });
         }
         if g.emulator {
-            if self.emulator.is_none() {
-                let handle = start_emulator(Fixture::demo())?;
-                log::debug!(target: "bidcert_cli", "emulator started at {}", handle.base_url());
-                self.emulator = Some(handle);
-            }
-            let url = self.emulator.as_ref().map(|h| h.base_url().to_owned());
+            let emulator = match &mut self.emulator {
+                Some(handle) => handle,
+                none => {
+                    let handle = start_emulator(Emulator::builder())?;
+                    log::debug!(target: "bidcert_cli", "emulator started at {}", handle.base_url());
+                    none.insert(handle)
+                }
+            };
             return Ok(builder
                 .credentials(demo_credentials())
-                .endpoint(url.unwrap_or_default())
+                .endpoint(emulator.base_url())
                 .build()?);
         }
         if let Some(url) = &g.crm_endpoint {
@@ -81,7 +82,7 @@ impl Context {
         };
         let home = std::env::var_os("HOME").map(PathBuf::from);
         let credentials = bidcert::credentials::resolve_with(&env, home.as_deref())
-            .map_err(|e| CliError::Call(e.into()))?;
+            .map_err(bidcert::Error::from)?;
         log::debug!(
             target: "bidcert_cli",
             "signing as AccessKeyId {}",

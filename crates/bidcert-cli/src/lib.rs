@@ -33,10 +33,11 @@ pub fn run(args: Vec<String>) -> i32 {
             return e.exit_code();
         }
     };
-    init_logging(cli.global.verbose);
-    let json = cli.global.json;
-    let mut ctx = Context::new(cli.global.clone());
-    match dispatch(&mut ctx, &cli.command) {
+    let Cli { global, command } = cli;
+    init_logging(global.verbose);
+    let json = global.json;
+    let mut ctx = Context::new(global);
+    match dispatch(&mut ctx, &command) {
         Ok(status) => status,
         Err(e) => {
             if json {

@@ -14,10 +14,15 @@ pub(crate) fn print_json(value: &Value) {
 
 /// Prints `label  value` lines with the values aligned.
 pub(crate) fn print_fields(fields: &[(&str, String)]) {
+    print_fields_indented("", fields);
+}
+
+/// Prints `label  value` lines with the values aligned, each line after `indent`.
+pub(crate) fn print_fields_indented(indent: &str, fields: &[(&str, String)]) {
     let width = fields.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
     let mut out = std::io::stdout().lock();
     for (label, value) in fields {
-        let _ = writeln!(out, "{label:<width$}  {value}");
+        let _ = writeln!(out, "{indent}{label:<width$}  {value}");
     }
 }
 

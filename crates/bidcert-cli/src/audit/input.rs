@@ -108,16 +108,9 @@ mod tests {
     use super::*;
 
     fn from(text: &str, column: Option<&str>) -> Result<Vec<String>, CliError> {
-        let dir = std::env::temp_dir().join(format!("bidcert-input-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(format!(
-            "{:x}.txt",
-            text.len() * 31 + text.bytes().map(usize::from).sum::<usize>()
-        ));
-        std::fs::write(&path, text).unwrap();
-        let r = read(Some(&path), column).map(|i| i.pks);
-        let _ = std::fs::remove_file(&path);
-        r
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), text).unwrap();
+        read(Some(file.path()), column).map(|i| i.pks)
     }
 
     #[test]

@@ -50,41 +50,24 @@ fn is_fatal(e: &bidcert::Error) -> bool {
 }
 
 fn audit_one(client: &Client, limit: Option<&RateLimit>, pk: &str, bid_type: BidType) -> Outcome {
-    let mut row = Row {
-        pk: pk.to_owned(),
-        is_certified: None,
-        account_cert_type: None,
-        cert_type: None,
-        error_code: None,
-        error_message: None,
-        request_id: None,
-    };
     let result = QueryCertifiedInfo::new(pk, bid_type)
-        .map_err(bidcert::Error::Validation)
+        .map_err(bidcert::Error::from)
         .and_then(|op| {
             if let Some(limit) = limit {
                 limit.wait();
             }
             client.query_certified_info(&op)
         });
-    let mut fatal = None;
     match result {
-        Ok(info) => {
-            row.is_certified = Some(info.is_certified());
-            row.account_cert_type = info.account_cert_type().map(|t| t.as_str().to_owned());
-            row.cert_type = info.cert_type().map(|t| t.name().to_owned());
-            row.request_id = info.request_id().map(str::to_owned);
-        }
-        Err(e) => {
-            row.error_code = Some(failure::code(&e));
-            row.error_message = Some(failure::message(&e));
-            row.request_id = e.request_id().map(str::to_owned);
-            if is_fatal(&e) {
-                fatal = Some(failure::describe(&e));
-            }
-        }
+        Ok(info) => Outcome {
+            row: Row::answered(pk, &info),
+            fatal: None,
+        },
+        Err(e) => Outcome {
+            row: Row::failed(pk, &e),
+            fatal: is_fatal(&e).then(|| failure::describe(&e)),
+        },
     }
-    Outcome { row, fatal }
 }
 
 #[derive(Debug, Default)]
@@ -134,12 +117,12 @@ pub(crate) fn run(ctx: &mut Context, args: &AuditArgs) -> Result<i32, CliError> 
         ..Counts::default()
     };
     let mut seen = HashSet::new();
-    let mut todo = Vec::new();
-    for pk in input.pks {
-        if !seen.insert(pk.clone()) {
+    let mut todo: Vec<&str> = Vec::new();
+    for pk in &input.pks {
+        if !seen.insert(pk.as_str()) {
             continue;
         }
-        match done.get(&pk) {
+        match done.get(pk.as_str()) {
             Some(true) => counts.failed_before += 1,
             Some(false) => {}
             None => todo.push(pk),
@@ -157,14 +140,13 @@ pub(crate) fn run(ctx: &mut Context, args: &AuditArgs) -> Result<i32, CliError> 
     );
 
     let limit = args.qps.map(RateLimit::per_second);
-    let bid_type: BidType = args.bid_type.into();
+    let bid_type = args.bid_type;
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let bar = progress_bar(todo.len());
     let started = Instant::now();
     let mut fatal: Option<String> = None;
     let mut write_error: Option<std::io::Error> = None;
-    let mut written = 0usize;
 
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::channel::<Outcome>();
@@ -202,7 +184,6 @@ pub(crate) fn run(ctx: &mut Context, args: &AuditArgs) -> Result<i32, CliError> 
                 write_error = Some(e);
                 break;
             }
-            written += 1;
             bar.inc(1);
         }
     });
@@ -264,6 +245,8 @@ pub(crate) fn run(ctx: &mut Context, args: &AuditArgs) -> Result<i32, CliError> 
         eprintln!("{line}");
     }
     if let Some(e) = write_error {
+        // Every row counted was written but the last one.
+        let written = audited - 1;
         let to = args
             .output
             .as_ref()

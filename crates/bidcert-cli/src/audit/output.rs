@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::cli::FormatArg;
-use crate::failure::CliError;
+use crate::failure::{self, CliError};
 
 /// One PK's outcome. No personal data: a row holds the verification state, never name, phone
 /// or certificate number.
@@ -22,6 +22,34 @@ pub(crate) struct Row {
     pub(crate) error_code: Option<String>,
     pub(crate) error_message: Option<String>,
     pub(crate) request_id: Option<String>,
+}
+
+impl Row {
+    /// The row of an answered query.
+    pub(crate) fn answered(pk: &str, info: &bidcert::CertifiedInfo) -> Row {
+        Row {
+            pk: pk.to_owned(),
+            is_certified: Some(info.is_certified()),
+            account_cert_type: info.account_cert_type().map(|t| t.as_str().to_owned()),
+            cert_type: info.cert_type().map(|t| t.name().to_owned()),
+            error_code: None,
+            error_message: None,
+            request_id: info.request_id().map(str::to_owned),
+        }
+    }
+
+    /// The row of a failed query: the error's code, message and request id.
+    pub(crate) fn failed(pk: &str, e: &bidcert::Error) -> Row {
+        Row {
+            pk: pk.to_owned(),
+            is_certified: None,
+            account_cert_type: None,
+            cert_type: None,
+            error_code: Some(failure::code(e)),
+            error_message: Some(failure::message(e)),
+            request_id: e.request_id().map(str::to_owned),
+        }
+    }
 }
 
 /// The CSV header, in [`Row`]'s field order.
@@ -38,7 +66,11 @@ const CSV_HEADER: [&str; 7] = [
 /// Where rows go: stdout or an output file, each row flushed as soon as it is written so an
 /// interrupted audit loses no finished row.
 pub(crate) enum Sink {
-    Jsonl(Box<dyn Write>),
+    /// `line` is the buffer each row is serialized into, reused from row to row.
+    Jsonl {
+        out: Box<dyn Write>,
+        line: Vec<u8>,
+    },
     Csv(Box<csv::Writer<Box<dyn Write>>>),
 }
 
@@ -46,7 +78,10 @@ impl Sink {
     /// A sink on `out`; `header` says whether a CSV header row is due (a new or empty file).
     fn new(format: FormatArg, out: Box<dyn Write>, header: bool) -> io::Result<Sink> {
         Ok(match format {
-            FormatArg::Jsonl => Sink::Jsonl(out),
+            FormatArg::Jsonl => Sink::Jsonl {
+                out,
+                line: Vec::new(),
+            },
             FormatArg::Csv => {
                 let mut w = csv::WriterBuilder::new()
                     .has_headers(false)
@@ -66,10 +101,11 @@ impl Sink {
 
     pub(crate) fn write(&mut self, row: &Row) -> io::Result<()> {
         match self {
-            Sink::Jsonl(out) => {
-                let mut line = serde_json::to_vec(row)?;
+            Sink::Jsonl { out, line } => {
+                line.clear();
+                serde_json::to_writer(&mut *line, row)?;
                 line.push(b'\n');
-                out.write_all(&line)?;
+                out.write_all(line)?;
                 out.flush()
             }
             Sink::Csv(w) => {
@@ -275,17 +311,16 @@ mod tests {
             .collect()
     }
 
-    fn temp(name: &str) -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!("bidcert-output-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let p = dir.join(name);
-        let _ = std::fs::remove_file(&p);
-        p
+    /// A path in a fresh directory, removed with the returned guard.
+    fn temp(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(name);
+        (dir, p)
     }
 
     #[test]
     fn resuming_jsonl_cuts_an_incomplete_last_line() {
-        let p = temp("cut.jsonl");
+        let (_dir, p) = temp("cut.jsonl");
         std::fs::write(&p, "{\"pk\":\"1\"}\n{\"pk\":\"2\"").unwrap();
         let mut r = resume(&p, FormatArg::Jsonl).unwrap();
         assert_eq!(r.done, HashMap::from([("1".to_owned(), false)]));
@@ -298,7 +333,7 @@ mod tests {
 
     #[test]
     fn resuming_csv_writes_the_header_once() {
-        let p = temp("once.csv");
+        let (_dir, p) = temp("once.csv");
         for pk in ["1", "2"] {
             resume(&p, FormatArg::Csv)
                 .unwrap()
@@ -314,7 +349,7 @@ mod tests {
     #[test]
     fn unsettled_rows_are_dropped_and_their_pks_audited_again() {
         for format in [FormatArg::Jsonl, FormatArg::Csv] {
-            let p = temp(&format!("requeue.{format:?}"));
+            let (_dir, p) = temp(&format!("requeue.{format:?}"));
             let mut sink = resume(&p, format).unwrap().sink;
             let mut failed = row("2");
             failed.error_code = Some("bidcert.timeout".into());
@@ -339,7 +374,7 @@ mod tests {
 
     #[test]
     fn a_file_of_the_other_format_is_refused() {
-        let p = temp("other.csv");
+        let (_dir, p) = temp("other.csv");
         std::fs::write(&p, "{\"pk\":\"1\"}\n").unwrap();
         assert_eq!(resume(&p, FormatArg::Csv).err().unwrap().exit_status(), 2);
         std::fs::write(&p, "pk,is_certified\n1,true\n").unwrap();

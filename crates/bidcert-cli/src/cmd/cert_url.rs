@@ -8,9 +8,9 @@ use crate::failure::{CliError, EXIT_OK};
 use crate::render;
 
 pub(crate) fn run(ctx: &mut Context, args: &CertUrlArgs) -> Result<i32, CliError> {
-    let op = GenerateCertWaysUrl::new(&args.pk, args.bid_type.into())?
-        .with_platform(args.platform.into())
-        .with_subject_type(args.subject_type.into())
+    let op = GenerateCertWaysUrl::new(&args.pk, args.bid_type)?
+        .with_platform(args.platform)
+        .with_subject_type(args.subject_type)
         .with_open_app(args.open_app)
         .with_mobile(args.mobile);
     let client = ctx.client()?;

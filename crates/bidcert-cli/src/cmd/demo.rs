@@ -2,9 +2,10 @@
 //! line, server codes shown verbatim. Exits 0 only when every step behaved as documented.
 
 use bidcert::{
-    ApiErrorKind, BidType, Client, Credentials, GenerateCertWaysUrl, QueryCertifiedInfo,
+    ApiErrorKind, BidType, CertWaysUrl, Client, Credentials, GenerateCertWaysUrl,
+    QueryCertifiedInfo,
 };
-use bidcert_emulator::{demo, Fixture};
+use bidcert_emulator::{demo, Emulator};
 use serde_json::{json, Value};
 
 use crate::context::{demo_credentials, start_emulator};
@@ -26,10 +27,7 @@ impl Story {
             return;
         }
         render::print_line(&format!("{n}. {explanation}"));
-        let width = fields.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
-        for (label, value) in fields {
-            render::print_line(&format!("   {label:<width$}  {value}"));
-        }
+        render::print_fields_indented("   ", &fields);
         self.steps.push(Value::Null);
     }
 }
@@ -49,18 +47,14 @@ fn server_code(e: &bidcert::ApiError) -> String {
 }
 
 /// Opens the link's page and presses its success button, as the customer's browser would.
-fn complete_link(url: &str) -> Result<(u16, u16), CliError> {
+fn complete_link(link: &CertWaysUrl) -> Result<(u16, u16), CliError> {
+    let url = link.url();
     let token = url
         .split_once("token=")
         .map(|(_, t)| t.split('&').next().unwrap_or(""))
         .filter(|t| !t.is_empty())
         .ok_or_else(|| unexpected(format!("the link {url} has no token")))?;
-    let origin = bidcert::Endpoint::new(
-        url.split_once("://")
-            .map(|(scheme, rest)| format!("{scheme}://{}", rest.split('/').next().unwrap_or("")))
-            .unwrap_or_default(),
-    )
-    .map_err(unexpected)?;
+    let origin = bidcert::Endpoint::new(link.origin()).map_err(unexpected)?;
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(std::time::Duration::from_secs(10)))
@@ -82,7 +76,7 @@ fn complete_link(url: &str) -> Result<(u16, u16), CliError> {
 }
 
 pub(crate) fn run(json: bool) -> Result<i32, CliError> {
-    let emulator = start_emulator(Fixture::demo())?;
+    let emulator = start_emulator(Emulator::builder())?;
     let base = emulator.base_url().to_owned();
     let client = Client::builder()
         .credentials(demo_credentials())
@@ -125,7 +119,7 @@ pub(crate) fn run(json: bool) -> Result<i32, CliError> {
         render::cert_ways_url_json(pk, &link),
     );
 
-    let (page, done) = complete_link(link.url())?;
+    let (page, done) = complete_link(&link)?;
     if page != 200 || done != 200 {
         return Err(unexpected(format!(
             "the link's page answered HTTP {page}, its completion HTTP {done}"

@@ -6,19 +6,17 @@ use std::io::Write;
 use bidcert_emulator::{demo, Emulator, Fixture};
 
 use crate::cli::EmulatorArgs;
+use crate::context::start_emulator;
 use crate::failure::{CliError, EXIT_OK};
 
 pub(crate) fn run(args: &EmulatorArgs) -> Result<i32, CliError> {
-    let fixture = match &args.fixture {
-        Some(path) => Fixture::from_file(path)
-            .map_err(|e| CliError::Usage(format!("fixture {}: {e}", path.display())))?,
-        None => Fixture::demo(),
-    };
-    let emulator = Emulator::builder()
-        .fixture(fixture)
-        .port(args.port)
-        .start()
-        .map_err(|e| CliError::Failed(format!("cannot start the emulator: {e}")))?;
+    let mut builder = Emulator::builder().port(args.port);
+    if let Some(path) = &args.fixture {
+        let fixture = Fixture::from_file(path)
+            .map_err(|e| CliError::Usage(format!("fixture {}: {e}", path.display())))?;
+        builder = builder.fixture(fixture);
+    }
+    let emulator = start_emulator(builder)?;
     let url = serde_json::Value::from(emulator.base_url());
     {
         let mut out = std::io::stdout().lock();

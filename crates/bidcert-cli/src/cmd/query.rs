@@ -8,7 +8,7 @@ use crate::failure::{CliError, EXIT_OK};
 use crate::render;
 
 pub(crate) fn run(ctx: &mut Context, args: &QueryArgs) -> Result<i32, CliError> {
-    let op = QueryCertifiedInfo::new(&args.pk, args.bid_type.into())?;
+    let op = QueryCertifiedInfo::new(&args.pk, args.bid_type)?;
     let client = ctx.client()?;
     let info = client.query_certified_info(&op)?;
     if ctx.global.json {

@@ -1,7 +1,7 @@
 //! `bidcert sign`: the string to sign and the signature of a parameter set. The secret comes
 //! from an environment variable, never the command line (where `ps` and shell history see it).
 
-use bidcert::{canonicalized_query, signature, string_to_sign, Method};
+use bidcert::{canonicalized_query, signature, string_to_sign};
 use serde_json::json;
 
 use crate::cli::SignArgs;
@@ -20,7 +20,7 @@ pub(crate) fn run(json: bool, args: &SignArgs) -> Result<i32, CliError> {
                 args.secret_env
             ))
         })?;
-    let method: Method = args.method.into();
+    let method = args.method;
     let query = canonicalized_query(&args.params)?;
     let sts = string_to_sign(method, &args.params)?;
     let sig = signature(method, &args.params, &secret)?;

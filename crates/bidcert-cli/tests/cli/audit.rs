@@ -4,6 +4,7 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use assert_cmd::Command;
 use bidcert_emulator::{
     demo, Certificate, Customer, EmulatorHandle, Fault, FaultKind, FaultScope, Fixture,
 };
@@ -58,8 +59,24 @@ fn mixed() -> (Fixture, Vec<(String, Expect)>) {
 }
 
 fn write_lines(path: &Path, pks: &[(String, Expect)]) {
-    let text: String = pks.iter().map(|(pk, _)| format!("{pk}\n")).collect();
-    std::fs::write(path, text).unwrap();
+    std::fs::write(path, lines(pks.iter().map(|(pk, _)| pk))).unwrap();
+}
+
+/// `bidcert --json audit INPUT --concurrency 8 --output OUTPUT`.
+fn audit_json(emu: &EmulatorHandle, input: &Path, output: &Path) -> Command {
+    let mut cmd = bidcert(emu);
+    cmd.args(["--json", "audit"])
+        .arg(input)
+        .args(["--concurrency", "8", "--output"])
+        .arg(output);
+    cmd
+}
+
+/// The PKs, one a line.
+fn lines<S: AsRef<str>>(pks: impl IntoIterator<Item = S>) -> String {
+    pks.into_iter()
+        .map(|pk| format!("{}\n", pk.as_ref()))
+        .collect()
 }
 
 /// The `--json` summary printed on stderr.
@@ -86,13 +103,7 @@ fn audit_of_1000_pks_with_mixed_outcomes_resumes_without_sending_twice() {
     write_lines(&all, &pks);
 
     // An interrupted audit: the first 600 PKs only.
-    let out = bidcert(&emu)
-        .args(["--json", "audit"])
-        .arg(&part)
-        .args(["--concurrency", "8", "--output"])
-        .arg(&output)
-        .output()
-        .unwrap();
+    let out = audit_json(&emu, &part, &output).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "rows failed: {}", stderr(&out));
     let first = summary(&out);
     assert_eq!(first["total"], 600);
@@ -100,13 +111,7 @@ fn audit_of_1000_pks_with_mixed_outcomes_resumes_without_sending_twice() {
     assert_eq!(rows(&output).len(), 600);
 
     // Resumed over all 1,000: only the 400 new PKs are sent.
-    let out = bidcert(&emu)
-        .args(["--json", "audit"])
-        .arg(&all)
-        .args(["--concurrency", "8", "--output"])
-        .arg(&output)
-        .output()
-        .unwrap();
+    let out = audit_json(&emu, &all, &output).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let second = summary(&out);
     assert_eq!(second["total"], 1000);
@@ -234,9 +239,7 @@ fn audit_reads_stdin_and_writes_jsonl_to_stdout() {
 #[test]
 fn audit_respects_the_request_rate() {
     let emu = emulator();
-    let pks: String = (0..11u64)
-        .map(|i| format!("{}\n", 1_000_000_000_000_100 + i))
-        .collect();
+    let pks = lines((0..11u64).map(|i| (1_000_000_000_000_100 + i).to_string()));
     let started = Instant::now();
     let out = bidcert(&emu)
         .args(["audit", "-", "--qps", "20", "--concurrency", "8"])
@@ -322,10 +325,7 @@ fn wrong_credentials_stop_the_audit_and_a_rerun_finishes_it() {
     let emu = emulator();
     let dir = tempfile::tempdir().unwrap();
     let output = dir.path().join("audit.jsonl");
-    let pks: String = [demo::PERSONAL_PK, demo::ENTERPRISE_PK, demo::UNVERIFIED_PK]
-        .iter()
-        .map(|pk| format!("{pk}\n"))
-        .collect();
+    let pks = lines([demo::PERSONAL_PK, demo::ENTERPRISE_PK, demo::UNVERIFIED_PK]);
     let out = bidcert_as(&emu, demo::NORMAL_ACCESS_KEY_ID, "wrong-secret")
         .args(["audit", "-", "--concurrency", "1", "--output"])
         .arg(&output)
@@ -358,15 +358,12 @@ fn retryable_failures_are_audited_again_on_resume() {
     let emu = emulator();
     let dir = tempfile::tempdir().unwrap();
     let output = dir.path().join("audit.jsonl");
-    let pks: String = [
+    let pks = lines([
         demo::PERSONAL_PK,
         demo::ENTERPRISE_PK,
         demo::UNVERIFIED_PK,
         demo::UNKNOWN_PK,
-    ]
-    .iter()
-    .map(|pk| format!("{pk}\n"))
-    .collect();
+    ]);
     emu.inject_fault(Fault::new(FaultKind::Http503, FaultScope::Next(2)));
     let out = bidcert(&emu)
         .args([
@@ -436,9 +433,7 @@ fn audit_throughput() {
     let dir = tempfile::tempdir().unwrap();
     let output = dir.path().join("audit.jsonl");
     let started = Instant::now();
-    let out = bidcert(&emu)
-        .args(["--json", "audit", "-", "--concurrency", "8", "--output"])
-        .arg(&output)
+    let out = audit_json(&emu, Path::new("-"), &output)
         .write_stdin(input)
         .output()
         .unwrap();

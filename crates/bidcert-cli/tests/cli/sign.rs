@@ -103,18 +103,18 @@ fn message(server_sts: &str) -> String {
     format!("Specified signature is not matched with our calculation. server string to sign is:{server_sts}")
 }
 
+/// `bidcert [GLOBAL...] diagnose --message MESSAGE --string-to-sign OURS`.
+fn diagnose(global: &[&str], message: &str) -> std::process::Output {
+    bare()
+        .args(global)
+        .args(["diagnose", "--message", message, "--string-to-sign", OURS])
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn diagnose_names_each_difference() {
-    let out = bare()
-        .args([
-            "diagnose",
-            "--message",
-            &message(SERVER),
-            "--string-to-sign",
-            OURS,
-        ])
-        .output()
-        .unwrap();
+    let out = diagnose(&[], &message(SERVER));
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
@@ -125,28 +125,9 @@ fn diagnose_names_each_difference() {
 
 #[test]
 fn diagnose_of_identical_strings_blames_the_secret() {
-    let out = bare()
-        .args([
-            "diagnose",
-            "--message",
-            &message(OURS),
-            "--string-to-sign",
-            OURS,
-        ])
-        .output()
-        .unwrap();
+    let out = diagnose(&[], &message(OURS));
     assert!(stdout(&out).contains("identical strings: the secret is wrong"));
-    let out = bare()
-        .args([
-            "--json",
-            "diagnose",
-            "--message",
-            &message(SERVER),
-            "--string-to-sign",
-            OURS,
-        ])
-        .output()
-        .unwrap();
+    let out = diagnose(&["--json"], &message(SERVER));
     let v = json(&out);
     assert_eq!(
         keys(&v),
@@ -165,16 +146,7 @@ fn diagnose_of_identical_strings_blames_the_secret() {
 
 #[test]
 fn diagnose_without_a_server_string_fails() {
-    let out = bare()
-        .args([
-            "diagnose",
-            "--message",
-            "Forbidden",
-            "--string-to-sign",
-            OURS,
-        ])
-        .output()
-        .unwrap();
+    let out = diagnose(&[], "Forbidden");
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("server string to sign is:"),
