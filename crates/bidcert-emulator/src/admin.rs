@@ -4,7 +4,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::fault::Fault;
-use crate::state::{Shared, State};
+use crate::state::{CustomerState, Shared, State};
 
 /// The prefix of every admin path.
 pub(crate) const PREFIX: &str = "/_emulator/";
@@ -55,8 +55,8 @@ pub(crate) fn handle(shared: &Shared, method: &str, path: &str, body: &[u8]) -> 
                 format!("expected {{\"offset_seconds\": <integer>}}: {e}"),
             ),
         },
-        ("GET", ["customers", pk]) => match state.customer_index(pk) {
-            Some(i) => (200, json!(state.customer_state(i))),
+        ("GET", ["customers", pk]) => match state.customer(pk) {
+            Some(c) => (200, json!(CustomerState::from(c))),
             None => error(404, format!("no customer with pk {pk:?}")),
         },
         ("POST", ["customers", pk, "verify"]) => match state.verify_customer(pk, false) {

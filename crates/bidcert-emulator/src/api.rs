@@ -2,11 +2,14 @@
 //! answering with the status codes and body shapes of the API documents.
 
 use bidcert_core::{
-    verify, BidType, GenerateCertWaysUrl, Method, Product, QueryCertifiedInfo, VerifyError,
+    verify, BidType, GenerateCertWaysUrl, Method, Platform, Product, QueryCertifiedInfo,
+    SubjectType, Timestamp, VerifyError,
 };
 use serde::Serialize;
 
 use crate::fault::FaultKind;
+use crate::fixture::Customer;
+use crate::page::PAGE_PATH;
 use crate::state::{Caller, Link, State};
 
 /// An answer to an API request.
@@ -157,10 +160,12 @@ pub(crate) fn method_not_allowed(method: &str, action: Option<&str>, host: &str)
     error_answer(refusal, product_of(action), host)
 }
 
-/// Answers an API request. `method` is `GET` or `POST`; `params` are the decoded query and
-/// form parameters, `Signature` included; `host` is the `Host` the client called.
+/// Answers an API request at emulator time `now`. `method` is `GET` or `POST`; `params` are
+/// the decoded query and form parameters, `Signature` included; `host` is the `Host` the
+/// client called.
 pub(crate) fn answer(
     state: &mut State,
+    now: Timestamp,
     base_url: &str,
     host: &str,
     method: Method,
@@ -168,7 +173,7 @@ pub(crate) fn answer(
 ) -> Answer {
     let action = param(params, "Action");
     let product = product_of(action);
-    match run(state, base_url, method, params) {
+    match run(state, now, base_url, method, params) {
         Ok((request_id, body)) => Answer {
             status: 200,
             body,
@@ -181,13 +186,27 @@ pub(crate) fn answer(
 
 fn run(
     state: &mut State,
+    now: Timestamp,
     base_url: &str,
     method: Method,
     params: &[(String, String)],
 ) -> Result<(String, Vec<u8>), Refusal> {
-    let now = state.now();
-    let secret = param(params, "AccessKeyId").and_then(|id| state.secret_of(id));
-    let verified = verify(method, params, move |_| secret, now, &mut state.nonces)?;
+    // The key lookup that finds the secret also tells who is calling.
+    let mut caller = None;
+    let verified = {
+        let State {
+            fixture,
+            keys,
+            nonces,
+            ..
+        } = &mut *state;
+        let secret_of = |id: &str| {
+            let (who, secret) = State::key(fixture, keys, id)?;
+            caller = Some(who);
+            Some(secret.to_owned())
+        };
+        verify(method, params, secret_of, now, nonces)?
+    };
     let action = verified
         .action
         .filter(|a| !a.is_empty())
@@ -208,17 +227,14 @@ fn run(
             ),
         ));
     }
-    // `verify` found the key, so the caller exists.
-    let caller = state
-        .caller(verified.access_key_id)
-        .ok_or_else(|| VerifyError::AccessKeyNotFound(verified.access_key_id.to_owned()))?;
     let not_bid = match product {
         Product::Crm => msg::NOT_BID_CRM,
         Product::Aas => msg::NOT_BID_AAS,
     };
+    // `verify` succeeded, so it looked the key up and `caller` is set.
     let reseller = match caller {
-        Caller::Reseller(i) => state.fixture.resellers[i].clone(),
-        Caller::Account(_) => return Err(Refusal::new(403, "Not Bid", not_bid)),
+        Some(Caller::Reseller(i)) => &state.fixture.resellers[i],
+        Some(Caller::Account(_)) | None => return Err(Refusal::new(403, "Not Bid", not_bid)),
     };
     if product == Product::Aas && !reseller.aas_granted {
         return Err(Refusal::new(
@@ -227,8 +243,7 @@ fn run(
             "InvalidApi.NotFound",
         ));
     }
-    let bid_type = bid_type(params)?;
-    if bid_type != reseller.bid_type {
+    if bid_type(params)? != reseller.bid_type {
         return Err(Refusal::new(403, "Not Bid", not_bid));
     }
     let pk_name = match product {
@@ -242,83 +257,100 @@ fn run(
         Product::Aas => Some(AasParams::parse(params)?),
         Product::Crm => None,
     };
-    let i = state
-        .customer_index(pk)
+    let customer = state
+        .customer(pk)
         .ok_or_else(|| Refusal::new(404, "Invalid PK", msg::INVALID_PK))?;
-    if state.fixture.customers[i].owner != reseller.uid {
+    if customer.owner != reseller.uid {
         return Err(Refusal::new(403, "Bid Mismatch", msg::BID_MISMATCH));
     }
     let request_id = request_id();
-    let body = match aas {
-        None => query_body(state, i, &request_id),
-        Some(aas) => {
-            if state.fixture.customers[i].verified {
-                return Err(Refusal::new(
-                    400,
-                    "Already Certified",
-                    msg::ALREADY_CERTIFIED,
-                ));
-            }
-            let token = new_token();
-            let url = format!("{base_url}/cert/listCertWays.html?token={token}");
-            let link = Link {
-                pk: pk.to_owned(),
-                issued_at: now.unix(),
-                enterprise_only: aas.subject_type == "enterprise",
-            };
-            state.add_link(token, link);
-            serde_json::to_vec(&AasBody {
-                request_id: &request_id,
-                data: &url,
-                success: true,
-            })
-            .unwrap_or_default()
-        }
+    let Some(aas) = aas else {
+        let body = query_body(customer, &request_id);
+        return Ok((request_id, body));
     };
+    if customer.verified {
+        return Err(Refusal::new(
+            400,
+            "Already Certified",
+            msg::ALREADY_CERTIFIED,
+        ));
+    }
+    let token = new_token();
+    let url = format!("{base_url}{PAGE_PATH}?token={token}");
+    let link = Link {
+        pk: pk.to_owned(),
+        issued_at: now.unix(),
+        enterprise_only: aas.subject_type == SubjectType::Enterprise,
+    };
+    state.add_link(token, link);
+    let body = serde_json::to_vec(&AasBody {
+        request_id: &request_id,
+        data: &url,
+        success: true,
+    })
+    .unwrap_or_default();
     Ok((request_id, body))
+}
+
+/// The value of a wire enum of the core spelled exactly as documented (the core's `FromStr`
+/// ignores case; the gateway does not).
+fn exact<T: Copy>(all: &[T], as_str: fn(T) -> &'static str, value: &str) -> Option<T> {
+    all.iter().copied().find(|&v| as_str(v) == value)
 }
 
 /// `BidType` (the Query table writes `bidType`; both are accepted).
 fn bid_type(params: &[(String, String)]) -> Result<BidType, Refusal> {
     match param(params, "BidType").or_else(|| param(params, "bidType")) {
-        Some("NORMAL") => Ok(BidType::Normal),
-        Some("LIGHTWEIGHT") => Ok(BidType::Lightweight),
         None | Some("") => Err(Refusal::invalid_parameter(
             "The input parameter 'BidType' mandatory for processing this request is not supplied; \
              it must be NORMAL or LIGHTWEIGHT.",
         )),
-        Some(other) => Err(Refusal::invalid_parameter(format!(
-            "The parameter 'BidType' is invalid: {other:?} is not NORMAL or LIGHTWEIGHT."
-        ))),
+        Some(v) => exact(BidType::ALL, BidType::as_str, v).ok_or_else(|| {
+            Refusal::invalid_parameter(format!(
+                "The parameter 'BidType' is invalid: {v:?} is not NORMAL or LIGHTWEIGHT."
+            ))
+        }),
     }
 }
 
 /// The Aas operation's own parameters, checked against their documented values.
-struct AasParams<'a> {
-    subject_type: &'a str,
+struct AasParams {
+    subject_type: SubjectType,
 }
 
-impl<'a> AasParams<'a> {
-    fn parse(params: &'a [(String, String)]) -> Result<Self, Refusal> {
-        let one_of = |name: &str, allowed: &[&str]| -> Result<&'a str, Refusal> {
-            match param(params, name) {
-                Some(v) if allowed.contains(&v) => Ok(v),
-                None | Some("") => Err(Refusal::invalid_parameter(format!(
-                    "The input parameter '{name}' mandatory for processing this request is not \
-                     supplied; it must be one of {}.",
-                    allowed.join(", ")
-                ))),
-                Some(v) => Err(Refusal::invalid_parameter(format!(
-                    "The parameter '{name}' is invalid: {v:?} is not one of {}.",
-                    allowed.join(", ")
-                ))),
-            }
-        };
-        one_of("Platform", &["pc", "h5", "app"])?;
-        let subject_type = one_of("SubjectType", &["all", "personal", "enterprise"])?;
-        one_of("Source", &[GenerateCertWaysUrl::SOURCE])?;
-        one_of("IsOpenApp", &["true", "false"])?;
-        one_of("IsMobile", &["true", "false"])?;
+impl AasParams {
+    fn parse(params: &[(String, String)]) -> Result<Self, Refusal> {
+        /// The value of `name`, one of `allowed` (as spelt on the wire by `as_str`).
+        fn one_of<T: Copy>(
+            params: &[(String, String)],
+            name: &str,
+            allowed: &[T],
+            as_str: fn(T) -> &'static str,
+        ) -> Result<T, Refusal> {
+            let value = param(params, name).unwrap_or("");
+            exact(allowed, as_str, value).ok_or_else(|| {
+                let allowed = allowed.iter().map(|&v| as_str(v)).collect::<Vec<_>>();
+                Refusal::invalid_parameter(if value.is_empty() {
+                    format!(
+                        "The input parameter '{name}' mandatory for processing this request is \
+                         not supplied; it must be one of {}.",
+                        allowed.join(", ")
+                    )
+                } else {
+                    format!(
+                        "The parameter '{name}' is invalid: {value:?} is not one of {}.",
+                        allowed.join(", ")
+                    )
+                })
+            })
+        }
+        let text = |s: &'static str| s;
+        let flag = |b: bool| if b { "true" } else { "false" };
+        one_of(params, "Platform", Platform::ALL, Platform::as_str)?;
+        let subject_type = one_of(params, "SubjectType", SubjectType::ALL, SubjectType::as_str)?;
+        one_of(params, "Source", &[GenerateCertWaysUrl::SOURCE], text)?;
+        one_of(params, "IsOpenApp", &[true, false], flag)?;
+        one_of(params, "IsMobile", &[true, false], flag)?;
         Ok(AasParams { subject_type })
     }
 }
@@ -366,9 +398,9 @@ struct QueryResult<'a> {
     account_cert_type: Option<&'a str>,
 }
 
-fn query_body(state: &State, i: usize, request_id: &str) -> Vec<u8> {
-    let customer = state.customer_state(i);
-    let cert = customer.certificate.as_ref();
+fn query_body(customer: &Customer, request_id: &str) -> Vec<u8> {
+    let cert = customer.reported_certificate();
+    let cert = cert.as_deref();
     let result = QueryResult {
         aliyun_pk: &customer.pk,
         is_certified: if customer.verified { "1" } else { "0" },

@@ -1,5 +1,6 @@
 //! The fixture: who may call the emulator, and which customers exist.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -97,6 +98,18 @@ pub struct Certificate {
     pub cert_type: String,
     /// The certificate number.
     pub cert_number: String,
+}
+
+impl Customer {
+    /// What a Query reports: `None` while unverified, then the fixture's certificate or, when
+    /// it has none, the personal placeholder (borrowed when there is one, so a Query does not
+    /// copy it).
+    pub(crate) fn reported_certificate(&self) -> Option<Cow<'_, Certificate>> {
+        self.verified.then(|| match &self.certificate {
+            Some(c) => Cow::Borrowed(c),
+            None => Cow::Owned(Certificate::placeholder(false)),
+        })
+    }
 }
 
 impl Certificate {
@@ -284,14 +297,15 @@ mod bid_type_wire {
     }
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BidType, D::Error> {
+        // Exactly as spelt on the wire: the core's `FromStr` would also take `normal`.
         let s = String::deserialize(d)?;
-        match s.as_str() {
-            "NORMAL" => Ok(BidType::Normal),
-            "LIGHTWEIGHT" => Ok(BidType::Lightweight),
-            other => Err(serde::de::Error::custom(format!(
-                "bid_type {other:?} is not NORMAL or LIGHTWEIGHT"
-            ))),
-        }
+        BidType::ALL
+            .iter()
+            .copied()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!("bid_type {s:?} is not NORMAL or LIGHTWEIGHT"))
+            })
     }
 }
 

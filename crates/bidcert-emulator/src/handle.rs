@@ -247,8 +247,7 @@ impl EmulatorHandle {
 
     /// A customer's current state.
     pub fn customer(&self, pk: &str) -> Option<CustomerState> {
-        let state = self.shared.lock();
-        state.customer_index(pk).map(|i| state.customer_state(i))
+        self.shared.lock().customer(pk).map(CustomerState::from)
     }
 
     /// The fixture as it is now (customers verified since start included).

@@ -9,7 +9,7 @@ use bidcert_core::{Method, Timestamp};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
-use hyper::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, DATE, HOST};
+use hyper::header::{HeaderMap, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, DATE, HOST};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
@@ -23,7 +23,7 @@ use crate::api;
 use crate::body::Body;
 use crate::fault::{self, FaultKind};
 use crate::page::{self, COMPLETE_PATH, PAGE_PATH};
-use crate::state::{RequestRecord, Shared};
+use crate::state::{RequestRecord, Shared, State};
 
 /// Limits that keep one client from hurting the others.
 #[derive(Debug, Clone)]
@@ -132,6 +132,11 @@ fn json_response(status: u16, value: &serde_json::Value, now: Timestamp) -> Resp
     respond(status, JSON, Body::full(body), now, None)
 }
 
+/// `{"error": why}`: the emulator's own refusals (not the gateway's).
+fn json_error(status: u16, why: impl Into<String>, now: Timestamp) -> Response<Body> {
+    json_response(status, &serde_json::json!({ "error": why.into() }), now)
+}
+
 enum BodyError {
     TooLarge,
     TimedOut,
@@ -139,16 +144,19 @@ enum BodyError {
     Broken,
 }
 
-async fn read_body(req: Request<Incoming>, limits: &Limits) -> Result<Bytes, BodyError> {
-    let declared = req
-        .headers()
+async fn read_body(
+    body: Incoming,
+    headers: &HeaderMap,
+    limits: &Limits,
+) -> Result<Bytes, BodyError> {
+    let declared = headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limits.max_body_bytes as u64) {
         return Err(BodyError::TooLarge);
     }
-    let limited = Limited::new(req.into_body(), limits.max_body_bytes);
+    let limited = Limited::new(body, limits.max_body_bytes);
     match tokio::time::timeout(limits.body_read_timeout, limited.collect()).await {
         Err(_) => Err(BodyError::TimedOut),
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
@@ -157,8 +165,8 @@ async fn read_body(req: Request<Incoming>, limits: &Limits) -> Result<Bytes, Bod
     }
 }
 
-fn is_form(req: &Request<Incoming>) -> bool {
-    req.headers()
+fn is_form(headers: &HeaderMap) -> bool {
+    headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
@@ -180,47 +188,38 @@ async fn route(
     shared: Arc<Shared>,
     limits: Arc<Limits>,
 ) -> Result<Response<Body>, Dropped> {
-    let method = req.method().as_str().to_owned();
-    let path = req.uri().path().to_owned();
-    let query = req.uri().query().unwrap_or("").to_owned();
-    let host = req
-        .headers()
+    let (head, body) = req.into_parts();
+    let method = head.method.as_str();
+    let path = head.uri.path();
+    let query = head.uri.query().unwrap_or("");
+    let host = head
+        .headers
         .get(HOST)
         .and_then(|h| h.to_str().ok())
-        .map(str::to_owned)
-        .unwrap_or_else(|| shared.base_url.trim_start_matches("http://").to_owned());
-    let form = is_form(&req);
+        .unwrap_or_else(|| shared.base_url.trim_start_matches("http://"));
     let now = || shared.lock().now();
-    let body = match read_body(req, &limits).await {
+    let body = match read_body(body, &head.headers, &limits).await {
         Ok(body) => body,
         Err(BodyError::Broken) => return Err(Dropped),
         Err(BodyError::TooLarge) => {
             let why = format!("request body larger than {} bytes", limits.max_body_bytes);
-            return Ok(json_response(
-                413,
-                &serde_json::json!({ "error": why }),
-                now(),
-            ));
+            return Ok(json_error(413, why, now()));
         }
         Err(BodyError::TimedOut) => {
-            let why = "request body not received in time";
-            return Ok(json_response(
-                408,
-                &serde_json::json!({ "error": why }),
-                now(),
-            ));
+            return Ok(json_error(408, "request body not received in time", now()));
         }
     };
 
     if path == "/" {
-        return rpc(&shared, &method, &host, &query, form.then_some(&body[..])).await;
+        let form = is_form(&head.headers).then_some(&body[..]);
+        return rpc(&shared, method, host, query, form).await;
     }
     if let Some(rest) = path.strip_prefix(admin::PREFIX) {
-        let (status, value) = admin::handle(&shared, &method, rest, &body);
+        let (status, value) = admin::handle(&shared, method, rest, &body);
         return Ok(json_response(status, &value, now()));
     }
-    let token = query_param(&query, "token");
-    match (method.as_str(), path.as_str()) {
+    let token = query_param(query, "token");
+    match (method, path) {
         ("GET" | "HEAD", PAGE_PATH) => {
             let (status, html, at) = {
                 let state = shared.lock();
@@ -245,16 +244,31 @@ async fn route(
                 "no such path {path:?}: API requests go to /, the admin API is under {}",
                 admin::PREFIX
             );
-            Ok(json_response(
-                404,
-                &serde_json::json!({ "error": why }),
-                now(),
-            ))
+            Ok(json_error(404, why, now()))
         }
     }
 }
 
-/// An API request: pick its fault, verify and answer it, log it, then shape the answer.
+/// An API request as read.
+struct Call<'a> {
+    method: &'a str,
+    /// `method` as signed: `None` for anything but GET and POST.
+    signed: Option<Method>,
+    host: &'a str,
+    /// The decoded query and form parameters.
+    params: Vec<(String, String)>,
+}
+
+impl Call<'_> {
+    fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// An API request: pick its fault (waiting out a latency one without the lock), then answer.
 async fn rpc(
     shared: &Shared,
     method: &str,
@@ -268,92 +282,87 @@ async fn rpc(
     if let Some(form) = form {
         params.extend(form_urlencoded::parse(form).into_owned());
     }
-    let get = |name: &str| {
-        params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
+    let call = Call {
+        method,
+        signed: method.parse().ok(),
+        host,
+        params,
     };
-    let action = get("Action");
-    let signed_method = match method {
-        "GET" => Some(Method::Get),
-        "POST" => Some(Method::Post),
-        _ => None,
+    let delay = {
+        let mut state = shared.lock();
+        // Faults apply to GET and POST only.
+        let fault = call
+            .signed
+            .and_then(|_| fault::take(&mut state.faults, call.param("Action")));
+        match fault {
+            Some(FaultKind::Latency(delay)) => delay,
+            fault => return finish(shared, &mut state, &call, fault),
+        }
     };
+    tokio::time::sleep(delay).await;
+    finish(
+        shared,
+        &mut shared.lock(),
+        &call,
+        Some(FaultKind::Latency(delay)),
+    )
+}
 
-    let fault = if signed_method.is_some() {
-        fault::take(&mut shared.lock().faults, action.as_deref())
-    } else {
-        None
-    };
-    if let Some(FaultKind::Latency(delay)) = &fault {
-        tokio::time::sleep(*delay).await;
-    }
-
-    let mut state = shared.lock();
+/// Verifies and answers an API request, shapes the answer by its fault, and logs it.
+fn finish(
+    shared: &Shared,
+    state: &mut State,
+    call: &Call<'_>,
+    fault: Option<FaultKind>,
+) -> Result<Response<Body>, Dropped> {
+    let action = call.param("Action");
     let now = state.now();
-    let answer = match signed_method {
-        Some(m) => api::answer(&mut state, &shared.base_url, host, m, &params),
-        None => api::method_not_allowed(method, action.as_deref(), host),
+    let answer = match call.signed {
+        Some(m) => api::answer(state, now, &shared.base_url, call.host, m, &call.params),
+        None => api::method_not_allowed(call.method, action, call.host),
     };
-    let (status, code, request_id, response) = match &fault {
-        Some(kind @ (FaultKind::Http500 | FaultKind::Http503 | FaultKind::Throttling)) => {
-            let a = api::fault_answer(kind, action.as_deref(), host).unwrap_or(answer);
-            let resp = respond(a.status, JSON, Body::full(a.body), now, Some(&a.request_id));
-            (Some(a.status), a.code, a.request_id, Some(resp))
-        }
-        Some(FaultKind::DropConnection) => (None, None, answer.request_id, None),
-        Some(FaultKind::TruncatedBody) => {
-            let full_len = answer.body.len();
-            let mut part = answer.body;
-            part.truncate(full_len / 2);
-            let mut resp = respond(
-                answer.status,
-                JSON,
-                Body::truncated(part),
-                now,
-                Some(&answer.request_id),
-            );
-            resp.headers_mut()
-                .insert(CONTENT_LENGTH, HeaderValue::from(full_len));
-            (
-                Some(answer.status),
-                answer.code,
-                answer.request_id,
-                Some(resp),
-            )
-        }
+    // An error fault answers in place of the real answer, which was still worked out.
+    let answer = fault
+        .as_ref()
+        .and_then(|kind| api::fault_answer(kind, action, call.host))
+        .unwrap_or(answer);
+    let api::Answer {
+        status,
+        body,
+        code,
+        request_id,
+    } = answer;
+    // What the log keeps (status, code) and what is sent.
+    let (status, code, response) = match &fault {
+        Some(FaultKind::DropConnection) => (None, None, None),
         Some(FaultKind::NonJsonBody) => {
             let resp = respond(502, HTML, Body::full(BAD_GATEWAY_PAGE), now, None);
-            (Some(502), None, answer.request_id, Some(resp))
+            (Some(502), None, Some(resp))
         }
-        None | Some(FaultKind::Latency(_)) => {
-            let resp = respond(
-                answer.status,
-                JSON,
-                Body::full(answer.body),
-                now,
-                Some(&answer.request_id),
-            );
-            (
-                Some(answer.status),
-                answer.code,
-                answer.request_id,
-                Some(resp),
-            )
+        Some(FaultKind::TruncatedBody) => {
+            let promised = body.len();
+            let mut part = body;
+            part.truncate(promised / 2);
+            let mut resp = respond(status, JSON, Body::truncated(part), now, Some(&request_id));
+            resp.headers_mut()
+                .insert(CONTENT_LENGTH, HeaderValue::from(promised));
+            (Some(status), code, Some(resp))
+        }
+        _ => {
+            let resp = respond(status, JSON, Body::full(body), now, Some(&request_id));
+            (Some(status), code, Some(resp))
         }
     };
     state.record(RequestRecord {
         request_id,
         at: now.to_string(),
-        method: method.to_owned(),
-        action,
-        access_key_id: get("AccessKeyId"),
-        nonce: get("SignatureNonce"),
+        method: call.method.to_owned(),
+        action: action.map(str::to_owned),
+        access_key_id: call.param("AccessKeyId").map(str::to_owned),
+        nonce: call.param("SignatureNonce").map(str::to_owned),
         status,
         code,
         fault,
     });
-    drop(state);
     response.ok_or(Dropped)
 }

@@ -1,5 +1,6 @@
 //! The emulator's mutable state, shared by every connection behind one mutex.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::sync::{Mutex, MutexGuard};
@@ -9,7 +10,7 @@ use bidcert_core::{MemoryNonceStore, Timestamp, CERT_WAYS_URL_VALIDITY_SECONDS};
 use serde::Serialize;
 
 use crate::fault::{Fault, FaultKind};
-use crate::fixture::{Certificate, Fixture};
+use crate::fixture::{Certificate, Customer, Fixture};
 
 /// How many API requests the log keeps (the oldest go first).
 pub const REQUEST_LOG_LIMIT: usize = 10_000;
@@ -52,6 +53,17 @@ pub struct CustomerState {
     pub certificate: Option<Certificate>,
 }
 
+impl From<&Customer> for CustomerState {
+    fn from(c: &Customer) -> Self {
+        CustomerState {
+            pk: c.pk.clone(),
+            owner: c.owner.clone(),
+            verified: c.verified,
+            certificate: c.reported_certificate().map(Cow::into_owned),
+        }
+    }
+}
+
 /// `verify_customer` named a PK that is in no fixture.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownCustomer(pub String);
@@ -91,7 +103,7 @@ pub(crate) struct State {
     initial: Fixture,
     pub(crate) fixture: Fixture,
     /// AccessKey ID → caller; identities never change after start.
-    keys: HashMap<String, Caller>,
+    pub(crate) keys: HashMap<String, Caller>,
     /// PK → index into `fixture.customers`.
     customers: HashMap<String, usize>,
     pub(crate) clock_offset: i64,
@@ -150,39 +162,34 @@ impl State {
         Timestamp::from_unix(unix).unwrap_or_else(|_| Timestamp::now())
     }
 
-    pub(crate) fn caller(&self, access_key_id: &str) -> Option<Caller> {
-        self.keys.get(access_key_id).copied()
+    /// Who signs with `access_key_id`, and its secret. An associated function over the two
+    /// fields it reads, so it can run while the nonce store is borrowed mutably.
+    pub(crate) fn key<'a>(
+        fixture: &'a Fixture,
+        keys: &HashMap<String, Caller>,
+        access_key_id: &str,
+    ) -> Option<(Caller, &'a str)> {
+        let caller = *keys.get(access_key_id)?;
+        let secret = match caller {
+            Caller::Reseller(i) => &fixture.resellers[i].access_key_secret,
+            Caller::Account(i) => &fixture.accounts[i].access_key_secret,
+        };
+        Some((caller, secret))
     }
 
-    pub(crate) fn secret_of(&self, access_key_id: &str) -> Option<String> {
-        let f = &self.fixture;
-        Some(match self.caller(access_key_id)? {
-            Caller::Reseller(i) => f.resellers[i].access_key_secret.clone(),
-            Caller::Account(i) => f.accounts[i].access_key_secret.clone(),
-        })
-    }
-
-    pub(crate) fn customer_index(&self, pk: &str) -> Option<usize> {
+    fn customer_index(&self, pk: &str) -> Option<usize> {
         self.customers.get(pk).copied()
     }
 
-    pub(crate) fn customer_state(&self, i: usize) -> CustomerState {
-        let c = &self.fixture.customers[i];
-        CustomerState {
-            pk: c.pk.clone(),
-            owner: c.owner.clone(),
-            verified: c.verified,
-            certificate: c.verified.then(|| {
-                c.certificate
-                    .clone()
-                    .unwrap_or_else(|| Certificate::placeholder(false))
-            }),
-        }
+    pub(crate) fn customer(&self, pk: &str) -> Option<&Customer> {
+        self.customer_index(pk).map(|i| &self.fixture.customers[i])
     }
 
     pub(crate) fn customer_states(&self) -> Vec<CustomerState> {
-        (0..self.fixture.customers.len())
-            .map(|i| self.customer_state(i))
+        self.fixture
+            .customers
+            .iter()
+            .map(CustomerState::from)
             .collect()
     }
 
@@ -200,7 +207,7 @@ impl State {
         if c.certificate.is_none() {
             c.certificate = Some(Certificate::placeholder(enterprise_only));
         }
-        Ok(self.customer_state(i))
+        Ok(CustomerState::from(&*c))
     }
 
     pub(crate) fn record(&mut self, record: RequestRecord) {

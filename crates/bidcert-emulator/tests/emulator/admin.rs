@@ -68,7 +68,7 @@ fn customers_can_be_verified_and_read() {
         r.json()["certificate"]["name"],
         demo::unverified_certificate().name
     );
-    let r = query(&emu, NORMAL, demo::UNVERIFIED_PK, "NORMAL");
+    let r = usual_query(&emu);
     assert!(r.json()["result"]
         .as_str()
         .unwrap()

@@ -21,7 +21,7 @@ const EMPTY_PK: &str =
 #[test]
 fn query_of_an_unverified_customer_reports_only_pk_and_is_certified() {
     let emu = start();
-    let r = query(&emu, NORMAL, demo::UNVERIFIED_PK, "NORMAL");
+    let r = usual_query(&emu);
     assert_eq!(r.status, 200, "{}", r.body);
     let v = r.json();
     assert_request_id(v["requestId"].as_str().unwrap());
@@ -77,7 +77,7 @@ fn query_of_verified_customers_reports_their_certificates() {
 fn generate_answers_request_id_data_and_success() {
     let emu = start();
     let at = emu.now();
-    let r = generate(&emu, NORMAL, demo::UNVERIFIED_PK, "NORMAL");
+    let r = usual_generate(&emu);
     assert_eq!(r.status, 200, "{}", r.body);
     let v = r.json();
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
@@ -89,7 +89,7 @@ fn generate_answers_request_id_data_and_success() {
     assert!(link.url().starts_with(&prefix), "{}", link.url());
     assert_eq!(link.origin(), emu.base_url());
     // Every link is new.
-    let again = generate(&emu, NORMAL, demo::UNVERIFIED_PK, "NORMAL").json();
+    let again = usual_generate(&emu).json();
     assert_ne!(again["Data"], v["Data"]);
 }
 
@@ -251,7 +251,7 @@ fn requests_signed_by_the_core_signer_are_answered() {
 #[test]
 fn get_and_a_form_body_post_are_accepted() {
     let emu = start();
-    let business = [("PK", demo::UNVERIFIED_PK), ("BidType", "NORMAL")];
+    let business = USUAL_QUERY;
     let params = signed(&emu, Method::Get, NORMAL, QUERY, CRM_VERSION, &business);
     assert_eq!(send_params(&emu, Method::Get, &params).status, 200);
 
@@ -305,7 +305,7 @@ fn every_answer_has_a_fresh_request_id_json_and_the_emulator_date() {
     emu.set_clock_offset(-86_400);
     let mut ids = std::collections::HashSet::new();
     for _ in 0..5 {
-        let r = query(&emu, NORMAL, demo::UNVERIFIED_PK, "NORMAL");
+        let r = usual_query(&emu);
         assert_eq!(r.status, 200);
         assert!(ids.insert(r.json()["requestId"].as_str().unwrap().to_owned()));
         assert_eq!(

@@ -187,6 +187,53 @@ pub fn call(
     send_params(emu, Method::Post, &params)
 }
 
+/// The business parameters of the usual Query: the NORMAL reseller's unverified customer.
+pub const USUAL_QUERY: [(&str, &str); 2] = [("PK", demo::UNVERIFIED_PK), ("BidType", "NORMAL")];
+
+/// The usual Query, signed by the NORMAL reseller for POST at the emulator's time.
+pub fn usual_query_params(emu: &EmulatorHandle) -> Vec<(String, String)> {
+    signed(emu, Method::Post, NORMAL, QUERY, CRM_VERSION, &USUAL_QUERY)
+}
+
+/// The usual Query, signed by the NORMAL reseller for POST at `timestamp` with `nonce`.
+pub fn usual_query_at(timestamp: Timestamp, nonce: &Nonce) -> Vec<(String, String)> {
+    signed_at(
+        Method::Post,
+        NORMAL,
+        QUERY,
+        CRM_VERSION,
+        &USUAL_QUERY,
+        timestamp,
+        nonce,
+    )
+}
+
+/// `params` without the parameters named in `names`.
+pub fn without(params: Vec<(String, String)>, names: &[&str]) -> Vec<(String, String)> {
+    params
+        .into_iter()
+        .filter(|(k, _)| !names.contains(&k.as_str()))
+        .collect()
+}
+
+/// The usual Query, sent.
+pub fn usual_query(emu: &EmulatorHandle) -> Reply {
+    query(emu, NORMAL, demo::UNVERIFIED_PK, "NORMAL")
+}
+
+/// A link for the NORMAL reseller's unverified customer, asked for.
+pub fn usual_generate(emu: &EmulatorHandle) -> Reply {
+    generate(emu, NORMAL, demo::UNVERIFIED_PK, "NORMAL")
+}
+
+/// A keep-alive `POST /` with `params` in the query string, as raw HTTP/1.1.
+pub fn raw_post<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> String {
+    format!(
+        "POST /?{} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n",
+        query_string(params)
+    )
+}
+
 pub fn query(emu: &EmulatorHandle, key: (&str, &str), pk: &str, bid_type: &str) -> Reply {
     call(emu, key, QUERY, &[("PK", pk), ("BidType", bid_type)])
 }

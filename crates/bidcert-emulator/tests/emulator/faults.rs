@@ -5,28 +5,13 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use bidcert_core::{parse_certified_info, Error, Method, Nonce};
-use bidcert_emulator::{demo, EmulatorHandle, Fault, FaultKind, FaultScope};
+use bidcert_emulator::{EmulatorHandle, Fault, FaultKind, FaultScope};
 
 use crate::common::*;
 
-fn ok_query(emu: &EmulatorHandle) -> Reply {
-    query(emu, NORMAL, demo::UNVERIFIED_PK, "NORMAL")
-}
-
-/// Sends a signed Query over a raw connection and returns everything the server sent.
+/// Sends the usual Query over a raw connection and returns everything the server sent.
 fn raw_query(emu: &EmulatorHandle) -> String {
-    let params = signed(
-        emu,
-        Method::Post,
-        NORMAL,
-        QUERY,
-        CRM_VERSION,
-        &[("PK", demo::UNVERIFIED_PK), ("BidType", "NORMAL")],
-    );
-    let request = format!(
-        "POST /?{} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n",
-        query_string(&params)
-    );
+    let request = raw_post(&usual_query_params(emu));
     raw_exchange(emu, request.as_bytes(), Duration::from_secs(5))
 }
 
@@ -39,15 +24,15 @@ fn http_500_503_and_throttling_answer_in_the_gateway_shape() {
         (FaultKind::Throttling, 400, "Throttling.User"),
     ] {
         emu.inject_fault(Fault::next(kind.clone()));
-        let r = ok_query(&emu);
+        let r = usual_query(&emu);
         r.assert_error(status, code);
         let err = parse_certified_info(r.status, r.body.as_bytes()).unwrap_err();
         assert!(err.is_retryable(), "{kind:?}: {err}");
         emu.inject_fault(Fault::next(kind));
-        let v = generate(&emu, NORMAL, demo::UNVERIFIED_PK, "NORMAL").assert_error(status, code);
+        let v = usual_generate(&emu).assert_error(status, code);
         assert_eq!(v["Success"], false);
     }
-    assert_eq!(ok_query(&emu).status, 200, "faults are spent");
+    assert_eq!(usual_query(&emu).status, 200, "faults are spent");
 }
 
 #[test]
@@ -55,11 +40,11 @@ fn latency_delays_then_answers_normally() {
     let emu = start();
     emu.inject_fault(Fault::next(FaultKind::Latency(Duration::from_millis(300))));
     let t = Instant::now();
-    let r = ok_query(&emu);
+    let r = usual_query(&emu);
     assert!(t.elapsed() >= Duration::from_millis(300));
     assert_eq!(r.status, 200);
     let t = Instant::now();
-    assert_eq!(ok_query(&emu).status, 200);
+    assert_eq!(usual_query(&emu).status, 200);
     assert!(t.elapsed() < Duration::from_millis(300));
     assert_eq!(
         emu.requests()[0].fault,
@@ -75,10 +60,10 @@ fn latency_does_not_hold_up_other_clients() {
         FaultScope::Action(AAS.into()),
     ));
     std::thread::scope(|s| {
-        let slow = s.spawn(|| generate(&emu, NORMAL, demo::UNVERIFIED_PK, "NORMAL").status);
+        let slow = s.spawn(|| usual_generate(&emu).status);
         std::thread::sleep(Duration::from_millis(100));
         let t = Instant::now();
-        assert_eq!(ok_query(&emu).status, 200);
+        assert_eq!(usual_query(&emu).status, 200);
         assert!(t.elapsed() < Duration::from_millis(1000));
         assert_eq!(slow.join().unwrap(), 200);
     });
@@ -116,14 +101,7 @@ fn truncated_body_sends_half_of_a_longer_promised_body_then_closes() {
 
     // A client sees an error reading it.
     emu.inject_fault(Fault::next(FaultKind::TruncatedBody));
-    let params = signed(
-        &emu,
-        Method::Post,
-        NORMAL,
-        QUERY,
-        CRM_VERSION,
-        &[("PK", demo::UNVERIFIED_PK), ("BidType", "NORMAL")],
-    );
+    let params = usual_query_params(&emu);
     let url = format!("{}/?{}", emu.base_url(), query_string(&params));
     let mut resp = agent().post(&url).send_empty().unwrap();
     assert!(resp.body_mut().read_to_string().is_err());
@@ -133,7 +111,7 @@ fn truncated_body_sends_half_of_a_longer_promised_body_then_closes() {
 fn non_json_body_is_a_502_html_page() {
     let emu = start();
     emu.inject_fault(Fault::next(FaultKind::NonJsonBody));
-    let r = ok_query(&emu);
+    let r = usual_query(&emu);
     assert_eq!(r.status, 502);
     assert!(r.header("content-type").unwrap().starts_with("text/html"));
     match parse_certified_info(r.status, r.body.as_bytes()).unwrap_err() {
@@ -146,12 +124,9 @@ fn non_json_body_is_a_502_html_page() {
 fn next_n_counts_down_across_actions() {
     let emu = start();
     emu.inject_fault(Fault::new(FaultKind::Http503, FaultScope::Next(2)));
-    assert_eq!(ok_query(&emu).status, 503);
-    assert_eq!(
-        generate(&emu, NORMAL, demo::UNVERIFIED_PK, "NORMAL").status,
-        503
-    );
-    assert_eq!(ok_query(&emu).status, 200);
+    assert_eq!(usual_query(&emu).status, 503);
+    assert_eq!(usual_generate(&emu).status, 503);
+    assert_eq!(usual_query(&emu).status, 200);
     assert!(emu.faults().is_empty());
 }
 
@@ -163,14 +138,11 @@ fn action_scope_lasts_until_cleared_and_spares_other_actions() {
         FaultScope::Action(QUERY.into()),
     ));
     for _ in 0..3 {
-        ok_query(&emu).assert_error(400, "Throttling.User");
+        usual_query(&emu).assert_error(400, "Throttling.User");
     }
-    assert_eq!(
-        generate(&emu, NORMAL, demo::UNVERIFIED_PK, "NORMAL").status,
-        200
-    );
+    assert_eq!(usual_generate(&emu).status, 200);
     emu.clear_faults();
-    assert_eq!(ok_query(&emu).status, 200);
+    assert_eq!(usual_query(&emu).status, 200);
 }
 
 #[test]
@@ -180,15 +152,9 @@ fn next_for_action_applies_to_that_action_only() {
         FaultKind::Http500,
         FaultScope::NextForAction(AAS.into(), 1),
     ));
-    assert_eq!(ok_query(&emu).status, 200);
-    assert_eq!(
-        generate(&emu, NORMAL, demo::UNVERIFIED_PK, "NORMAL").status,
-        500
-    );
-    assert_eq!(
-        generate(&emu, NORMAL, demo::UNVERIFIED_PK, "NORMAL").status,
-        200
-    );
+    assert_eq!(usual_query(&emu).status, 200);
+    assert_eq!(usual_generate(&emu).status, 500);
+    assert_eq!(usual_generate(&emu).status, 200);
 }
 
 #[test]
@@ -200,16 +166,7 @@ fn faulted_requests_are_logged_with_their_nonces() {
     for _ in 0..3 {
         let nonce = Nonce::random();
         nonces.push(nonce.to_string());
-        let params = signed_at(
-            Method::Post,
-            NORMAL,
-            QUERY,
-            CRM_VERSION,
-            &[("PK", demo::UNVERIFIED_PK), ("BidType", "NORMAL")],
-            emu.now(),
-            &nonce,
-        );
-        send_params(&emu, Method::Post, &params);
+        send_params(&emu, Method::Post, &usual_query_at(emu.now(), &nonce));
     }
     let log = emu.requests();
     let logged: Vec<_> = log.iter().map(|r| r.nonce.clone().unwrap()).collect();
@@ -227,14 +184,7 @@ fn faulted_requests_are_logged_with_their_nonces() {
 fn a_faulted_requests_nonce_is_spent_so_a_lazy_retry_is_caught() {
     let emu = start();
     emu.inject_fault(Fault::next(FaultKind::Http503));
-    let params = signed(
-        &emu,
-        Method::Post,
-        NORMAL,
-        QUERY,
-        CRM_VERSION,
-        &[("PK", demo::UNVERIFIED_PK), ("BidType", "NORMAL")],
-    );
+    let params = usual_query_params(&emu);
     assert_eq!(send_params(&emu, Method::Post, &params).status, 503);
     send_params(&emu, Method::Post, &params).assert_error(400, "SignatureNonceUsed");
 }
@@ -261,37 +211,15 @@ fn faults_spare_the_admin_api_and_the_link_page() {
 #[test]
 fn dropped_keep_alive_connection_is_closed_for_good() {
     let emu = start();
-    let params = signed(
-        &emu,
-        Method::Post,
-        NORMAL,
-        QUERY,
-        CRM_VERSION,
-        &[("PK", demo::UNVERIFIED_PK), ("BidType", "NORMAL")],
-    );
-    let request = format!(
-        "POST /?{} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n",
-        query_string(&params)
-    );
     let mut s = TcpStream::connect(("127.0.0.1", emu.port())).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    s.write_all(request.as_bytes()).unwrap();
+    s.write_all(raw_post(&usual_query_params(&emu)).as_bytes())
+        .unwrap();
     let mut buf = [0u8; 4096];
     let n = s.read(&mut buf).unwrap();
     assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
     emu.inject_fault(Fault::next(FaultKind::DropConnection));
-    let again = signed(
-        &emu,
-        Method::Post,
-        NORMAL,
-        QUERY,
-        CRM_VERSION,
-        &[("PK", demo::UNVERIFIED_PK), ("BidType", "NORMAL")],
-    );
-    let request = format!(
-        "POST /?{} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n",
-        query_string(&again)
-    );
-    s.write_all(request.as_bytes()).unwrap();
+    s.write_all(raw_post(&usual_query_params(&emu)).as_bytes())
+        .unwrap();
     assert_eq!(s.read(&mut buf).unwrap_or(0), 0, "closed without an answer");
 }

@@ -58,7 +58,7 @@ fn link_page_is_self_contained_with_the_documented_buttons_and_events() {
 fn completing_the_link_flips_query_to_certified_with_the_fixture_certificate() {
     let emu = start();
     let url = link(&emu, NORMAL, demo::UNVERIFIED_PK, "NORMAL");
-    let before = query(&emu, NORMAL, demo::UNVERIFIED_PK, "NORMAL");
+    let before = usual_query(&emu);
     assert!(!parse_certified_info(200, before.body.as_bytes())
         .unwrap()
         .is_certified());
@@ -67,14 +67,14 @@ fn completing_the_link_flips_query_to_certified_with_the_fixture_certificate() {
     assert_eq!(done.status, 200, "{}", done.body);
     assert_eq!(done.json()["Success"], true);
 
-    let after = query(&emu, NORMAL, demo::UNVERIFIED_PK, "NORMAL");
+    let after = usual_query(&emu);
     let info = parse_certified_info(after.status, after.body.as_bytes()).unwrap();
     assert!(info.is_certified());
     assert_eq!(
         info.name(),
         Some(demo::unverified_certificate().name.as_str())
     );
-    generate(&emu, NORMAL, demo::UNVERIFIED_PK, "NORMAL").assert_error(400, "Already Certified");
+    usual_generate(&emu).assert_error(400, "Already Certified");
 }
 
 #[test]

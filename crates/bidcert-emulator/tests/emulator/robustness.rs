@@ -22,10 +22,7 @@ fn garbage_bytes_are_answered_400_and_the_server_keeps_serving() {
         let out = raw_exchange(&emu, garbage, Duration::from_secs(5));
         assert!(out.is_empty() || out.starts_with("HTTP/1.1 4"), "{out:?}");
     }
-    assert_eq!(
-        query(&emu, NORMAL, demo::UNVERIFIED_PK, "NORMAL").status,
-        200
-    );
+    assert_eq!(usual_query(&emu).status, 200);
 }
 
 #[test]
@@ -48,10 +45,7 @@ fn oversized_body_is_413() {
     chunked.extend_from_slice(b"0\r\n\r\n");
     let out = raw_exchange(&emu, &chunked, Duration::from_secs(5));
     assert!(out.starts_with("HTTP/1.1 413"), "{out}");
-    assert_eq!(
-        query(&emu, NORMAL, demo::UNVERIFIED_PK, "NORMAL").status,
-        200
-    );
+    assert_eq!(usual_query(&emu).status, 200);
 }
 
 #[test]
@@ -69,10 +63,7 @@ fn oversized_request_line_or_headers_are_refused() {
         format!("GET / HTTP/1.1\r\nHost: x\r\nX-Big: {long}\r\nConnection: close\r\n\r\n");
     let out = raw_exchange(&emu, request.as_bytes(), Duration::from_secs(5));
     assert!(out.starts_with("HTTP/1.1 431"), "{out}");
-    assert_eq!(
-        query(&emu, NORMAL, demo::UNVERIFIED_PK, "NORMAL").status,
-        200
-    );
+    assert_eq!(usual_query(&emu).status, 200);
 }
 
 #[test]
@@ -87,10 +78,7 @@ fn a_slow_client_does_not_block_others() {
         .unwrap();
     let t = Instant::now();
     for _ in 0..5 {
-        assert_eq!(
-            query(&emu, NORMAL, demo::UNVERIFIED_PK, "NORMAL").status,
-            200
-        );
+        assert_eq!(usual_query(&emu).status, 200);
     }
     assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
     drop((slow, slow_body));

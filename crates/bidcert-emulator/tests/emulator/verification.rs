@@ -15,7 +15,7 @@ fn unknown_access_key_id_is_404_invalid_access_key_id_not_found() {
         ("LTAI5tNobodyHasThisKey", "whatever"),
         QUERY,
         CRM_VERSION,
-        &[("PK", demo::UNVERIFIED_PK), ("BidType", "NORMAL")],
+        &USUAL_QUERY,
     );
     let r = send_params(&emu, Method::Post, &params);
     let v = r.assert_error(404, "InvalidAccessKeyId.NotFound");
@@ -25,14 +25,7 @@ fn unknown_access_key_id_is_404_invalid_access_key_id_not_found() {
 #[test]
 fn wrong_signature_is_signature_does_not_match_with_the_server_string_to_sign() {
     let emu = start();
-    let mut params = signed(
-        &emu,
-        Method::Get,
-        NORMAL,
-        QUERY,
-        CRM_VERSION,
-        &[("PK", demo::UNVERIFIED_PK), ("BidType", "NORMAL")],
-    );
+    let mut params = signed(&emu, Method::Get, NORMAL, QUERY, CRM_VERSION, &USUAL_QUERY);
     params.pop();
     let expected = string_to_sign(Method::Get, &params).unwrap();
     params.push(("Signature".into(), "AAAAAAAAAAAAAAAAAAAAAAAAAAA=".into()));
@@ -80,18 +73,8 @@ fn spec_example_server_string_to_sign_is_reproduced_byte_for_byte() {
 #[test]
 fn nonce_reused_within_15_minutes_is_signature_nonce_used() {
     let emu = start();
-    let business = [("PK", demo::UNVERIFIED_PK), ("BidType", "NORMAL")];
     let nonce = Nonce::new("6d1e1f7c-0c61-4d8e-a7a5-7f3b3d0c9a11").unwrap();
-    let at = emu.now();
-    let params = signed_at(
-        Method::Post,
-        NORMAL,
-        QUERY,
-        CRM_VERSION,
-        &business,
-        at,
-        &nonce,
-    );
+    let params = usual_query_at(emu.now(), &nonce);
     assert_eq!(send_params(&emu, Method::Post, &params).status, 200);
     let again = send_params(&emu, Method::Post, &params);
     let v = again.assert_error(400, "SignatureNonceUsed");
@@ -99,27 +82,11 @@ fn nonce_reused_within_15_minutes_is_signature_nonce_used() {
 
     // 14 minutes later, a fresh timestamp does not make the old nonce new.
     emu.set_clock_offset(14 * 60);
-    let later = signed_at(
-        Method::Post,
-        NORMAL,
-        QUERY,
-        CRM_VERSION,
-        &business,
-        emu.now(),
-        &nonce,
-    );
+    let later = usual_query_at(emu.now(), &nonce);
     send_params(&emu, Method::Post, &later).assert_error(400, "SignatureNonceUsed");
     // Past the window it is forgotten.
     emu.set_clock_offset(16 * 60);
-    let much_later = signed_at(
-        Method::Post,
-        NORMAL,
-        QUERY,
-        CRM_VERSION,
-        &business,
-        emu.now(),
-        &nonce,
-    );
+    let much_later = usual_query_at(emu.now(), &nonce);
     assert_eq!(send_params(&emu, Method::Post, &much_later).status, 200);
 }
 
@@ -127,62 +94,39 @@ fn nonce_reused_within_15_minutes_is_signature_nonce_used() {
 fn nonce_of_a_badly_signed_request_is_not_consumed() {
     let emu = start();
     let nonce = Nonce::random();
-    let business = [("PK", demo::UNVERIFIED_PK), ("BidType", "NORMAL")];
     let at = emu.now();
     let wrong = signed_at(
         Method::Post,
         (NORMAL.0, "wrong"),
         QUERY,
         CRM_VERSION,
-        &business,
+        &USUAL_QUERY,
         at,
         &nonce,
     );
     send_params(&emu, Method::Post, &wrong).assert_error(400, "SignatureDoesNotMatch");
-    let right = signed_at(
-        Method::Post,
-        NORMAL,
-        QUERY,
-        CRM_VERSION,
-        &business,
-        at,
-        &nonce,
-    );
+    let right = usual_query_at(at, &nonce);
     assert_eq!(send_params(&emu, Method::Post, &right).status, 200);
 }
 
 #[test]
 fn timestamp_more_than_15_minutes_off_is_invalid_timestamp_expired() {
     let emu = start();
-    let business = [("PK", demo::UNVERIFIED_PK), ("BidType", "NORMAL")];
-    for offset in [-16 * 60, 16 * 60] {
+    // Past the window either way it is refused; within it both ways is fine.
+    for (offset, expired) in [
+        (-16 * 60, true),
+        (16 * 60, true),
+        (-14 * 60, false),
+        (14 * 60, false),
+    ] {
         let at = emu.now().plus_seconds(offset).unwrap();
-        let params = signed_at(
-            Method::Post,
-            NORMAL,
-            QUERY,
-            CRM_VERSION,
-            &business,
-            at,
-            &Nonce::random(),
-        );
-        let v =
-            send_params(&emu, Method::Post, &params).assert_error(400, "InvalidTimeStamp.Expired");
-        assert!(v["Message"].as_str().unwrap().contains("expired"), "{v}");
-    }
-    // Within the window both ways is fine.
-    for offset in [-14 * 60, 14 * 60] {
-        let at = emu.now().plus_seconds(offset).unwrap();
-        let params = signed_at(
-            Method::Post,
-            NORMAL,
-            QUERY,
-            CRM_VERSION,
-            &business,
-            at,
-            &Nonce::random(),
-        );
-        assert_eq!(send_params(&emu, Method::Post, &params).status, 200);
+        let r = send_params(&emu, Method::Post, &usual_query_at(at, &Nonce::random()));
+        if expired {
+            let v = r.assert_error(400, "InvalidTimeStamp.Expired");
+            assert!(v["Message"].as_str().unwrap().contains("expired"), "{v}");
+        } else {
+            assert_eq!(r.status, 200);
+        }
     }
 }
 
@@ -194,17 +138,7 @@ fn malformed_timestamp_is_invalid_timestamp_format() {
         "2026-11-23T08:00:00+08:00",
         "yesterday",
     ] {
-        let mut params: Vec<(String, String)> = signed(
-            &emu,
-            Method::Post,
-            NORMAL,
-            QUERY,
-            CRM_VERSION,
-            &[("PK", demo::UNVERIFIED_PK), ("BidType", "NORMAL")],
-        )
-        .into_iter()
-        .filter(|(k, _)| k != "Signature" && k != "Timestamp")
-        .collect();
+        let mut params = without(usual_query_params(&emu), &["Signature", "Timestamp"]);
         params.push(("Timestamp".into(), bad.into()));
         sign_in_place(Method::Post, &mut params, NORMAL.1);
         send_params(&emu, Method::Post, &params).assert_error(400, "InvalidTimeStamp.Format");
@@ -222,17 +156,7 @@ fn missing_common_parameter_is_named_in_the_code() {
         "SignatureNonce",
         "Timestamp",
     ] {
-        let params: Vec<(String, String)> = signed(
-            &emu,
-            Method::Post,
-            NORMAL,
-            QUERY,
-            CRM_VERSION,
-            &[("PK", demo::UNVERIFIED_PK), ("BidType", "NORMAL")],
-        )
-        .into_iter()
-        .filter(|(k, _)| k != name)
-        .collect();
+        let params = without(usual_query_params(&emu), &[name]);
         let v =
             send_params(&emu, Method::Post, &params).assert_error(400, &format!("Missing{name}"));
         assert!(v["Message"].as_str().unwrap().contains(name), "{v}");
@@ -243,17 +167,7 @@ fn missing_common_parameter_is_named_in_the_code() {
 fn missing_action_or_version_is_named_after_a_valid_signature() {
     let emu = start();
     for (name, code) in [("Action", "MissingAction"), ("Version", "MissingVersion")] {
-        let mut params: Vec<(String, String)> = signed(
-            &emu,
-            Method::Post,
-            NORMAL,
-            QUERY,
-            CRM_VERSION,
-            &[("PK", demo::UNVERIFIED_PK), ("BidType", "NORMAL")],
-        )
-        .into_iter()
-        .filter(|(k, _)| k != name && k != "Signature")
-        .collect();
+        let mut params = without(usual_query_params(&emu), &[name, "Signature"]);
         sign_in_place(Method::Post, &mut params, NORMAL.1);
         send_params(&emu, Method::Post, &params).assert_error(400, code);
     }
@@ -270,8 +184,7 @@ fn unknown_action_is_404_invalid_api_not_found() {
 #[test]
 fn wrong_version_for_the_action_is_invalid_version() {
     let emu = start();
-    let business = [("PK", demo::UNVERIFIED_PK), ("BidType", "NORMAL")];
-    let params = signed(&emu, Method::Post, NORMAL, QUERY, AAS_VERSION, &business);
+    let params = signed(&emu, Method::Post, NORMAL, QUERY, AAS_VERSION, &USUAL_QUERY);
     let v = send_params(&emu, Method::Post, &params).assert_error(400, "InvalidVersion");
     assert!(v["Message"].as_str().unwrap().contains(CRM_VERSION), "{v}");
     let aas = aas_params(demo::UNVERIFIED_PK, "NORMAL");
@@ -283,14 +196,7 @@ fn wrong_version_for_the_action_is_invalid_version() {
 #[test]
 fn duplicate_parameter_is_refused() {
     let emu = start();
-    let mut params = signed(
-        &emu,
-        Method::Post,
-        NORMAL,
-        QUERY,
-        CRM_VERSION,
-        &[("PK", demo::UNVERIFIED_PK), ("BidType", "NORMAL")],
-    );
+    let mut params = usual_query_params(&emu);
     params.push(("PK".into(), demo::PERSONAL_PK.into()));
     let v = send_params(&emu, Method::Post, &params).assert_error(400, "InvalidParameter");
     assert!(v["Message"].as_str().unwrap().contains("PK"), "{v}");
