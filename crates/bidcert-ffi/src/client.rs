@@ -47,11 +47,27 @@ pub struct bidcert_client {
     inner: Client,
 }
 
+/// A duration in milliseconds from C, where 0 means `default`.
 fn millis(ms: u64, default: Duration) -> Duration {
     if ms == 0 {
         default
     } else {
         Duration::from_millis(ms)
+    }
+}
+
+/// The retry policy of a configuration: each 0 takes the default.
+fn retry_policy(max_attempts: u32, base_delay_ms: u64, max_delay_ms: u64) -> RetryPolicy {
+    let defaults = RetryPolicy::default();
+    RetryPolicy {
+        max_attempts: if max_attempts == 0 {
+            defaults.max_attempts
+        } else {
+            max_attempts
+        },
+        base_delay: millis(base_delay_ms, defaults.base_delay),
+        max_delay: millis(max_delay_ms, defaults.max_delay),
+        ..defaults
     }
 }
 
@@ -89,21 +105,19 @@ pub unsafe extern "C" fn bidcert_client_new(
             {
                 builder = builder.user_agent_suffix(s);
             }
-            let defaults = RetryPolicy::default();
-            let retry = RetryPolicy {
-                max_attempts: if cfg.max_attempts == 0 {
-                    defaults.max_attempts
-                } else {
-                    cfg.max_attempts
-                },
-                base_delay: millis(cfg.retry_base_delay_ms, defaults.base_delay),
-                max_delay: millis(cfg.retry_max_delay_ms, defaults.max_delay),
-                max_elapsed: defaults.max_elapsed,
-            };
+            // A zero timeout keeps the builder's default (5 s to connect, 10 s in all).
+            if cfg.connect_timeout_ms != 0 {
+                builder = builder.connect_timeout(Duration::from_millis(cfg.connect_timeout_ms));
+            }
+            if cfg.timeout_ms != 0 {
+                builder = builder.timeout(Duration::from_millis(cfg.timeout_ms));
+            }
             builder = builder
-                .connect_timeout(millis(cfg.connect_timeout_ms, Duration::from_secs(5)))
-                .timeout(millis(cfg.timeout_ms, Duration::from_secs(10)))
-                .retry_policy(retry)
+                .retry_policy(retry_policy(
+                    cfg.max_attempts,
+                    cfg.retry_base_delay_ms,
+                    cfg.retry_max_delay_ms,
+                ))
                 .allow_insecure_http(cfg.allow_insecure_http);
         }
         *out = into_object(bidcert_client {
@@ -202,7 +216,7 @@ pub unsafe extern "C" fn bidcert_client_call(
             call = call.with_param(k, v)?;
         }
         let value = client.inner.call(&call)?;
-        unsafe { string_out(out, &value.to_string()) }
+        unsafe { string_out(out, value.to_string()) }
     })
 }
 
@@ -229,19 +243,7 @@ pub unsafe extern "C" fn bidcert_retry_delay_ms(
 ) -> bidcert_status {
     ffi_status!({
         let out = unsafe { out_arg(out_ms, "out_ms") }?;
-        let defaults = RetryPolicy::default();
-        let ms = |v: u64, d: std::time::Duration| {
-            if v == 0 {
-                d
-            } else {
-                std::time::Duration::from_millis(v)
-            }
-        };
-        let policy = RetryPolicy {
-            base_delay: ms(base_delay_ms, defaults.base_delay),
-            max_delay: ms(max_delay_ms, defaults.max_delay),
-            ..defaults
-        };
+        let policy = retry_policy(0, base_delay_ms, max_delay_ms);
         *out = u64::try_from(policy.delay(retry.max(1)).as_millis()).unwrap_or(u64::MAX);
         Ok(())
     })

@@ -4,6 +4,8 @@
 
 use std::ffi::{c_char, CStr, CString};
 
+use bidcert_rs::Timestamp;
+
 use crate::error::bidcert_error;
 
 /// One request parameter: a name and a value, both NUL-terminated UTF-8.
@@ -94,27 +96,68 @@ pub(crate) unsafe fn params_arg<'a>(
         .collect()
 }
 
-/// A new C string owned by the caller (freed with `bidcert_string_free`).
-pub(crate) fn c_string(s: &str) -> Result<*mut c_char, bidcert_error> {
+/// An optional timestamp argument (`YYYY-MM-DDThh:mm:ssZ`): NULL is now.
+pub(crate) unsafe fn timestamp_arg(
+    p: *const c_char,
+    name: &str,
+) -> Result<Timestamp, bidcert_error> {
+    match unsafe { opt_str_arg(p, name) }? {
+        Some(t) => Ok(Timestamp::parse(t)?),
+        None => Ok(Timestamp::now()),
+    }
+}
+
+/// A new C string owned by the caller (freed with `bidcert_string_free`). An owned `String`
+/// is moved into it, not copied.
+pub(crate) fn c_string(s: impl Into<Vec<u8>>) -> Result<*mut c_char, bidcert_error> {
     CString::new(s).map(CString::into_raw).map_err(|_| {
         bidcert_error::internal("the value holds a NUL byte and cannot be returned as a C string")
     })
 }
 
 /// Writes a new owned C string into a checked out-parameter.
-pub(crate) unsafe fn string_out(out: *mut *mut c_char, s: &str) -> Result<(), bidcert_error> {
+pub(crate) unsafe fn string_out(
+    out: *mut *mut c_char,
+    s: impl Into<Vec<u8>>,
+) -> Result<(), bidcert_error> {
     let out = unsafe { out_arg(out, "out") }?;
     *out = c_string(s)?;
     Ok(())
 }
 
-/// Writes a new owned C string, or NULL for `None`, into a checked out-parameter.
-pub(crate) unsafe fn opt_string_out(
-    out: *mut *mut c_char,
-    s: Option<&str>,
+/// The body of a getter: checks the object `obj` (the argument `name`), then `out`, and writes
+/// what `get` reads from the object.
+pub(crate) unsafe fn get_value<T, V>(
+    obj: *const T,
+    name: &str,
+    out: *mut V,
+    get: impl FnOnce(&T) -> V,
 ) -> Result<(), bidcert_error> {
+    let obj = unsafe { ref_arg(obj, name) }?;
+    *unsafe { out_arg(out, "out") }? = get(obj);
+    Ok(())
+}
+
+/// [`get_value`] for a string: writes a new owned C string.
+pub(crate) unsafe fn get_string<'a, T: 'a, S: Into<Vec<u8>>>(
+    obj: *const T,
+    name: &str,
+    out: *mut *mut c_char,
+    get: impl FnOnce(&'a T) -> S,
+) -> Result<(), bidcert_error> {
+    unsafe { get_opt_string(obj, name, out, |o| Some(get(o))) }
+}
+
+/// [`get_value`] for an optional string: writes a new owned C string, or NULL for `None`.
+pub(crate) unsafe fn get_opt_string<'a, T: 'a, S: Into<Vec<u8>>>(
+    obj: *const T,
+    name: &str,
+    out: *mut *mut c_char,
+    get: impl FnOnce(&'a T) -> Option<S>,
+) -> Result<(), bidcert_error> {
+    let obj = unsafe { ref_arg(obj, name) }?;
     let out = unsafe { out_arg(out, "out") }?;
-    *out = match s {
+    *out = match get(obj) {
         Some(s) => c_string(s)?,
         None => std::ptr::null_mut(),
     };

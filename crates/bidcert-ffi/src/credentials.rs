@@ -4,10 +4,7 @@ use std::ffi::c_char;
 
 use bidcert_rs::Credentials;
 
-use crate::convert::{
-    free_object, into_object, opt_str_arg, out_arg, ref_arg, str_arg, string_out,
-};
-use crate::error::bidcert_error;
+use crate::convert::{free_object, get_string, into_object, opt_str_arg, out_arg, str_arg};
 use crate::status::bidcert_status;
 
 /// AccessKey credentials (opaque). Immutable: safe to share between threads. The secret and
@@ -58,8 +55,7 @@ pub unsafe extern "C" fn bidcert_credentials_resolve(
 ) -> bidcert_status {
     ffi_status!({
         let out = unsafe { out_arg(out, "out") }?;
-        let creds = bidcert_rs::credentials::resolve()
-            .map_err(|e| bidcert_error::from(bidcert_rs::Error::from(e)))?;
+        let creds = bidcert_rs::credentials::resolve().map_err(bidcert_rs::Error::from)?;
         *out = into_object(bidcert_credentials { inner: creds });
         Ok(())
     })
@@ -76,8 +72,7 @@ pub unsafe extern "C" fn bidcert_credentials_access_key_id(
     out: *mut *mut c_char,
 ) -> bidcert_status {
     ffi_status!({
-        let creds = unsafe { ref_arg(credentials, "credentials") }?;
-        unsafe { string_out(out, creds.inner.access_key_id()) }
+        unsafe { get_string(credentials, "credentials", out, |c| c.inner.access_key_id()) }
     })
 }
 

@@ -5,8 +5,9 @@ use std::ffi::c_char;
 use bidcert_rs::{Diagnosis, Difference};
 use serde_json::{json, Value};
 
-use crate::convert::{free_object, into_object, opt_string_out, out_arg, ref_arg, str_arg};
-use crate::error::bidcert_error;
+use crate::convert::{
+    free_object, get_opt_string, get_string, get_value, into_object, out_arg, str_arg,
+};
 use crate::status::bidcert_status;
 
 /// A signature-mismatch diagnosis (opaque, immutable: getters are safe from any thread).
@@ -56,26 +57,6 @@ fn difference_json(d: &Difference) -> Value {
     }
 }
 
-unsafe fn diagnosis_string(
-    diagnosis: *const bidcert_diagnosis,
-    out: *mut *mut c_char,
-    get: impl FnOnce(&Diagnosis) -> Option<String>,
-) -> Result<(), bidcert_error> {
-    let d = unsafe { ref_arg(diagnosis, "diagnosis") }?;
-    unsafe { out_arg(out, "out") }?;
-    unsafe { opt_string_out(out, get(&d.inner).as_deref()) }
-}
-
-unsafe fn diagnosis_bool(
-    diagnosis: *const bidcert_diagnosis,
-    out: *mut bool,
-    get: impl FnOnce(&Diagnosis) -> bool,
-) -> Result<(), bidcert_error> {
-    let d = unsafe { ref_arg(diagnosis, "diagnosis") }?;
-    *unsafe { out_arg(out, "out") }? = get(&d.inner);
-    Ok(())
-}
-
 /// An English explanation (`"Format: we signed \"JSON\", the server received \"json\""`,
 /// `"identical strings: the secret is wrong"`, ...) into `*out`.
 ///
@@ -87,7 +68,7 @@ pub unsafe extern "C" fn bidcert_diagnosis_text(
     diagnosis: *const bidcert_diagnosis,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({ unsafe { diagnosis_string(diagnosis, out, |d| Some(d.to_string())) } })
+    ffi_status!({ unsafe { get_string(diagnosis, "diagnosis", out, |d| d.inner.to_string()) } })
 }
 
 /// The structured result as JSON text into `*out`:
@@ -105,16 +86,15 @@ pub unsafe extern "C" fn bidcert_diagnosis_to_json(
 ) -> bidcert_status {
     ffi_status!({
         unsafe {
-            diagnosis_string(diagnosis, out, |d| {
+            get_string(diagnosis, "diagnosis", out, |d| {
+                let d = &d.inner;
                 let differences: Vec<Value> = d.differences().iter().map(difference_json).collect();
-                Some(
-                    json!({
-                        "server_string_found": d.server_string_to_sign().is_some(),
-                        "identical": d.is_identical(),
-                        "differences": differences,
-                    })
-                    .to_string(),
-                )
+                json!({
+                    "server_string_found": d.server_string_to_sign().is_some(),
+                    "identical": d.is_identical(),
+                    "differences": differences,
+                })
+                .to_string()
             })
         }
     })
@@ -132,8 +112,8 @@ pub unsafe extern "C" fn bidcert_diagnosis_server_string_to_sign(
 ) -> bidcert_status {
     ffi_status!({
         unsafe {
-            diagnosis_string(diagnosis, out, |d| {
-                d.server_string_to_sign().map(str::to_owned)
+            get_opt_string(diagnosis, "diagnosis", out, |d| {
+                d.inner.server_string_to_sign()
             })
         }
     })
@@ -149,7 +129,11 @@ pub unsafe extern "C" fn bidcert_diagnosis_server_string_found(
     out: *mut bool,
 ) -> bidcert_status {
     ffi_status!({
-        unsafe { diagnosis_bool(diagnosis, out, |d| d.server_string_to_sign().is_some()) }
+        unsafe {
+            get_value(diagnosis, "diagnosis", out, |d| {
+                d.inner.server_string_to_sign().is_some()
+            })
+        }
     })
 }
 
@@ -162,7 +146,7 @@ pub unsafe extern "C" fn bidcert_diagnosis_identical(
     diagnosis: *const bidcert_diagnosis,
     out: *mut bool,
 ) -> bidcert_status {
-    ffi_status!({ unsafe { diagnosis_bool(diagnosis, out, Diagnosis::is_identical) } })
+    ffi_status!({ unsafe { get_value(diagnosis, "diagnosis", out, |d| d.inner.is_identical()) } })
 }
 
 /// The number of differences into `*out`.
@@ -175,9 +159,7 @@ pub unsafe extern "C" fn bidcert_diagnosis_difference_count(
     out: *mut usize,
 ) -> bidcert_status {
     ffi_status!({
-        let d = unsafe { ref_arg(diagnosis, "diagnosis") }?;
-        *unsafe { out_arg(out, "out") }? = d.inner.differences().len();
-        Ok(())
+        unsafe { get_value(diagnosis, "diagnosis", out, |d| d.inner.differences().len()) }
     })
 }
 

@@ -1,12 +1,14 @@
 //! Test support: the local emulator of both endpoints, started in-process.
 
 use std::ffi::c_char;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use emulator_rs::{demo, Emulator, EmulatorHandle, Fault, FaultKind, FaultScope};
 
-use crate::convert::{into_object, out_arg, ref_arg, str_arg, string_out};
+use crate::convert::{
+    free_object, get_string, get_value, into_object, out_arg, ref_arg, str_arg, string_out,
+};
 use crate::error::bidcert_error;
 use crate::status::bidcert_status;
 
@@ -38,15 +40,21 @@ pub enum bidcert_fault {
     BIDCERT_FAULT_NON_JSON_BODY = 6,
 }
 
+impl bidcert_emulator {
+    /// The running server, or `None` once stopped. A poisoned lock is still usable: the
+    /// handle holds no invariant a panic could break.
+    fn handle(&self) -> MutexGuard<'_, Option<EmulatorHandle>> {
+        self.handle
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
 fn with_handle<T>(
     emulator: &bidcert_emulator,
     f: impl FnOnce(&EmulatorHandle) -> T,
 ) -> Result<T, bidcert_error> {
-    let guard = emulator
-        .handle
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    match guard.as_ref() {
+    match emulator.handle().as_ref() {
         Some(handle) => Ok(f(handle)),
         None => Err(bidcert_error::validation(
             "emulator",
@@ -95,10 +103,7 @@ pub unsafe extern "C" fn bidcert_emulator_url(
     emulator: *const bidcert_emulator,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({
-        let emulator = unsafe { ref_arg(emulator, "emulator") }?;
-        unsafe { string_out(out, &emulator.base_url) }
-    })
+    ffi_status!({ unsafe { get_string(emulator, "emulator", out, |e| e.base_url.as_str()) } })
 }
 
 /// The port the emulator listens on, into `*out`.
@@ -110,11 +115,7 @@ pub unsafe extern "C" fn bidcert_emulator_port(
     emulator: *const bidcert_emulator,
     out: *mut u16,
 ) -> bidcert_status {
-    ffi_status!({
-        let emulator = unsafe { ref_arg(emulator, "emulator") }?;
-        *unsafe { out_arg(out, "out") }? = emulator.port;
-        Ok(())
-    })
+    ffi_status!({ unsafe { get_value(emulator, "emulator", out, |e| e.port) } })
 }
 
 /// Marks customer `pk` verified, as a successful verification through the link would.
@@ -287,11 +288,8 @@ pub unsafe extern "C" fn bidcert_emulator_stop(
 ) -> bidcert_status {
     ffi_status!({
         let emulator = unsafe { ref_arg(emulator, "emulator") }?;
-        let handle = emulator
-            .handle
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take();
+        // Taken under the lock, shut down after it: other calls see "stopped" at once.
+        let handle = emulator.handle().take();
         if let Some(h) = handle {
             h.shutdown();
         }
@@ -304,17 +302,7 @@ pub unsafe extern "C" fn bidcert_emulator_stop(
 #[no_mangle]
 pub unsafe extern "C" fn bidcert_emulator_free(emulator: *mut bidcert_emulator) {
     ffi_void!({
-        if !emulator.is_null() {
-            // SAFETY: by the contract, `emulator` came from `bidcert_emulator_start`, freed once.
-            let e = unsafe { Box::from_raw(emulator) };
-            let handle = e
-                .handle
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .take();
-            if let Some(h) = handle {
-                h.shutdown();
-            }
-        }
+        // Dropping the handle stops the server and waits for its thread.
+        unsafe { free_object(emulator) }
     })
 }

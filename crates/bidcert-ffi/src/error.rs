@@ -9,7 +9,7 @@ use std::ffi::c_char;
 
 use bidcert_rs::{ApiError, EventError, ValidationError};
 
-use crate::convert::{opt_string_out, out_arg, ref_arg, string_out};
+use crate::convert::{free_object, get_opt_string, get_string, get_value, into_object};
 use crate::status::bidcert_status;
 
 /// The details of a failed call (opaque). Get one with `bidcert_last_error`; free it with
@@ -119,8 +119,8 @@ impl From<bidcert_rs::Error> for bidcert_error {
     fn from(e: bidcert_rs::Error) -> Self {
         use bidcert_rs::Error as E;
         let retryable = e.is_retryable();
-        let mut out = match &e {
-            E::Validation(v) => return v.clone().into(),
+        let mut out = match e {
+            E::Validation(v) => return v.into(),
             E::Credentials(c) => Self::new(
                 bidcert_status::BIDCERT_CREDENTIALS,
                 "credentials",
@@ -134,7 +134,7 @@ impl From<bidcert_rs::Error> for bidcert_error {
             E::Timeout { .. } => {
                 Self::new(bidcert_status::BIDCERT_TIMEOUT, "timeout", e.to_string())
             }
-            E::Response(p) => Self::parse(p),
+            E::Response(p) => Self::parse(&p),
             E::Api(failure) => {
                 let mut out = Self::api(&failure.error);
                 out.diagnosis = failure.diagnosis.as_ref().map(ToString::to_string);
@@ -192,7 +192,7 @@ pub(crate) fn clear_last_error() {
 /// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` if `out` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn bidcert_last_error(out: *mut *mut bidcert_error) -> bidcert_status {
-    crate::panic::value_boundary(bidcert_status::BIDCERT_INTERNAL, move || {
+    ffi_value!(bidcert_status::BIDCERT_INTERNAL, {
         if out.is_null() {
             return bidcert_status::BIDCERT_NULL_ARGUMENT;
         }
@@ -200,9 +200,8 @@ pub unsafe extern "C" fn bidcert_last_error(out: *mut *mut bidcert_error) -> bid
             .try_with(|last| last.borrow().clone())
             .ok()
             .flatten();
-        let ptr = copy.map_or(std::ptr::null_mut(), |e| Box::into_raw(Box::new(e)));
         // SAFETY: `out` is non-NULL and, by the contract, points to writable memory.
-        unsafe { *out = ptr };
+        unsafe { *out = copy.map_or(std::ptr::null_mut(), into_object) };
         bidcert_status::BIDCERT_OK
     })
 }
@@ -210,12 +209,7 @@ pub unsafe extern "C" fn bidcert_last_error(out: *mut *mut bidcert_error) -> bid
 /// Frees an error. NULL is a no-op. Thread-safety: not concurrently with other uses of `err`.
 #[no_mangle]
 pub unsafe extern "C" fn bidcert_error_free(err: *mut bidcert_error) {
-    ffi_void!({
-        if !err.is_null() {
-            // SAFETY: `err` came from `bidcert_last_error` and is freed once, by the contract.
-            drop(unsafe { Box::from_raw(err) });
-        }
-    })
+    ffi_void!({ unsafe { free_object(err) } })
 }
 
 /// Writes the status of the failed call into `*out`.
@@ -227,12 +221,7 @@ pub unsafe extern "C" fn bidcert_error_status(
     err: *const bidcert_error,
     out: *mut bidcert_status,
 ) -> bidcert_status {
-    ffi_status!({
-        let err = unsafe { ref_arg(err, "err") }?;
-        let out = unsafe { out_arg(out, "out") }?;
-        *out = err.status;
-        Ok(())
-    })
+    ffi_status!({ unsafe { get_value(err, "err", out, |e| e.status) } })
 }
 
 /// Writes the kind into `*out` (owned; free with `bidcert_string_free`): for API errors the
@@ -247,10 +236,7 @@ pub unsafe extern "C" fn bidcert_error_kind(
     err: *const bidcert_error,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({
-        let err = unsafe { ref_arg(err, "err") }?;
-        unsafe { string_out(out, &err.kind) }
-    })
+    ffi_status!({ unsafe { get_string(err, "err", out, |e| e.kind.as_str()) } })
 }
 
 /// Writes the server's error code, verbatim (`Bid Mismatch`), into `*out` (owned; free with
@@ -263,10 +249,7 @@ pub unsafe extern "C" fn bidcert_error_code(
     err: *const bidcert_error,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({
-        let err = unsafe { ref_arg(err, "err") }?;
-        unsafe { opt_string_out(out, err.code.as_deref()) }
-    })
+    ffi_status!({ unsafe { get_opt_string(err, "err", out, |e| e.code.as_deref()) } })
 }
 
 /// Writes the message into `*out` (owned; free with `bidcert_string_free`): the server's
@@ -279,10 +262,7 @@ pub unsafe extern "C" fn bidcert_error_message(
     err: *const bidcert_error,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({
-        let err = unsafe { ref_arg(err, "err") }?;
-        unsafe { string_out(out, &err.message) }
-    })
+    ffi_status!({ unsafe { get_string(err, "err", out, |e| e.message.as_str()) } })
 }
 
 /// Writes the server's request id into `*out` (owned; free with `bidcert_string_free`), or
@@ -295,10 +275,7 @@ pub unsafe extern "C" fn bidcert_error_request_id(
     err: *const bidcert_error,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({
-        let err = unsafe { ref_arg(err, "err") }?;
-        unsafe { opt_string_out(out, err.request_id.as_deref()) }
-    })
+    ffi_status!({ unsafe { get_opt_string(err, "err", out, |e| e.request_id.as_deref()) } })
 }
 
 /// Writes the HTTP status of the response into `*out`, 0 when there was no response.
@@ -310,12 +287,7 @@ pub unsafe extern "C" fn bidcert_error_http_status(
     err: *const bidcert_error,
     out: *mut u16,
 ) -> bidcert_status {
-    ffi_status!({
-        let err = unsafe { ref_arg(err, "err") }?;
-        let out = unsafe { out_arg(out, "out") }?;
-        *out = err.http_status;
-        Ok(())
-    })
+    ffi_status!({ unsafe { get_value(err, "err", out, |e| e.http_status) } })
 }
 
 /// Writes into `*out` whether repeating the call (signed afresh) can succeed.
@@ -327,12 +299,7 @@ pub unsafe extern "C" fn bidcert_error_retryable(
     err: *const bidcert_error,
     out: *mut bool,
 ) -> bidcert_status {
-    ffi_status!({
-        let err = unsafe { ref_arg(err, "err") }?;
-        let out = unsafe { out_arg(out, "out") }?;
-        *out = err.retryable;
-        Ok(())
-    })
+    ffi_status!({ unsafe { get_value(err, "err", out, |e| e.retryable) } })
 }
 
 /// Writes the rejected argument or field (`PK`, `BidType`, `out`...) into `*out` (owned; free
@@ -345,10 +312,7 @@ pub unsafe extern "C" fn bidcert_error_field(
     err: *const bidcert_error,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({
-        let err = unsafe { ref_arg(err, "err") }?;
-        unsafe { opt_string_out(out, err.field.as_deref()) }
-    })
+    ffi_status!({ unsafe { get_opt_string(err, "err", out, |e| e.field.as_deref()) } })
 }
 
 /// For a `SignatureDoesNotMatch` from a client call: writes how the server's string to sign
@@ -361,10 +325,7 @@ pub unsafe extern "C" fn bidcert_error_diagnosis(
     err: *const bidcert_error,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({
-        let err = unsafe { ref_arg(err, "err") }?;
-        unsafe { opt_string_out(out, err.diagnosis.as_deref()) }
-    })
+    ffi_status!({ unsafe { get_opt_string(err, "err", out, |e| e.diagnosis.as_deref()) } })
 }
 
 /// Test support: panics inside the panic boundary, to show that no panic reaches C.

@@ -5,9 +5,8 @@ use std::ffi::c_char;
 use bidcert_rs::FastAuthEvent;
 
 use crate::convert::{
-    free_object, into_object, opt_str_arg, opt_string_out, out_arg, ref_arg, str_arg,
+    free_object, get_opt_string, get_string, get_value, into_object, opt_str_arg, out_arg, str_arg,
 };
-use crate::error::bidcert_error;
 use crate::status::bidcert_status;
 
 /// A parsed FastAuthc event (opaque, immutable: getters are safe from any thread).
@@ -43,26 +42,6 @@ pub unsafe extern "C" fn bidcert_parse_fast_auth_event(
     })
 }
 
-unsafe fn event_string(
-    event: *const bidcert_fast_auth_event,
-    out: *mut *mut c_char,
-    get: impl FnOnce(&FastAuthEvent) -> Option<String>,
-) -> Result<(), bidcert_error> {
-    let event = unsafe { ref_arg(event, "event") }?;
-    unsafe { out_arg(out, "out") }?;
-    unsafe { opt_string_out(out, get(&event.inner).as_deref()) }
-}
-
-unsafe fn event_bool(
-    event: *const bidcert_fast_auth_event,
-    out: *mut bool,
-    get: impl FnOnce(&FastAuthEvent) -> bool,
-) -> Result<(), bidcert_error> {
-    let event = unsafe { ref_arg(event, "event") }?;
-    *unsafe { out_arg(out, "out") }? = get(&event.inner);
-    Ok(())
-}
-
 /// The event type without its prefix (`init`, `later`, `another_authc_way`, `success`,
 /// `fail`, `re_authc`, `open_alipay`, or `unknown`) into `*out`.
 ///
@@ -74,7 +53,7 @@ pub unsafe extern "C" fn bidcert_fast_auth_event_type(
     event: *const bidcert_fast_auth_event,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({ unsafe { event_string(event, out, |e| Some(e.kind().as_str().to_owned())) } })
+    ffi_status!({ unsafe { get_string(event, "event", out, |e| e.inner.kind().as_str()) } })
 }
 
 /// The `data.reason` of a `fail` event into `*out`, or NULL (absent, or another type).
@@ -87,7 +66,7 @@ pub unsafe extern "C" fn bidcert_fast_auth_event_reason(
     event: *const bidcert_fast_auth_event,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({ unsafe { event_string(event, out, |e| e.reason().map(str::to_owned)) } })
+    ffi_status!({ unsafe { get_opt_string(event, "event", out, |e| e.inner.reason()) } })
 }
 
 /// The message's `data` member as JSON text into `*out` (`null` when absent).
@@ -100,7 +79,7 @@ pub unsafe extern "C" fn bidcert_fast_auth_event_data_json(
     event: *const bidcert_fast_auth_event,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({ unsafe { event_string(event, out, |e| Some(e.data().to_string())) } })
+    ffi_status!({ unsafe { get_string(event, "event", out, |e| e.inner.data().to_string()) } })
 }
 
 /// The message's `success` (false when absent) into `*out`.
@@ -112,7 +91,7 @@ pub unsafe extern "C" fn bidcert_fast_auth_event_success(
     event: *const bidcert_fast_auth_event,
     out: *mut bool,
 ) -> bidcert_status {
-    ffi_status!({ unsafe { event_bool(event, out, FastAuthEvent::success) } })
+    ffi_status!({ unsafe { get_value(event, "event", out, |e| e.inner.success()) } })
 }
 
 /// Whether this event ends the flow (`success` and `later`) into `*out`.
@@ -124,7 +103,7 @@ pub unsafe extern "C" fn bidcert_fast_auth_event_ends_flow(
     event: *const bidcert_fast_auth_event,
     out: *mut bool,
 ) -> bidcert_status {
-    ffi_status!({ unsafe { event_bool(event, out, FastAuthEvent::ends_flow) } })
+    ffi_status!({ unsafe { get_value(event, "event", out, |e| e.inner.ends_flow()) } })
 }
 
 /// Frees an event. NULL is a no-op. Thread-safety: not concurrently with other uses.

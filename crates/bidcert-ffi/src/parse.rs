@@ -3,9 +3,7 @@
 
 use std::ffi::c_char;
 
-use bidcert_rs::Timestamp;
-
-use crate::convert::{bytes_arg, into_object, opt_str_arg, out_arg, string_out};
+use crate::convert::{bytes_arg, into_object, out_arg, string_out, timestamp_arg};
 use crate::results::{bidcert_cert_ways_url, bidcert_certified_info};
 use crate::status::bidcert_status;
 
@@ -49,10 +47,7 @@ pub unsafe extern "C" fn bidcert_parse_cert_ways_url(
 ) -> bidcert_status {
     ffi_status!({
         let body = unsafe { bytes_arg(body, body_len, "body") }?;
-        let issued_at = match unsafe { opt_str_arg(issued_at, "issued_at") }? {
-            Some(t) => Timestamp::parse(t)?,
-            None => Timestamp::now(),
-        };
+        let issued_at = unsafe { timestamp_arg(issued_at, "issued_at") }?;
         let out = unsafe { out_arg(out, "out") }?;
         let url = bidcert_core::parse_cert_ways_url(status, body, issued_at)?;
         *out = into_object(bidcert_cert_ways_url::new(url));
@@ -76,6 +71,6 @@ pub unsafe extern "C" fn bidcert_parse_rpc_response(
         let body = unsafe { bytes_arg(body, body_len, "body") }?;
         unsafe { out_arg(out, "out") }?;
         let value = bidcert_core::parse_rpc_response(status, body)?;
-        unsafe { string_out(out, &value.to_string()) }
+        unsafe { string_out(out, value.to_string()) }
     })
 }

@@ -29,7 +29,7 @@ pub unsafe extern "C" fn bidcert_percent_encode(
     ffi_status!({
         let s = unsafe { str_arg(s, "s") }?;
         unsafe { out_arg(out, "out") }?;
-        unsafe { string_out(out, &bidcert_rs::percent_encode(s)) }
+        unsafe { string_out(out, bidcert_rs::percent_encode(s)) }
     })
 }
 
@@ -51,7 +51,7 @@ pub unsafe extern "C" fn bidcert_canonicalized_query(
         let params = unsafe { params_arg(params, params_len) }?;
         unsafe { out_arg(out, "out") }?;
         let query = bidcert_rs::canonicalized_query(&params)?;
-        unsafe { string_out(out, &query) }
+        unsafe { string_out(out, query) }
     })
 }
 
@@ -74,7 +74,7 @@ pub unsafe extern "C" fn bidcert_string_to_sign(
         unsafe { out_arg(out, "out") }?;
         let method = unsafe { method_arg(method) }?;
         let sts = bidcert_rs::string_to_sign(method, &params)?;
-        unsafe { string_out(out, &sts) }
+        unsafe { string_out(out, sts) }
     })
 }
 
@@ -98,7 +98,7 @@ pub unsafe extern "C" fn bidcert_signature(
         unsafe { out_arg(out, "out") }?;
         let method = unsafe { method_arg(method) }?;
         let signature = bidcert_rs::signature(method, &params, secret)?;
-        unsafe { string_out(out, &signature) }
+        unsafe { string_out(out, signature) }
     })
 }
 
@@ -113,7 +113,7 @@ pub unsafe extern "C" fn bidcert_mask(s: *const c_char, out: *mut *mut c_char) -
     ffi_status!({
         let s = unsafe { str_arg(s, "s") }?;
         unsafe { out_arg(out, "out") }?;
-        unsafe { string_out(out, &bidcert_rs::mask(s)) }
+        unsafe { string_out(out, bidcert_rs::mask(s)) }
     })
 }
 

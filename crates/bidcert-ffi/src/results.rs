@@ -4,8 +4,7 @@ use std::ffi::c_char;
 
 use bidcert_rs::{CertWaysUrl, CertifiedInfo};
 
-use crate::convert::{free_object, opt_string_out, out_arg, ref_arg};
-use crate::error::bidcert_error;
+use crate::convert::{free_object, get_opt_string, get_string, get_value};
 use crate::status::bidcert_status;
 
 /// A customer's verification state (opaque, immutable: getters are safe from any thread).
@@ -34,16 +33,7 @@ impl bidcert_cert_ways_url {
     }
 }
 
-unsafe fn info_string(
-    info: *const bidcert_certified_info,
-    out: *mut *mut c_char,
-    get: impl FnOnce(&CertifiedInfo) -> Option<String>,
-) -> Result<(), bidcert_error> {
-    let info = unsafe { ref_arg(info, "info") }?;
-    unsafe { out_arg(out, "out") }?;
-    unsafe { opt_string_out(out, get(&info.inner).as_deref()) }
-}
-
+/// A personal-data field as returned: masked unless `reveal`.
 fn masked(value: Option<&str>, reveal: bool) -> Option<String> {
     value.map(|v| {
         if reveal {
@@ -52,16 +42,6 @@ fn masked(value: Option<&str>, reveal: bool) -> Option<String> {
             bidcert_rs::mask(v)
         }
     })
-}
-
-unsafe fn url_string(
-    url: *const bidcert_cert_ways_url,
-    out: *mut *mut c_char,
-    get: impl FnOnce(&CertWaysUrl) -> Option<String>,
-) -> Result<(), bidcert_error> {
-    let url = unsafe { ref_arg(url, "url") }?;
-    unsafe { out_arg(out, "out") }?;
-    unsafe { opt_string_out(out, get(&url.inner).as_deref()) }
 }
 
 /// The server's request id into `*out`, or NULL when absent.
@@ -74,7 +54,7 @@ pub unsafe extern "C" fn bidcert_certified_info_request_id(
     info: *const bidcert_certified_info,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({ unsafe { info_string(info, out, |r| r.request_id().map(str::to_owned)) } })
+    ffi_status!({ unsafe { get_opt_string(info, "info", out, |i| i.inner.request_id()) } })
 }
 
 /// The customer's account id into `*out`, or NULL when absent.
@@ -87,7 +67,7 @@ pub unsafe extern "C" fn bidcert_certified_info_aliyun_pk(
     info: *const bidcert_certified_info,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({ unsafe { info_string(info, out, |r| r.aliyun_pk().map(str::to_owned)) } })
+    ffi_status!({ unsafe { get_opt_string(info, "info", out, |i| i.inner.aliyun_pk()) } })
 }
 
 /// The account type (`personal`, `enterprise`, or the server's value verbatim) into `*out`,
@@ -103,8 +83,8 @@ pub unsafe extern "C" fn bidcert_certified_info_account_cert_type(
 ) -> bidcert_status {
     ffi_status!({
         unsafe {
-            info_string(info, out, |r| {
-                r.account_cert_type().map(|t| t.as_str().to_owned())
+            get_opt_string(info, "info", out, |i| {
+                i.inner.account_cert_type().map(|t| t.as_str())
             })
         }
     })
@@ -122,7 +102,7 @@ pub unsafe extern "C" fn bidcert_certified_info_cert_type(
     out: *mut *mut c_char,
 ) -> bidcert_status {
     ffi_status!({
-        unsafe { info_string(info, out, |r| r.cert_type().map(|t| t.name().to_owned())) }
+        unsafe { get_opt_string(info, "info", out, |i| i.inner.cert_type().map(|t| t.name())) }
     })
 }
 
@@ -137,7 +117,7 @@ pub unsafe extern "C" fn bidcert_certified_info_cert_type_code(
     out: *mut *mut c_char,
 ) -> bidcert_status {
     ffi_status!({
-        unsafe { info_string(info, out, |r| r.cert_type().map(|t| t.code().to_owned())) }
+        unsafe { get_opt_string(info, "info", out, |i| i.inner.cert_type().map(|t| t.code())) }
     })
 }
 
@@ -152,7 +132,9 @@ pub unsafe extern "C" fn bidcert_certified_info_name(
     reveal: bool,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({ unsafe { info_string(info, out, |r| masked(r.name(), reveal)) } })
+    ffi_status!({
+        unsafe { get_opt_string(info, "info", out, |i| masked(i.inner.name(), reveal)) }
+    })
 }
 
 /// The phone number into `*out` (masked unless `reveal`), or NULL when absent.
@@ -166,7 +148,9 @@ pub unsafe extern "C" fn bidcert_certified_info_phone(
     reveal: bool,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({ unsafe { info_string(info, out, |r| masked(r.phone(), reveal)) } })
+    ffi_status!({
+        unsafe { get_opt_string(info, "info", out, |i| masked(i.inner.phone(), reveal)) }
+    })
 }
 
 /// The certificate number into `*out` (masked unless `reveal`), or NULL when absent.
@@ -180,7 +164,9 @@ pub unsafe extern "C" fn bidcert_certified_info_cert_number(
     reveal: bool,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({ unsafe { info_string(info, out, |r| masked(r.cert_number(), reveal)) } })
+    ffi_status!({
+        unsafe { get_opt_string(info, "info", out, |i| masked(i.inner.cert_number(), reveal)) }
+    })
 }
 
 /// Whether the customer has passed identity verification, into `*out`.
@@ -192,11 +178,7 @@ pub unsafe extern "C" fn bidcert_certified_info_is_certified(
     info: *const bidcert_certified_info,
     out: *mut bool,
 ) -> bidcert_status {
-    ffi_status!({
-        let info = unsafe { ref_arg(info, "info") }?;
-        *unsafe { out_arg(out, "out") }? = info.inner.is_certified();
-        Ok(())
-    })
+    ffi_status!({ unsafe { get_value(info, "info", out, |i| i.inner.is_certified()) } })
 }
 
 /// Frees a result. NULL is a no-op. Thread-safety: not concurrently with other uses.
@@ -215,7 +197,7 @@ pub unsafe extern "C" fn bidcert_cert_ways_url_url(
     url: *const bidcert_cert_ways_url,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({ unsafe { url_string(url, out, |r| Some(r.url().to_owned())) } })
+    ffi_status!({ unsafe { get_string(url, "url", out, |u| u.inner.url()) } })
 }
 
 /// The server's request id into `*out`, or NULL when absent.
@@ -228,7 +210,7 @@ pub unsafe extern "C" fn bidcert_cert_ways_url_request_id(
     url: *const bidcert_cert_ways_url,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({ unsafe { url_string(url, out, |r| r.request_id().map(str::to_owned)) } })
+    ffi_status!({ unsafe { get_opt_string(url, "url", out, |u| u.inner.request_id()) } })
 }
 
 /// The link's origin (`https://host[:port]`) into `*out`: the `expected_origin` for
@@ -242,7 +224,7 @@ pub unsafe extern "C" fn bidcert_cert_ways_url_origin(
     url: *const bidcert_cert_ways_url,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({ unsafe { url_string(url, out, |r| Some(r.origin().to_owned())) } })
+    ffi_status!({ unsafe { get_string(url, "url", out, |u| u.inner.origin()) } })
 }
 
 /// When the link was obtained, in Unix seconds, into `*out`
@@ -255,11 +237,7 @@ pub unsafe extern "C" fn bidcert_cert_ways_url_issued_at(
     url: *const bidcert_cert_ways_url,
     out: *mut i64,
 ) -> bidcert_status {
-    ffi_status!({
-        let r = &unsafe { ref_arg(url, "url") }?.inner;
-        *unsafe { out_arg(out, "out") }? = r.issued_at().unix();
-        Ok(())
-    })
+    ffi_status!({ unsafe { get_value(url, "url", out, |u| u.inner.issued_at().unix()) } })
 }
 
 /// When the link expires (issued + 3 hours), in Unix seconds, into `*out`
@@ -272,11 +250,7 @@ pub unsafe extern "C" fn bidcert_cert_ways_url_expires_at(
     url: *const bidcert_cert_ways_url,
     out: *mut i64,
 ) -> bidcert_status {
-    ffi_status!({
-        let r = &unsafe { ref_arg(url, "url") }?.inner;
-        *unsafe { out_arg(out, "out") }? = r.expires_at().unix();
-        Ok(())
-    })
+    ffi_status!({ unsafe { get_value(url, "url", out, |u| u.inner.expires_at().unix()) } })
 }
 
 /// Frees a link. NULL is a no-op. Thread-safety: not concurrently with other uses.

@@ -7,7 +7,7 @@ use bidcert_rs::{
 };
 
 use crate::convert::{
-    free_object, into_object, opt_str_arg, out_arg, ref_arg, str_arg, string_out,
+    free_object, get_string, into_object, opt_str_arg, out_arg, ref_arg, str_arg, timestamp_arg,
 };
 use crate::credentials::bidcert_credentials;
 use crate::enums;
@@ -61,14 +61,12 @@ pub(crate) unsafe fn cert_ways_op(
         .with_mobile(req.is_mobile))
 }
 
+/// The optional `timestamp` (NULL: now) and `nonce` (NULL: a random one) of a signature.
 unsafe fn time_and_nonce(
     timestamp: *const c_char,
     nonce: *const c_char,
 ) -> Result<(Timestamp, Nonce), bidcert_error> {
-    let timestamp = match unsafe { opt_str_arg(timestamp, "timestamp") }? {
-        Some(t) => Timestamp::parse(t)?,
-        None => Timestamp::now(),
-    };
+    let timestamp = unsafe { timestamp_arg(timestamp, "timestamp") }?;
     let nonce = match unsafe { opt_str_arg(nonce, "nonce") }? {
         Some(n) => Nonce::new(n)?,
         None => Nonce::random(),
@@ -180,16 +178,6 @@ pub unsafe extern "C" fn bidcert_signer_free(signer: *mut bidcert_signer) {
     ffi_void!({ unsafe { free_object(signer) } })
 }
 
-unsafe fn request_string(
-    request: *const bidcert_signed_request,
-    out: *mut *mut c_char,
-    get: impl FnOnce(&SignedRequest) -> String,
-) -> Result<(), bidcert_error> {
-    let request = unsafe { ref_arg(request, "request") }?;
-    unsafe { out_arg(out, "out") }?;
-    unsafe { string_out(out, &get(&request.inner)) }
-}
-
 /// The HTTP method to send with (`"POST"` or `"GET"`) into `*out`.
 ///
 /// Ownership: `*out` is owned by the caller; free it with `bidcert_string_free`.
@@ -200,7 +188,7 @@ pub unsafe extern "C" fn bidcert_signed_request_method(
     request: *const bidcert_signed_request,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({ unsafe { request_string(request, out, |r| r.method().as_str().to_owned()) } })
+    ffi_status!({ unsafe { get_string(request, "request", out, |r| r.inner.method().as_str()) } })
 }
 
 /// The full URL to send to, signature included, into `*out`. It holds the signature and any
@@ -214,7 +202,7 @@ pub unsafe extern "C" fn bidcert_signed_request_url(
     request: *const bidcert_signed_request,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({ unsafe { request_string(request, out, |r| r.url().to_owned()) } })
+    ffi_status!({ unsafe { get_string(request, "request", out, |r| r.inner.url()) } })
 }
 
 /// The URL with `Signature` and `SecurityToken` replaced by `<redacted>`, for logs, into `*out`.
@@ -227,7 +215,7 @@ pub unsafe extern "C" fn bidcert_signed_request_redacted_url(
     request: *const bidcert_signed_request,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({ unsafe { request_string(request, out, |r| r.redacted_url()) } })
+    ffi_status!({ unsafe { get_string(request, "request", out, |r| r.inner.redacted_url()) } })
 }
 
 /// The string that was signed into `*out`.
@@ -240,7 +228,7 @@ pub unsafe extern "C" fn bidcert_signed_request_string_to_sign(
     request: *const bidcert_signed_request,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({ unsafe { request_string(request, out, |r| r.string_to_sign().to_owned()) } })
+    ffi_status!({ unsafe { get_string(request, "request", out, |r| r.inner.string_to_sign()) } })
 }
 
 /// The canonicalized query string (every parameter but `Signature`) into `*out`.
@@ -253,7 +241,9 @@ pub unsafe extern "C" fn bidcert_signed_request_canonicalized_query(
     request: *const bidcert_signed_request,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({ unsafe { request_string(request, out, |r| r.canonicalized_query().to_owned()) } })
+    ffi_status!({
+        unsafe { get_string(request, "request", out, |r| r.inner.canonicalized_query()) }
+    })
 }
 
 /// The Base64 signature into `*out`.
@@ -266,7 +256,7 @@ pub unsafe extern "C" fn bidcert_signed_request_signature(
     request: *const bidcert_signed_request,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({ unsafe { request_string(request, out, |r| r.signature()) } })
+    ffi_status!({ unsafe { get_string(request, "request", out, |r| r.inner.signature()) } })
 }
 
 /// The signed timestamp (`YYYY-MM-DDThh:mm:ssZ`) into `*out`: the `issued_at` to give
@@ -280,7 +270,9 @@ pub unsafe extern "C" fn bidcert_signed_request_timestamp(
     request: *const bidcert_signed_request,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({ unsafe { request_string(request, out, |r| r.timestamp().as_str().to_owned()) } })
+    ffi_status!({
+        unsafe { get_string(request, "request", out, |r| r.inner.timestamp().to_string()) }
+    })
 }
 
 /// Frees a signed request. NULL is a no-op. Thread-safety: not concurrently with other uses.

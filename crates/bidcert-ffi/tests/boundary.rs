@@ -4,12 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-const BOUNDARIES: &[&str] = &[
-    "ffi_status!(",
-    "ffi_void!(",
-    "ffi_value!(",
-    "crate::panic::value_boundary(",
-];
+const BOUNDARIES: &[&str] = &["ffi_status!(", "ffi_void!(", "ffi_value!("];
 
 #[test]
 fn every_export_is_wrapped_in_the_panic_boundary() {
