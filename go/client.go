@@ -56,9 +56,6 @@ func or[T comparable](v, def T) T {
 // checkEndpoint applies the core's transport rule (https, or plain http only to loopback
 // unless allowed), so every binding refuses the same endpoints.
 func checkEndpoint(endpoint string, allowInsecure bool) error {
-	if endpoint == "" {
-		return nil
-	}
 	if err := noNUL(endpoint); err != nil {
 		return err
 	}
@@ -69,17 +66,18 @@ func checkEndpoint(endpoint string, allowInsecure bool) error {
 
 // NewClient returns a client for cfg.
 func NewClient(cfg Config) (*Client, error) {
-	var signer *Signer
+	var creds *C.bidcert_credentials
 	var err error
 	if cfg.Credentials != nil {
-		signer, err = NewSigner(*cfg.Credentials)
+		creds, err = newCredentials(*cfg.Credentials)
 	} else {
-		var creds *C.bidcert_credentials
-		if err = call(func() C.bidcert_status { return C.bidcert_credentials_resolve(&creds) }); err == nil {
-			signer, err = signerFrom(creds)
-			C.bidcert_credentials_free(creds)
-		}
+		err = call(func() C.bidcert_status { return C.bidcert_credentials_resolve(&creds) })
 	}
+	if err != nil {
+		return nil, err
+	}
+	signer, err := signerFrom(creds)
+	C.bidcert_credentials_free(creds)
 	if err != nil {
 		return nil, err
 	}
@@ -87,21 +85,21 @@ func NewClient(cfg Config) (*Client, error) {
 		product  Product
 		endpoint string
 	}{{ProductCRM, cfg.CRMEndpoint}, {ProductAAS, cfg.AASEndpoint}} {
-		if err := checkEndpoint(e.endpoint, cfg.AllowInsecureHTTP); err != nil {
+		if e.endpoint == "" {
+			continue
+		}
+		err := checkEndpoint(e.endpoint, cfg.AllowInsecureHTTP)
+		if err == nil {
+			err = signer.SetEndpoint(e.product, e.endpoint)
+		}
+		if err != nil {
 			signer.Close()
 			return nil, err
 		}
-		if e.endpoint != "" {
-			if err := signer.SetEndpoint(e.product, e.endpoint); err != nil {
-				signer.Close()
-				return nil, err
-			}
-		}
 	}
+	// The retry delays stay 0 for the core's defaults (bidcert_retry_delay_ms).
 	cfg.Timeout = or(cfg.Timeout, 10*time.Second)
 	cfg.MaxAttempts = or(cfg.MaxAttempts, 3)
-	cfg.RetryBaseDelay = or(cfg.RetryBaseDelay, 200*time.Millisecond)
-	cfg.RetryMaxDelay = or(cfg.RetryMaxDelay, 2*time.Second)
 	httpClient := cfg.HTTPClient
 	if httpClient == nil {
 		httpClient = &http.Client{}
@@ -115,10 +113,10 @@ func (c *Client) Signer() *Signer { return c.signer }
 // QueryCertifiedInfo asks whether customer pk has passed identity verification.
 func (c *Client) QueryCertifiedInfo(ctx context.Context, pk string, bidType BidType) (*CertifiedInfo, error) {
 	var info *CertifiedInfo
-	err := c.execute(ctx, func() (*SignedRequest, error) {
-		return c.signer.SignQuery(pk, bidType, nil)
-	}, func(req *SignedRequest, status int, body []byte) (err error) {
-		info, err = ParseCertifiedInfo(status, body)
+	err := c.execute(ctx, func() (*C.bidcert_signed_request, error) {
+		return c.signer.signQuery(pk, bidType, nil)
+	}, func(_ *C.bidcert_signed_request, status C.uint16_t, body []byte) (err error) {
+		info, err = ParseCertifiedInfo(int(status), body)
 		return err
 	})
 	return info, err
@@ -127,10 +125,13 @@ func (c *Client) QueryCertifiedInfo(ctx context.Context, pk string, bidType BidT
 // GenerateCertWaysURL gets the one-time verification link (valid 3 hours) for a customer.
 func (c *Client) GenerateCertWaysURL(ctx context.Context, req CertWaysRequest) (*CertWaysURL, error) {
 	var link *CertWaysURL
-	err := c.execute(ctx, func() (*SignedRequest, error) {
-		return c.signer.SignCertWaysURL(req, nil)
-	}, func(signed *SignedRequest, status int, body []byte) (err error) {
-		link, err = ParseCertWaysURL(status, body, signed.Timestamp)
+	err := c.execute(ctx, func() (*C.bidcert_signed_request, error) {
+		return c.signer.signCertWaysURL(req, nil)
+	}, func(signed *C.bidcert_signed_request, status C.uint16_t, body []byte) (err error) {
+		var issuedAt *C.char // NULL (now) only if the getter failed
+		C.bidcert_signed_request_timestamp(signed, &issuedAt)
+		defer C.bidcert_string_free(issuedAt)
+		link, err = parseCertWaysURL(status, body, issuedAt)
 		return err
 	})
 	return link, err
@@ -138,21 +139,10 @@ func (c *Client) GenerateCertWaysURL(ctx context.Context, req CertWaysRequest) (
 
 // execute signs each attempt afresh, sends it, parses the answer, and retries what a retry
 // can fix while ctx allows.
-func (c *Client) execute(ctx context.Context, sign func() (*SignedRequest, error),
-	parse func(*SignedRequest, int, []byte) error) error {
+func (c *Client) execute(ctx context.Context, sign func() (*C.bidcert_signed_request, error),
+	parse func(*C.bidcert_signed_request, C.uint16_t, []byte) error) error {
 	for attempt := 1; ; attempt++ {
-		req, err := sign()
-		if err != nil {
-			return err
-		}
-		status, body, err := c.send(ctx, req)
-		if err == nil {
-			err = parse(req, status, body)
-			var apiErr *APIError
-			if errors.As(err, &apiErr) && apiErr.Kind == KindSignatureMismatch {
-				apiErr.Diagnosis, _ = DiagnoseSignatureMismatch(apiErr.Message, req.StringToSign)
-			}
-		}
+		err := c.attempt(ctx, sign, parse)
 		if err == nil || !retryable(err) || attempt >= c.cfg.MaxAttempts {
 			return err
 		}
@@ -162,17 +152,37 @@ func (c *Client) execute(ctx context.Context, sign func() (*SignedRequest, error
 	}
 }
 
-// delay is the core's backoff (doubling from the base delay, capped, jittered), so Go backs
-// off exactly as the other bindings do.
+// attempt signs, sends and parses once. Of the signed request only what is needed leaves C:
+// the method and URL, and the string to sign for a signature mismatch.
+func (c *Client) attempt(ctx context.Context, sign func() (*C.bidcert_signed_request, error),
+	parse func(*C.bidcert_signed_request, C.uint16_t, []byte) error) error {
+	req, err := sign()
+	if err != nil {
+		return err
+	}
+	defer C.bidcert_signed_request_free(req)
+	status, body, err := c.send(ctx,
+		getString(func(o **C.char) C.bidcert_status { return C.bidcert_signed_request_method(req, o) }),
+		getString(func(o **C.char) C.bidcert_status { return C.bidcert_signed_request_url(req, o) }))
+	if err != nil {
+		return err
+	}
+	err = parse(req, status, body)
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.Kind == KindSignatureMismatch {
+		ours := getString(func(o **C.char) C.bidcert_status { return C.bidcert_signed_request_string_to_sign(req, o) })
+		apiErr.Diagnosis, _ = DiagnoseSignatureMismatch(apiErr.Message, ours)
+	}
+	return err
+}
+
+// delay is the core's backoff (doubling from the base delay, capped, jittered; 0 takes the
+// core's default), so Go backs off exactly as the other bindings do.
 func (c *Client) delay(retry int) time.Duration {
 	var ms C.uint64_t
-	err := call(func() C.bidcert_status {
-		return C.bidcert_retry_delay_ms(C.uint32_t(retry), C.uint64_t(c.cfg.RetryBaseDelay.Milliseconds()),
-			C.uint64_t(c.cfg.RetryMaxDelay.Milliseconds()), &ms)
-	})
-	if err != nil {
-		return c.cfg.RetryMaxDelay
-	}
+	// Fails only for a NULL out_ms, so the thread's last error need not be read.
+	C.bidcert_retry_delay_ms(C.uint32_t(retry), C.uint64_t(c.cfg.RetryBaseDelay.Milliseconds()),
+		C.uint64_t(c.cfg.RetryMaxDelay.Milliseconds()), &ms)
 	return time.Duration(ms) * time.Millisecond
 }
 
@@ -195,10 +205,10 @@ func contextError(err error) error {
 	return &Error{Status: StatusTimeout, Kind: kind, Err: err}
 }
 
-func (c *Client) send(ctx context.Context, req *SignedRequest) (int, []byte, error) {
+func (c *Client) send(ctx context.Context, method, url string) (C.uint16_t, []byte, error) {
 	attemptCtx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
-	httpReq, err := http.NewRequestWithContext(attemptCtx, req.Method, req.URL, nil)
+	httpReq, err := http.NewRequestWithContext(attemptCtx, method, url, nil)
 	if err != nil {
 		return 0, nil, &Error{Status: StatusValidation, Kind: KindValidation, Message: err.Error(), Err: err}
 	}
@@ -209,8 +219,8 @@ func (c *Client) send(ctx context.Context, req *SignedRequest) (int, []byte, err
 		defer resp.Body.Close()
 		var body []byte
 		body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
-		if err == nil {
-			return resp.StatusCode, body, nil
+		if err == nil { // net/http only reads three-digit statuses
+			return C.uint16_t(resp.StatusCode), body, nil
 		}
 	}
 	if ctx.Err() != nil {

@@ -36,11 +36,11 @@ func DiagnoseSignatureMismatch(serverMessage, ourStringToSign string) (*Diagnosi
 		return nil, err
 	}
 	defer C.bidcert_diagnosis_free(d)
-	text, _, err := stringOf(func(o **C.char) C.bidcert_status { return C.bidcert_diagnosis_text(d, o) })
+	text, err := stringOf(func(o **C.char) C.bidcert_status { return C.bidcert_diagnosis_text(d, o) })
 	if err != nil {
 		return nil, err
 	}
-	js, _, err := stringOf(func(o **C.char) C.bidcert_status { return C.bidcert_diagnosis_to_json(d, o) })
+	js, err := stringOf(func(o **C.char) C.bidcert_status { return C.bidcert_diagnosis_to_json(d, o) })
 	if err != nil {
 		return nil, err
 	}

@@ -39,7 +39,7 @@ func StartEmulator() (*Emulator, error) {
 	if err := call(func() C.bidcert_status { return C.bidcert_emulator_start(0, &e.ptr) }); err != nil {
 		return nil, err
 	}
-	url, _, err := stringOf(func(o **C.char) C.bidcert_status { return C.bidcert_emulator_url(e.ptr, o) })
+	url, err := stringOf(func(o **C.char) C.bidcert_status { return C.bidcert_emulator_url(e.ptr, o) })
 	if err != nil {
 		C.bidcert_emulator_free(e.ptr)
 		return nil, err
@@ -57,7 +57,7 @@ func DemoValue(name string) (string, error) {
 	}
 	cname := cString(name)
 	defer free(cname)
-	v, _, err := stringOf(func(o **C.char) C.bidcert_status { return C.bidcert_emulator_demo_value(cname, o) })
+	v, err := stringOf(func(o **C.char) C.bidcert_status { return C.bidcert_emulator_demo_value(cname, o) })
 	return v, err
 }
 
@@ -82,7 +82,7 @@ func (e *Emulator) VerifyCustomer(pk string) error {
 
 // InjectFault makes the next count API requests fail with f (latency for FaultLatency).
 func (e *Emulator) InjectFault(f Fault, latency time.Duration, count int) error {
-	if count < 0 || count > 1<<31 {
+	if count < 0 || int64(count) > 1<<31 { // 0 is refused by the core
 		count = 0
 	}
 	return e.do(func(p *C.bidcert_emulator) C.bidcert_status {

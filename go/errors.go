@@ -67,6 +67,15 @@ const (
 
 type sentinel struct{ kind Kind }
 
+// sentinels maps each kind to its sentinel, for Is.
+var sentinels = map[Kind]error{}
+
+func newSentinel(kind Kind) error {
+	e := &sentinel{kind}
+	sentinels[kind] = e
+	return e
+}
+
 func (s *sentinel) Error() string { return "bidcert: " + string(s.kind) }
 
 // Sentinels to match with errors.Is. Every *APIError matches ErrAPI and the sentinel of its
@@ -74,50 +83,35 @@ func (s *sentinel) Error() string { return "bidcert: " + string(s.kind) }
 var (
 	ErrAPI = errors.New("bidcert: API error")
 
-	ErrEmptyPK            error = &sentinel{KindEmptyPK}
-	ErrNotBid             error = &sentinel{KindNotBid}
-	ErrBidMismatch        error = &sentinel{KindBidMismatch}
-	ErrInvalidPK          error = &sentinel{KindInvalidPK}
-	ErrAlreadyCertified   error = &sentinel{KindAlreadyCertified}
-	ErrAPINotFound        error = &sentinel{KindAPINotFound}
-	ErrAccessKeyNotFound  error = &sentinel{KindAccessKeyNotFound}
-	ErrSignatureNonceUsed error = &sentinel{KindSignatureNonceUsed}
-	ErrSignatureMismatch  error = &sentinel{KindSignatureMismatch}
-	ErrThrottling         error = &sentinel{KindThrottling}
-	ErrTimestamp          error = &sentinel{KindTimestamp}
-	ErrServiceUnavailable error = &sentinel{KindServiceUnavailable}
-	ErrInternalError      error = &sentinel{KindInternalError}
-	ErrMissingParameter   error = &sentinel{KindMissingParameter}
-	ErrUnknownCode        error = &sentinel{KindUnknown}
+	ErrEmptyPK            = newSentinel(KindEmptyPK)
+	ErrNotBid             = newSentinel(KindNotBid)
+	ErrBidMismatch        = newSentinel(KindBidMismatch)
+	ErrInvalidPK          = newSentinel(KindInvalidPK)
+	ErrAlreadyCertified   = newSentinel(KindAlreadyCertified)
+	ErrAPINotFound        = newSentinel(KindAPINotFound)
+	ErrAccessKeyNotFound  = newSentinel(KindAccessKeyNotFound)
+	ErrSignatureNonceUsed = newSentinel(KindSignatureNonceUsed)
+	ErrSignatureMismatch  = newSentinel(KindSignatureMismatch)
+	ErrThrottling         = newSentinel(KindThrottling)
+	ErrTimestamp          = newSentinel(KindTimestamp)
+	ErrServiceUnavailable = newSentinel(KindServiceUnavailable)
+	ErrInternalError      = newSentinel(KindInternalError)
+	ErrMissingParameter   = newSentinel(KindMissingParameter)
+	ErrUnknownCode        = newSentinel(KindUnknown)
 
-	ErrNullArgument   error = &sentinel{KindNullArgument}
-	ErrInvalidUTF8    error = &sentinel{KindInvalidUTF8}
-	ErrValidation     error = &sentinel{KindValidation}
-	ErrTransport      error = &sentinel{KindTransport}
-	ErrTimeout        error = &sentinel{KindTimeout}
-	ErrCanceled       error = &sentinel{KindCanceled}
-	ErrParse          error = &sentinel{KindParse}
-	ErrCredentials    error = &sentinel{KindCredentials}
-	ErrInvalidEnum    error = &sentinel{KindInvalidEnum}
-	ErrInternal       error = &sentinel{KindInternal}
-	ErrOriginMismatch error = &sentinel{KindOriginMismatch}
-	ErrMalformed      error = &sentinel{KindMalformed}
+	ErrNullArgument   = newSentinel(KindNullArgument)
+	ErrInvalidUTF8    = newSentinel(KindInvalidUTF8)
+	ErrValidation     = newSentinel(KindValidation)
+	ErrTransport      = newSentinel(KindTransport)
+	ErrTimeout        = newSentinel(KindTimeout)
+	ErrCanceled       = newSentinel(KindCanceled)
+	ErrParse          = newSentinel(KindParse)
+	ErrCredentials    = newSentinel(KindCredentials)
+	ErrInvalidEnum    = newSentinel(KindInvalidEnum)
+	ErrInternal       = newSentinel(KindInternal)
+	ErrOriginMismatch = newSentinel(KindOriginMismatch)
+	ErrMalformed      = newSentinel(KindMalformed)
 )
-
-var sentinels = map[Kind]error{}
-
-func init() {
-	for _, e := range []error{
-		ErrEmptyPK, ErrNotBid, ErrBidMismatch, ErrInvalidPK, ErrAlreadyCertified, ErrAPINotFound,
-		ErrAccessKeyNotFound, ErrSignatureNonceUsed, ErrSignatureMismatch, ErrThrottling,
-		ErrTimestamp, ErrServiceUnavailable, ErrInternalError, ErrMissingParameter,
-		ErrUnknownCode, ErrNullArgument, ErrInvalidUTF8, ErrValidation, ErrTransport,
-		ErrTimeout, ErrCanceled, ErrParse, ErrCredentials, ErrInvalidEnum, ErrInternal,
-		ErrOriginMismatch, ErrMalformed,
-	} {
-		sentinels[e.(*sentinel).kind] = e
-	}
-}
 
 // APIError is an error answered by the server, its fields verbatim.
 type APIError struct {

@@ -19,26 +19,13 @@ type FastAuthEvent struct {
 // expectedOrigin (CertWaysURL.Origin) is not nil, the origins must match; a nil origin then
 // never matches (ErrOriginMismatch). Data that is not a FastAuthc message is ErrMalformed.
 func ParseFastAuthEvent(data string, origin, expectedOrigin *string) (*FastAuthEvent, error) {
-	values := []string{data}
-	for _, o := range []*string{origin, expectedOrigin} {
-		if o != nil {
-			values = append(values, *o)
-		}
-	}
-	if err := noNUL(values...); err != nil {
+	if err := noNUL(data, deref(origin), deref(expectedOrigin)); err != nil {
 		return nil, err
 	}
-	cdata := cString(data)
+	cdata, corigin, cexpected := cString(data), ptrCString(origin), ptrCString(expectedOrigin)
 	defer free(cdata)
-	var corigin, cexpected *C.char
-	if origin != nil {
-		corigin = cString(*origin)
-		defer free(corigin)
-	}
-	if expectedOrigin != nil {
-		cexpected = cString(*expectedOrigin)
-		defer free(cexpected)
-	}
+	defer free(corigin)
+	defer free(cexpected)
 	var ev *C.bidcert_fast_auth_event
 	if err := call(func() C.bidcert_status {
 		return C.bidcert_parse_fast_auth_event(cdata, corigin, cexpected, &ev)
@@ -56,4 +43,19 @@ func ParseFastAuthEvent(data string, origin, expectedOrigin *string) (*FastAuthE
 		EndsFlow: bool(ends),
 		Data:     json.RawMessage(getString(func(o **C.char) C.bidcert_status { return C.bidcert_fast_auth_event_data_json(ev, o) })),
 	}, nil
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// ptrCString is cString(*p), or NULL for nil.
+func ptrCString(p *string) *C.char {
+	if p == nil {
+		return nil
+	}
+	return cString(*p)
 }

@@ -83,14 +83,23 @@ func getString(get func(out **C.char) C.bidcert_status) string {
 	return s
 }
 
-// stringOf runs a getter that writes an owned string and copies the result.
-func stringOf(get func(out **C.char) C.bidcert_status) (string, bool, error) {
+// stringOf runs a getter that writes an owned string and copies the result; a failure is
+// the thread's last error.
+func stringOf(get func(out **C.char) C.bidcert_status) (string, error) {
 	var out *C.char
 	if err := call(func() C.bidcert_status { return get(&out) }); err != nil {
-		return "", false, err
+		return "", err
 	}
-	s, ok := takeString(out)
-	return s, ok, nil
+	s, _ := takeString(out)
+	return s, nil
+}
+
+// cStatus converts an HTTP status for C, which takes it as uint16_t.
+func cStatus(status int) (C.uint16_t, error) {
+	if status < 0 || status > 0xffff {
+		return 0, &Error{Status: StatusValidation, Kind: KindValidation, Field: "status", Message: "HTTP status out of range"}
+	}
+	return C.uint16_t(status), nil
 }
 
 // bytesArg points C at a Go byte slice (flat memory, no Go pointers inside).
@@ -102,11 +111,15 @@ func bytesArg(b []byte) (*C.uint8_t, C.size_t) {
 }
 
 // cParams copies params into a C array of bidcert_param; release frees all of it.
-func cParams(params [][2]string) (p *C.bidcert_param, n C.size_t, release func()) {
-	if len(params) == 0 {
-		return nil, 0, func() {}
+func cParams(params [][2]string) (p *C.bidcert_param, n C.size_t, release func(), err error) {
+	for _, kv := range params {
+		if err := noNUL(kv[0], kv[1]); err != nil {
+			return nil, 0, nil, err
+		}
 	}
-	// Callers check params with noNUL first.
+	if len(params) == 0 {
+		return nil, 0, func() {}, nil
+	}
 	size := C.size_t(len(params)) * C.size_t(unsafe.Sizeof(C.bidcert_param{}))
 	arr := (*C.bidcert_param)(C.malloc(size))
 	items := unsafe.Slice(arr, len(params))
@@ -120,5 +133,5 @@ func cParams(params [][2]string) (p *C.bidcert_param, n C.size_t, release func()
 			free(items[i].value)
 		}
 		C.free(unsafe.Pointer(arr))
-	}
+	}, nil
 }

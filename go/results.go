@@ -86,14 +86,13 @@ func takeCertWaysURL(url *C.bidcert_cert_ways_url) *CertWaysURL {
 // ParseCertifiedInfo parses a QueryBidUserCertifiedInfo response (HTTP status and body).
 // An error body gives an *APIError; a body that cannot be understood an *Error of KindParse.
 func ParseCertifiedInfo(status int, body []byte) (*CertifiedInfo, error) {
-	if status < 0 || status > 0xffff {
-		return nil, &Error{Status: StatusValidation, Kind: KindValidation, Field: "status", Message: "HTTP status out of range"}
+	st, err := cStatus(status)
+	if err != nil {
+		return nil, err
 	}
 	p, n := bytesArg(body)
 	var info *C.bidcert_certified_info
-	if err := call(func() C.bidcert_status {
-		return C.bidcert_parse_certified_info(C.uint16_t(status), p, n, &info)
-	}); err != nil {
+	if err := call(func() C.bidcert_status { return C.bidcert_parse_certified_info(st, p, n, &info) }); err != nil {
 		return nil, err
 	}
 	return takeCertifiedInfo(info), nil
@@ -102,19 +101,23 @@ func ParseCertifiedInfo(status int, body []byte) (*CertifiedInfo, error) {
 // ParseCertWaysURL parses a GenerateAliyunBidCertWaysUrl response; issuedAt is when the
 // request was signed (SignedRequest.Timestamp), "" for now.
 func ParseCertWaysURL(status int, body []byte, issuedAt string) (*CertWaysURL, error) {
-	if status < 0 || status > 0xffff {
-		return nil, &Error{Status: StatusValidation, Kind: KindValidation, Field: "status", Message: "HTTP status out of range"}
+	st, err := cStatus(status)
+	if err != nil {
+		return nil, err
 	}
 	if err := noNUL(issuedAt); err != nil {
 		return nil, err
 	}
-	p, n := bytesArg(body)
 	at := optCString(issuedAt)
 	defer free(at)
+	return parseCertWaysURL(st, body, at)
+}
+
+// parseCertWaysURL is ParseCertWaysURL with its arguments in C (issuedAt NULL for now).
+func parseCertWaysURL(status C.uint16_t, body []byte, issuedAt *C.char) (*CertWaysURL, error) {
+	p, n := bytesArg(body)
 	var url *C.bidcert_cert_ways_url
-	if err := call(func() C.bidcert_status {
-		return C.bidcert_parse_cert_ways_url(C.uint16_t(status), p, n, at, &url)
-	}); err != nil {
+	if err := call(func() C.bidcert_status { return C.bidcert_parse_cert_ways_url(status, p, n, issuedAt, &url) }); err != nil {
 		return nil, err
 	}
 	return takeCertWaysURL(url), nil

@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"sync"
 	"time"
-	"unsafe"
 )
 
 // BidType is the reseller's type, sent as BidType.
@@ -147,68 +146,82 @@ func (s *Signer) SetEndpoint(product Product, endpoint string) error {
 	})
 }
 
-func (o *SignOptions) nonce() string {
+// cArgs are the timestamp (formatted by the core; free it with bidcert_string_free) and the
+// nonce (free it with free), NULL for now and a random nonce.
+func (o *SignOptions) cArgs() (ts, nonce *C.char, err error) {
 	if o == nil {
-		return ""
+		return nil, nil, nil
 	}
-	return o.Nonce
-}
-
-func (o *SignOptions) cArgs() (ts, nonce *C.char) {
-	if o == nil {
-		return nil, nil
+	if err := noNUL(o.Nonce); err != nil {
+		return nil, nil, err
 	}
 	if !o.Timestamp.IsZero() {
-		ts = cString(o.Timestamp.UTC().Format("2006-01-02T15:04:05Z"))
+		var out *C.char
+		if err := call(func() C.bidcert_status {
+			return C.bidcert_timestamp_format(C.int64_t(o.Timestamp.Unix()), &out)
+		}); err != nil {
+			return nil, nil, err
+		}
+		ts = out
 	}
-	return ts, optCString(o.Nonce)
+	return ts, optCString(o.Nonce), nil
 }
 
 // SignQuery signs QueryBidUserCertifiedInfo for customer pk.
 func (s *Signer) SignQuery(pk string, bidType BidType, opts *SignOptions) (*SignedRequest, error) {
-	if err := noNUL(pk, opts.nonce()); err != nil {
+	return copySigned(s.signQuery(pk, bidType, opts))
+}
+
+// SignCertWaysURL signs GenerateAliyunBidCertWaysUrl for req.
+func (s *Signer) SignCertWaysURL(req CertWaysRequest, opts *SignOptions) (*SignedRequest, error) {
+	return copySigned(s.signCertWaysURL(req, opts))
+}
+
+// signQuery is SignQuery, the result left in C (free it with bidcert_signed_request_free).
+func (s *Signer) signQuery(pk string, bidType BidType, opts *SignOptions) (*C.bidcert_signed_request, error) {
+	if err := noNUL(pk); err != nil {
 		return nil, err
 	}
+	ts, nonce, err := opts.cArgs()
+	if err != nil {
+		return nil, err
+	}
+	defer C.bidcert_string_free(ts)
+	defer free(nonce)
 	cpk := cString(pk)
 	defer free(cpk)
-	ts, nonce := opts.cArgs()
-	defer free(ts)
-	defer free(nonce)
 	return s.sign(func(signer *C.bidcert_signer, out **C.bidcert_signed_request) C.bidcert_status {
 		return C.bidcert_signer_sign_query(signer, cpk, C.uint32_t(bidType), ts, nonce, out)
 	})
 }
 
-// SignCertWaysURL signs GenerateAliyunBidCertWaysUrl for req.
-func (s *Signer) SignCertWaysURL(req CertWaysRequest, opts *SignOptions) (*SignedRequest, error) {
-	if err := noNUL(req.AliyunPK, opts.nonce()); err != nil {
+// signCertWaysURL is SignCertWaysURL, the result left in C.
+func (s *Signer) signCertWaysURL(req CertWaysRequest, opts *SignOptions) (*C.bidcert_signed_request, error) {
+	if err := noNUL(req.AliyunPK); err != nil {
 		return nil, err
 	}
-	creq, release := cCertWaysRequest(req)
-	defer release()
-	ts, nonce := opts.cArgs()
-	defer free(ts)
+	ts, nonce, err := opts.cArgs()
+	if err != nil {
+		return nil, err
+	}
+	defer C.bidcert_string_free(ts)
 	defer free(nonce)
+	// Go memory holding only a C pointer: C may read it during the call.
+	creq := C.bidcert_cert_ways_request{
+		aliyun_pk:    cString(req.AliyunPK),
+		bid_type:     C.uint32_t(req.BidType),
+		platform:     C.uint32_t(req.Platform),
+		subject_type: C.uint32_t(req.SubjectType),
+		is_open_app:  C.bool(req.IsOpenApp),
+		is_mobile:    C.bool(req.IsMobile),
+	}
+	defer free(creq.aliyun_pk)
 	return s.sign(func(signer *C.bidcert_signer, out **C.bidcert_signed_request) C.bidcert_status {
-		return C.bidcert_signer_sign_cert_ways_url(signer, creq, ts, nonce, out)
+		return C.bidcert_signer_sign_cert_ways_url(signer, &creq, ts, nonce, out)
 	})
 }
 
-func cCertWaysRequest(req CertWaysRequest) (*C.bidcert_cert_ways_request, func()) {
-	c := (*C.bidcert_cert_ways_request)(C.calloc(1, C.size_t(unsafe.Sizeof(C.bidcert_cert_ways_request{}))))
-	c.aliyun_pk = cString(req.AliyunPK)
-	c.bid_type = C.uint32_t(req.BidType)
-	c.platform = C.uint32_t(req.Platform)
-	c.subject_type = C.uint32_t(req.SubjectType)
-	c.is_open_app = C.bool(req.IsOpenApp)
-	c.is_mobile = C.bool(req.IsMobile)
-	return c, func() {
-		free(c.aliyun_pk)
-		C.free(unsafe.Pointer(c))
-	}
-}
-
-func (s *Signer) sign(f func(*C.bidcert_signer, **C.bidcert_signed_request) C.bidcert_status) (*SignedRequest, error) {
+func (s *Signer) sign(f func(*C.bidcert_signer, **C.bidcert_signed_request) C.bidcert_status) (*C.bidcert_signed_request, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.ptr == nil {
@@ -218,34 +231,22 @@ func (s *Signer) sign(f func(*C.bidcert_signer, **C.bidcert_signed_request) C.bi
 	if err := call(func() C.bidcert_status { return f(s.ptr, &req) }); err != nil {
 		return nil, err
 	}
-	defer C.bidcert_signed_request_free(req)
-	get := func(g func(*C.bidcert_signed_request, **C.char) C.bidcert_status) string {
-		var out *C.char
-		if g(req, &out) != C.BIDCERT_OK {
-			return ""
-		}
-		v, _ := takeString(out)
-		return v
+	return req, nil
+}
+
+// copySigned copies a signed request into Go memory and frees it.
+func copySigned(req *C.bidcert_signed_request, err error) (*SignedRequest, error) {
+	if err != nil {
+		return nil, err
 	}
+	defer C.bidcert_signed_request_free(req)
 	return &SignedRequest{
-		Method: get(func(r *C.bidcert_signed_request, o **C.char) C.bidcert_status {
-			return C.bidcert_signed_request_method(r, o)
-		}),
-		URL: get(func(r *C.bidcert_signed_request, o **C.char) C.bidcert_status {
-			return C.bidcert_signed_request_url(r, o)
-		}),
-		StringToSign: get(func(r *C.bidcert_signed_request, o **C.char) C.bidcert_status {
-			return C.bidcert_signed_request_string_to_sign(r, o)
-		}),
-		CanonicalizedQuery: get(func(r *C.bidcert_signed_request, o **C.char) C.bidcert_status {
-			return C.bidcert_signed_request_canonicalized_query(r, o)
-		}),
-		Signature: get(func(r *C.bidcert_signed_request, o **C.char) C.bidcert_status {
-			return C.bidcert_signed_request_signature(r, o)
-		}),
-		Timestamp: get(func(r *C.bidcert_signed_request, o **C.char) C.bidcert_status {
-			return C.bidcert_signed_request_timestamp(r, o)
-		}),
+		Method:             getString(func(o **C.char) C.bidcert_status { return C.bidcert_signed_request_method(req, o) }),
+		URL:                getString(func(o **C.char) C.bidcert_status { return C.bidcert_signed_request_url(req, o) }),
+		StringToSign:       getString(func(o **C.char) C.bidcert_status { return C.bidcert_signed_request_string_to_sign(req, o) }),
+		CanonicalizedQuery: getString(func(o **C.char) C.bidcert_status { return C.bidcert_signed_request_canonicalized_query(req, o) }),
+		Signature:          getString(func(o **C.char) C.bidcert_status { return C.bidcert_signed_request_signature(req, o) }),
+		Timestamp:          getString(func(o **C.char) C.bidcert_status { return C.bidcert_signed_request_timestamp(req, o) }),
 	}, nil
 }
 
