@@ -8,7 +8,7 @@ fields verbatim and say whether a retry can help.
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Optional, Sequence, Tuple
 
 if TYPE_CHECKING:  # pragma: no cover
     from bidcert._native import Diagnosis
@@ -223,28 +223,10 @@ class SignatureMismatchError(ApiError):
     kind = "signature_mismatch"
 
     def __init__(
-        self,
-        code: str,
-        message: str,
-        *,
-        http_status: int,
-        request_id: Optional[str] = None,
-        host_id: Optional[str] = None,
-        recommend: Optional[str] = None,
-        retryable: bool = False,
-        kind: Optional[str] = None,
-        diagnosis: Optional[Diagnosis] = None,
+        self, code: str, message: str, *, diagnosis: Optional[Diagnosis] = None, **fields: Any
     ) -> None:
-        super().__init__(
-            code,
-            message,
-            http_status=http_status,
-            request_id=request_id,
-            host_id=host_id,
-            recommend=recommend,
-            retryable=retryable,
-            kind=kind,
-        )
+        # ``fields``: ApiError's keywords (``http_status``, ``request_id``, ...).
+        super().__init__(code, message, **fields)
         self.diagnosis = diagnosis
 
     def __str__(self) -> str:
@@ -270,28 +252,10 @@ class TimestampError(ApiError):
     kind = "timestamp"
 
     def __init__(
-        self,
-        code: str,
-        message: str,
-        *,
-        http_status: int,
-        request_id: Optional[str] = None,
-        host_id: Optional[str] = None,
-        recommend: Optional[str] = None,
-        retryable: bool = False,
-        kind: Optional[str] = None,
-        clock_skew_seconds: Optional[int] = None,
+        self, code: str, message: str, *, clock_skew_seconds: Optional[int] = None, **fields: Any
     ) -> None:
-        super().__init__(
-            code,
-            message,
-            http_status=http_status,
-            request_id=request_id,
-            host_id=host_id,
-            recommend=recommend,
-            retryable=retryable,
-            kind=kind,
-        )
+        # ``fields``: ApiError's keywords (``http_status``, ``request_id``, ...).
+        super().__init__(code, message, **fields)
         self.clock_skew_seconds = clock_skew_seconds
 
     def __str__(self) -> str:

@@ -1,15 +1,17 @@
 //! `Client`: sends with the Rust client, the GIL released for the whole call.
 
-use std::sync::RwLock;
+use std::borrow::Cow;
+use std::sync::{RwLock, RwLockReadGuard};
 use std::time::Duration;
 
 use bidcert::{Product, RetryPolicy};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
+use crate::convert::json_to_py;
 use crate::convert::{quote, type_name};
 use crate::credentials::PyCredentials;
-use crate::errors::{invalid, json_to_py, BindingError};
+use crate::errors::{invalid, BindingError};
 use crate::ops::{PyGenerateCertWaysUrl, PyQueryCertifiedInfo, PyRpcCall};
 use crate::results::{PyCertWaysUrl, PyCertifiedInfo};
 
@@ -32,12 +34,23 @@ fn seconds(what: &str, s: f64) -> PyResult<Duration> {
 }
 
 impl PyClient {
-    fn client(&self) -> Result<bidcert::Client, BindingError> {
+    fn read(&self) -> RwLockReadGuard<'_, Option<bidcert::Client>> {
         self.inner
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
-            .ok_or(BindingError::Closed)
+    }
+
+    fn client(&self) -> Result<bidcert::Client, BindingError> {
+        self.read().clone().ok_or(BindingError::Closed)
+    }
+
+    fn endpoint(&self, product: Product) -> PyResult<String> {
+        Ok(self
+            .client()?
+            .signer()
+            .endpoint(product)
+            .as_str()
+            .to_owned())
     }
 }
 
@@ -127,14 +140,15 @@ impl PyClient {
         pk: &Bound<'_, PyAny>,
         bid_type: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyCertifiedInfo> {
+        // A given operation is borrowed (the class is frozen), not copied, for the call.
         let op = match (pk.cast::<PyQueryCertifiedInfo>(), bid_type) {
-            (Ok(op), None) => op.get().inner.clone(),
+            (Ok(op), None) => Cow::Borrowed(&op.get().inner),
             (Ok(_), Some(_)) => {
                 return Err(PyTypeError::new_err(
                     "give either a QueryCertifiedInfo or pk and bid_type, not both",
                 ))
             }
-            (Err(_), Some(bid_type)) => PyQueryCertifiedInfo::build(pk, bid_type)?.inner,
+            (Err(_), Some(bid_type)) => Cow::Owned(PyQueryCertifiedInfo::new(pk, bid_type)?.inner),
             (Err(_), None) => {
                 return Err(PyTypeError::new_err(format!(
                     "query_certified_info() takes a QueryCertifiedInfo, or pk and bid_type \
@@ -145,7 +159,7 @@ impl PyClient {
         };
         let client = self.client()?;
         let inner = py
-            .detach(move || client.query_certified_info(&op))
+            .detach(|| client.query_certified_info(&op))
             .map_err(BindingError::from)?;
         Ok(PyCertifiedInfo { inner })
     }
@@ -167,15 +181,15 @@ impl PyClient {
             (Ok(op), None)
                 if platform.is_none() && subject_type.is_none() && !is_open_app && !is_mobile =>
             {
-                op.get().inner.clone()
+                Cow::Borrowed(&op.get().inner)
             }
             (Ok(_), _) => {
                 return Err(PyTypeError::new_err(
                     "give either a GenerateCertWaysUrl or its fields, not both",
                 ))
             }
-            (Err(_), Some(bid_type)) => {
-                PyGenerateCertWaysUrl::build(
+            (Err(_), Some(bid_type)) => Cow::Owned(
+                PyGenerateCertWaysUrl::new(
                     aliyun_pk,
                     bid_type,
                     platform,
@@ -183,8 +197,8 @@ impl PyClient {
                     is_open_app,
                     is_mobile,
                 )?
-                .inner
-            }
+                .inner,
+            ),
             (Err(_), None) => {
                 return Err(PyTypeError::new_err(format!(
                     "generate_cert_ways_url() takes a GenerateCertWaysUrl, or aliyun_pk and \
@@ -195,7 +209,7 @@ impl PyClient {
         };
         let client = self.client()?;
         let inner = py
-            .detach(move || client.generate_cert_ways_url(&op))
+            .detach(|| client.generate_cert_ways_url(&op))
             .map_err(BindingError::from)?;
         Ok(PyCertWaysUrl { inner })
     }
@@ -206,18 +220,19 @@ impl PyClient {
         py: Python<'py>,
         rpc_call: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let op = match rpc_call.cast::<PyRpcCall>() {
-            Ok(c) => c.get().inner.clone(),
-            Err(_) => {
-                return Err(PyTypeError::new_err(format!(
+        let op = &rpc_call
+            .cast::<PyRpcCall>()
+            .map_err(|_| {
+                PyTypeError::new_err(format!(
                     "call() takes an RpcCall, not {}",
                     type_name(rpc_call)
-                )))
-            }
-        };
+                ))
+            })?
+            .get()
+            .inner;
         let client = self.client()?;
         let value = py
-            .detach(move || client.call(&op).map(|v| v.to_string()))
+            .detach(|| client.call(op).map(|v| v.to_string()))
             .map_err(BindingError::from)?;
         json_to_py(py, &value)
     }
@@ -244,32 +259,19 @@ impl PyClient {
     /// Where Crm requests go.
     #[getter]
     fn crm_endpoint(&self) -> PyResult<String> {
-        Ok(self
-            .client()?
-            .signer()
-            .endpoint(Product::Crm)
-            .as_str()
-            .to_owned())
+        self.endpoint(Product::Crm)
     }
 
     /// Where Aas requests go.
     #[getter]
     fn aas_endpoint(&self) -> PyResult<String> {
-        Ok(self
-            .client()?
-            .signer()
-            .endpoint(Product::Aas)
-            .as_str()
-            .to_owned())
+        self.endpoint(Product::Aas)
     }
 
     /// Whether `close()` was called.
     #[getter]
     fn closed(&self) -> bool {
-        self.inner
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .is_none()
+        self.read().is_none()
     }
 
     /// Closes the connection pool; later calls raise `BidcertError`. Idempotent.

@@ -1,5 +1,7 @@
 //! Conversions at the edge: Python enums and strings, datetimes, parameter lists, bodies.
 
+use std::borrow::Cow;
+
 use bidcert::{BidType, CertType, Platform, SubjectType, Timestamp};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -41,32 +43,36 @@ pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
         .unwrap_or_else(|_| "?".to_owned())
 }
 
-/// A `str` argument, strictly (no `bytes`, no numbers).
-pub(crate) fn text(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
-    match obj.cast::<PyString>() {
-        Ok(s) => Ok(s.to_cow()?.into_owned()),
-        Err(_) => Err(PyTypeError::new_err(format!(
-            "{what} must be a str, not {}",
-            type_name(obj)
-        ))),
-    }
+/// `obj` as a `str`, strictly (no `bytes`, no numbers).
+fn as_str_arg<'a, 'py>(
+    obj: &'a Bound<'py, PyAny>,
+    what: &str,
+) -> PyResult<&'a Bound<'py, PyString>> {
+    obj.cast::<PyString>()
+        .map_err(|_| PyTypeError::new_err(format!("{what} must be a str, not {}", type_name(obj))))
 }
 
-/// A response body: `bytes`, `bytearray`, `memoryview` or `str` (encoded as UTF-8).
-pub(crate) fn body(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
-    if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(s.to_cow()?.as_bytes().to_vec());
-    }
+/// A `str` argument, strictly (no `bytes`, no numbers).
+pub(crate) fn text(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
+    Ok(as_str_arg(obj, what)?.to_cow()?.into_owned())
+}
+
+/// A response body: `bytes` (borrowed, not copied), `bytearray`, `memoryview` or `str`
+/// (encoded as UTF-8).
+pub(crate) fn body<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
     if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok(b.as_bytes().to_vec());
+        return Ok(Cow::Borrowed(b.as_bytes()));
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(Cow::Owned(s.to_cow()?.into_owned().into_bytes()));
     }
     if let Ok(b) = obj.cast::<PyByteArray>() {
-        return Ok(b.to_vec());
+        return Ok(Cow::Owned(b.to_vec()));
     }
     let builtins = obj.py().import("builtins")?;
     if obj.is_instance(&builtins.getattr("memoryview")?)? {
         let b = builtins.getattr("bytes")?.call1((obj,))?;
-        return Ok(b.cast::<PyBytes>()?.as_bytes().to_vec());
+        return Ok(Cow::Owned(b.cast::<PyBytes>()?.as_bytes().to_vec()));
     }
     Err(PyTypeError::new_err(format!(
         "body must be bytes or str, not {}",
@@ -172,16 +178,17 @@ pub(crate) struct Utf8<'py>(Bound<'py, PyBytes>);
 
 impl<'py> Utf8<'py> {
     pub(crate) fn new(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Self> {
-        let s = obj.cast::<PyString>().map_err(|_| {
-            PyTypeError::new_err(format!("{what} must be a str, not {}", type_name(obj)))
-        })?;
-        Ok(Utf8(s.encode_utf8()?))
+        Ok(Utf8(as_str_arg(obj, what)?.encode_utf8()?))
     }
 
     pub(crate) fn as_str(&self) -> PyResult<&str> {
-        std::str::from_utf8(self.0.as_bytes())
-            .map_err(|e| PyTypeError::new_err(format!("not UTF-8: {e}")))
+        utf8_str(&self.0)
     }
+}
+
+/// The text of a `bytes` that `str.encode("utf-8")` made (so the check never fails).
+fn utf8_str<'a>(b: &'a Bound<'_, PyBytes>) -> PyResult<&'a str> {
+    std::str::from_utf8(b.as_bytes()).map_err(|e| PyTypeError::new_err(format!("not UTF-8: {e}")))
 }
 
 /// Signing parameters as UTF-8 held by Python; borrow them with [`borrow_params`].
@@ -228,9 +235,7 @@ pub(crate) fn params<'py>(obj: &Bound<'py, PyAny>) -> PyResult<HeldParams<'py>> 
 pub(crate) fn borrow_params<'a>(held: &'a HeldParams<'_>) -> PyResult<Vec<(&'a str, &'a str)>> {
     match held {
         HeldParams::Joined { utf8, pairs } => {
-            let text = std::str::from_utf8(utf8.as_bytes())
-                .map_err(|e| PyTypeError::new_err(format!("not UTF-8: {e}")))?;
-            let mut pieces = text.split('\0');
+            let mut pieces = utf8_str(utf8)?.split('\0');
             let mut out = Vec::with_capacity(*pairs);
             while let (Some(k), Some(v)) = (pieces.next(), pieces.next()) {
                 out.push((k, v));
@@ -306,15 +311,6 @@ fn per_item_params<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Vec<(Utf8<'py>, Utf
     Ok(out)
 }
 
-/// Owned parameters, for operations that keep them.
-pub(crate) fn owned_params(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
-    let held = params(obj)?;
-    Ok(borrow_params(&held)?
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect())
-}
-
 /// `s` as Python's `repr` shows a `str` (single quotes), for `__repr__`s.
 pub(crate) fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -337,4 +333,19 @@ pub(crate) fn quote(s: &str) -> String {
 /// An optional string as Python shows it: `None` or a quoted `str`.
 pub(crate) fn quote_opt(s: Option<&str>) -> String {
     s.map_or_else(|| "None".to_owned(), quote)
+}
+
+/// A `bool` as Python shows it, for `__repr__`s.
+pub(crate) fn py_bool(b: bool) -> &'static str {
+    if b {
+        "True"
+    } else {
+        "False"
+    }
+}
+
+/// The Python value of JSON text (`json.loads`), for `dict` and `list` results.
+pub(crate) fn json_to_py<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    static LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    LOADS.import(py, "json", "loads")?.call1((text,))
 }

@@ -2,6 +2,7 @@
 
 use pyo3::prelude::*;
 
+use crate::convert::quote;
 use crate::errors::BindingError;
 
 /// An AccessKey pair, with a security token when the keys are temporary (STS).
@@ -70,7 +71,7 @@ impl PyCredentials {
     fn __repr__(&self) -> String {
         format!(
             "Credentials(access_key_id={}, access_key_secret=<redacted>, security_token={})",
-            crate::convert::quote(self.inner.access_key_id()),
+            quote(self.inner.access_key_id()),
             if self.is_temporary() {
                 "<redacted>"
             } else {

@@ -1,12 +1,13 @@
 //! The in-process emulator behind `bidcert.testing.Emulator`.
 
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use bidcert_emulator::{demo, Emulator, EmulatorHandle, Fault, Fixture};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::errors::{invalid, json_to_py, BindingError};
+use crate::convert::{json_to_py, py_bool, quote};
+use crate::errors::{invalid, BindingError};
 
 /// A running emulator of both endpoints on a loopback port. Use `bidcert.testing.Emulator`.
 #[pyclass(frozen, module = "bidcert._native", name = "EmulatorHandle")]
@@ -18,12 +19,14 @@ pub(crate) struct PyEmulatorHandle {
 }
 
 impl PyEmulatorHandle {
-    fn with<T>(&self, f: impl FnOnce(&EmulatorHandle) -> T) -> PyResult<T> {
-        let guard = self
-            .inner
+    fn lock(&self) -> MutexGuard<'_, Option<EmulatorHandle>> {
+        self.inner
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        match guard.as_ref() {
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&EmulatorHandle) -> T) -> PyResult<T> {
+        match self.lock().as_ref() {
             Some(h) => Ok(f(h)),
             None => Err(BindingError::Other("the emulator has been shut down".into()).into()),
         }
@@ -75,19 +78,12 @@ impl PyEmulatorHandle {
     /// Whether it is still serving.
     #[getter]
     fn running(&self) -> bool {
-        self.inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .is_some()
+        self.lock().is_some()
     }
 
     /// Stops serving and joins its threads. Idempotent.
     fn shutdown(&self, py: Python<'_>) {
-        let handle = self
-            .inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take();
+        let handle = self.lock().take();
         if let Some(h) = handle {
             py.detach(move || h.shutdown());
         }
@@ -141,21 +137,18 @@ impl PyEmulatorHandle {
         if count.is_none() && action.is_none() {
             return Err(invalid("count", "may be None only together with an action"));
         }
-        let wire = serde_json::json!({
-            "kind": kind,
-            "latency_ms": latency_ms,
-            "next": count,
-            "action": action,
-        });
-        // The admin API's flat form; `null`s are dropped so the defaults apply.
-        let wire = match wire {
-            serde_json::Value::Object(map) => {
-                serde_json::Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).collect())
-            }
-            other => other,
-        };
+        // The admin API's flat form, with only the fields given so the defaults apply.
+        let wire: serde_json::Map<String, serde_json::Value> = [
+            ("kind", Some(kind.into())),
+            ("latency_ms", latency_ms.map(Into::into)),
+            ("next", count.map(Into::into)),
+            ("action", action.map(Into::into)),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| Some((name.to_owned(), value?)))
+        .collect();
         let fault: Fault =
-            serde_json::from_value(wire).map_err(|e| invalid("fault", e.to_string()))?;
+            serde_json::from_value(wire.into()).map_err(|e| invalid("fault", e.to_string()))?;
         self.with(|h| h.inject_fault(fault))
     }
 
@@ -183,8 +176,8 @@ impl PyEmulatorHandle {
     fn __repr__(&self) -> String {
         format!(
             "EmulatorHandle(base_url={}, running={})",
-            crate::convert::quote(&self.base_url),
-            if self.running() { "True" } else { "False" }
+            quote(&self.base_url),
+            py_bool(self.running())
         )
     }
 }

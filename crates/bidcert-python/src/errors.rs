@@ -166,8 +166,13 @@ where
 }
 
 fn api_error(py: Python<'_>, failure: ApiFailure) -> PyErr {
-    let e = &failure.error;
-    let ty = match e.kind() {
+    let ApiFailure {
+        error: e,
+        diagnosis,
+        clock_skew_seconds,
+    } = failure;
+    let kind = e.kind();
+    let ty = match kind {
         ApiErrorKind::EmptyPk => py.get_type::<exc::EmptyPkError>(),
         ApiErrorKind::NotBid => py.get_type::<exc::NotBidError>(),
         ApiErrorKind::BidMismatch => py.get_type::<exc::BidMismatchError>(),
@@ -184,7 +189,6 @@ fn api_error(py: Python<'_>, failure: ApiFailure) -> PyErr {
         ApiErrorKind::MissingParameter => py.get_type::<exc::MissingParameterError>(),
         _ => py.get_type::<exc::ApiError>(),
     };
-    let kind = e.kind();
     build(
         py,
         ty,
@@ -197,28 +201,15 @@ fn api_error(py: Python<'_>, failure: ApiFailure) -> PyErr {
             kw.set_item("retryable", e.is_retryable())?;
             match kind {
                 ApiErrorKind::SignatureMismatch => {
-                    let diagnosis = failure
-                        .diagnosis
-                        .clone()
+                    let diagnosis = diagnosis
                         .map(|d| Py::new(py, PyDiagnosis::from(d)))
                         .transpose()?;
                     kw.set_item("diagnosis", diagnosis)
                 }
-                ApiErrorKind::Timestamp => {
-                    kw.set_item("clock_skew_seconds", failure.clock_skew_seconds)
-                }
+                ApiErrorKind::Timestamp => kw.set_item("clock_skew_seconds", clock_skew_seconds),
                 _ => Ok(()),
             }?;
             kw.set_item("kind", kind.as_str())
         },
     )
-}
-
-/// The Python value of JSON text (`json.loads`), for `dict` and `list` results.
-pub(crate) fn json_to_py<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
-    static LOADS: pyo3::sync::PyOnceLock<Py<PyAny>> = pyo3::sync::PyOnceLock::new();
-    let loads = LOADS.get_or_try_init(py, || -> PyResult<_> {
-        Ok(py.import("json")?.getattr("loads")?.unbind())
-    })?;
-    loads.bind(py).call1((text,))
 }

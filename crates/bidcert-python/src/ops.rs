@@ -1,13 +1,14 @@
 //! The operations: `QueryCertifiedInfo`, `GenerateCertWaysUrl`, `RpcCall`. Each is validated
 //! when built, so signing and sending cannot see a bad value.
 
+use bidcert::Operation as _;
 use bidcert::{
     Endpoint, GenerateCertWaysUrl, Method, Product, QueryCertifiedInfo, RpcCall, Target,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-use crate::convert::{self, quote, text};
+use crate::convert::{self, py_bool, quote, text};
 use crate::errors::{invalid, BindingError};
 
 /// `QueryBidUserCertifiedInfo` (Crm 2015-04-08): whether a customer has passed identity
@@ -17,21 +18,16 @@ pub(crate) struct PyQueryCertifiedInfo {
     pub(crate) inner: QueryCertifiedInfo,
 }
 
+#[pymethods]
 impl PyQueryCertifiedInfo {
-    pub(crate) fn build(pk: &Bound<'_, PyAny>, bid_type: &Bound<'_, PyAny>) -> PyResult<Self> {
+    /// Also `Client.query_certified_info`'s way from `pk` and `bid_type` to the operation.
+    #[new]
+    #[pyo3(signature = (pk, bid_type))]
+    pub(crate) fn new(pk: &Bound<'_, PyAny>, bid_type: &Bound<'_, PyAny>) -> PyResult<Self> {
         let pk = text(pk, "pk")?;
         let bid_type = convert::bid_type(bid_type)?;
         let inner = QueryCertifiedInfo::new(pk, bid_type).map_err(BindingError::from)?;
         Ok(PyQueryCertifiedInfo { inner })
-    }
-}
-
-#[pymethods]
-impl PyQueryCertifiedInfo {
-    #[new]
-    #[pyo3(signature = (pk, bid_type))]
-    fn new(pk: &Bound<'_, PyAny>, bid_type: &Bound<'_, PyAny>) -> PyResult<Self> {
-        Self::build(pk, bid_type)
     }
 
     /// The customer's account id (ASCII digits).
@@ -74,8 +70,12 @@ pub(crate) struct PyGenerateCertWaysUrl {
     pub(crate) inner: GenerateCertWaysUrl,
 }
 
+#[pymethods]
 impl PyGenerateCertWaysUrl {
-    pub(crate) fn build(
+    /// Also `Client.generate_cert_ways_url`'s way from its fields to the operation.
+    #[new]
+    #[pyo3(signature = (aliyun_pk, bid_type, *, platform = None, subject_type = None, is_open_app = false, is_mobile = false))]
+    pub(crate) fn new(
         aliyun_pk: &Bound<'_, PyAny>,
         bid_type: &Bound<'_, PyAny>,
         platform: Option<&Bound<'_, PyAny>>,
@@ -95,29 +95,6 @@ impl PyGenerateCertWaysUrl {
         Ok(PyGenerateCertWaysUrl {
             inner: inner.with_open_app(is_open_app).with_mobile(is_mobile),
         })
-    }
-}
-
-#[pymethods]
-impl PyGenerateCertWaysUrl {
-    #[new]
-    #[pyo3(signature = (aliyun_pk, bid_type, *, platform = None, subject_type = None, is_open_app = false, is_mobile = false))]
-    fn new(
-        aliyun_pk: &Bound<'_, PyAny>,
-        bid_type: &Bound<'_, PyAny>,
-        platform: Option<&Bound<'_, PyAny>>,
-        subject_type: Option<&Bound<'_, PyAny>>,
-        is_open_app: bool,
-        is_mobile: bool,
-    ) -> PyResult<Self> {
-        Self::build(
-            aliyun_pk,
-            bid_type,
-            platform,
-            subject_type,
-            is_open_app,
-            is_mobile,
-        )
     }
 
     /// The customer's account id (ASCII digits).
@@ -183,14 +160,6 @@ impl PyGenerateCertWaysUrl {
     }
 }
 
-fn py_bool(b: bool) -> &'static str {
-    if b {
-        "True"
-    } else {
-        "False"
-    }
-}
-
 /// Any other RPC action, with its parameters given by name.
 #[pyclass(frozen, module = "bidcert._native", name = "RpcCall")]
 pub(crate) struct PyRpcCall {
@@ -237,7 +206,8 @@ impl PyRpcCall {
         .map_err(BindingError::from)?
         .with_method(method);
         if let Some(params) = params {
-            for (name, value) in convert::owned_params(params)? {
+            let held = convert::params(params)?;
+            for (name, value) in convert::borrow_params(&held)? {
                 inner = inner.with_param(name, value).map_err(BindingError::from)?;
             }
         }
@@ -246,33 +216,29 @@ impl PyRpcCall {
 
     /// `crm`, `aas`, or the endpoint URL it goes to.
     #[getter]
-    fn product(&self) -> String {
-        use bidcert::Operation as _;
+    fn product(&self) -> &str {
         match self.inner.target() {
-            Target::Product(Product::Crm) => "crm".to_owned(),
-            Target::Product(Product::Aas) => "aas".to_owned(),
-            Target::Endpoint(e) => e.as_str().to_owned(),
+            Target::Product(Product::Crm) => "crm",
+            Target::Product(Product::Aas) => "aas",
+            Target::Endpoint(e) => e.as_str(),
         }
     }
 
     /// The `Action` parameter.
     #[getter]
-    fn action(&self) -> String {
-        use bidcert::Operation as _;
-        self.inner.action().to_owned()
+    fn action(&self) -> &str {
+        self.inner.action()
     }
 
     /// The `Version` parameter.
     #[getter]
-    fn version(&self) -> String {
-        use bidcert::Operation as _;
-        self.inner.version().to_owned()
+    fn version(&self) -> &str {
+        self.inner.version()
     }
 
     /// `GET` or `POST`.
     #[getter]
     fn method(&self) -> &'static str {
-        use bidcert::Operation as _;
         self.inner.method().as_str()
     }
 
@@ -285,9 +251,9 @@ impl PyRpcCall {
     fn __repr__(&self) -> String {
         format!(
             "RpcCall(product={}, action={}, version={}, params=[{}], method={})",
-            quote(&self.product()),
-            quote(&self.action()),
-            quote(&self.version()),
+            quote(self.product()),
+            quote(self.action()),
+            quote(self.version()),
             self.inner
                 .params()
                 .iter()

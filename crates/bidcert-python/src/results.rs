@@ -5,8 +5,7 @@ use bidcert::{mask, CertWaysUrl, CertifiedInfo, Diagnosis, Difference, FastAuthE
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-use crate::convert::{self, quote, quote_opt};
-use crate::errors::json_to_py;
+use crate::convert::{self, json_to_py, py_bool, quote, quote_opt};
 
 /// A customer's verification state. `repr` masks the name, phone and certificate number;
 /// the attributes hold them whole.
@@ -15,15 +14,9 @@ pub(crate) struct PyCertifiedInfo {
     pub(crate) inner: CertifiedInfo,
 }
 
+/// Personal data as `repr` shows it: masked.
 fn masked(v: Option<&str>) -> String {
-    match v {
-        Some(s) => quote(&mask(s)),
-        None => "None".to_owned(),
-    }
-}
-
-fn opt(v: Option<&str>) -> String {
-    quote_opt(v)
+    quote_opt(v.map(mask).as_deref())
 }
 
 #[pymethods]
@@ -90,13 +83,13 @@ impl PyCertifiedInfo {
         format!(
             "CertifiedInfo(request_id={}, aliyun_pk={}, is_certified={}, account_cert_type={}, \
              name={}, phone={}, cert_type={}, cert_number={})",
-            opt(i.request_id()),
-            opt(i.aliyun_pk()),
-            if i.is_certified() { "True" } else { "False" },
-            opt(i.account_cert_type().map(|t| t.as_str())),
+            quote_opt(i.request_id()),
+            quote_opt(i.aliyun_pk()),
+            py_bool(i.is_certified()),
+            quote_opt(i.account_cert_type().map(|t| t.as_str())),
             masked(i.name()),
             masked(i.phone()),
-            opt(i.cert_type().map(|t| t.name())),
+            quote_opt(i.cert_type().map(|t| t.name())),
             masked(i.cert_number()),
         )
     }
@@ -166,7 +159,7 @@ impl PyCertWaysUrl {
         format!(
             "CertWaysUrl(url={}, request_id={}, expires_at={})",
             quote(&shown),
-            opt(self.inner.request_id()),
+            quote_opt(self.inner.request_id()),
             quote(self.inner.expires_at().as_str())
         )
     }
@@ -224,17 +217,9 @@ impl PyFastAuthEvent {
         format!(
             "FastAuthEvent(type={}, success={}, reason={}, ends_flow={})",
             quote(self.inner.kind().as_str()),
-            if self.inner.success() {
-                "True"
-            } else {
-                "False"
-            },
-            opt(self.inner.reason()),
-            if self.inner.ends_flow() {
-                "True"
-            } else {
-                "False"
-            },
+            py_bool(self.inner.success()),
+            quote_opt(self.inner.reason()),
+            py_bool(self.inner.ends_flow()),
         )
     }
 }
@@ -303,9 +288,9 @@ impl PyDifference {
         format!(
             "Difference(kind={}, name={}, ours={}, server={})",
             quote(self.kind()),
-            opt(self.name()),
-            opt(self.ours()),
-            opt(self.server())
+            quote_opt(self.name()),
+            quote_opt(self.ours()),
+            quote_opt(self.server())
         )
     }
 }
@@ -361,12 +346,8 @@ impl PyDiagnosis {
     fn __repr__(&self) -> String {
         format!(
             "Diagnosis(server_string_found={}, identical={}, differences={})",
-            if self.server_string_found() {
-                "True"
-            } else {
-                "False"
-            },
-            if self.identical() { "True" } else { "False" },
+            py_bool(self.server_string_found()),
+            py_bool(self.identical()),
             self.inner.differences().len()
         )
     }

@@ -26,17 +26,11 @@ impl PySigner {
         aas_endpoint: Option<&str>,
     ) -> PyResult<Self> {
         let mut inner = Signer::new(credentials.get().inner.clone());
-        if let Some(url) = crm_endpoint {
-            inner = inner.with_endpoint(
-                Product::Crm,
-                Endpoint::new(url).map_err(BindingError::from)?,
-            );
-        }
-        if let Some(url) = aas_endpoint {
-            inner = inner.with_endpoint(
-                Product::Aas,
-                Endpoint::new(url).map_err(BindingError::from)?,
-            );
+        for (product, url) in [(Product::Crm, crm_endpoint), (Product::Aas, aas_endpoint)] {
+            if let Some(url) = url {
+                inner =
+                    inner.with_endpoint(product, Endpoint::new(url).map_err(BindingError::from)?);
+            }
         }
         Ok(PySigner { inner })
     }
