@@ -222,10 +222,8 @@ export function mountFastAuth(container, options) {
   const text = { ...TEXT, ...(options.text || {}) };
   const autoRenew = options.autoRenew !== false;
 
-  let link = normalizeLink(options);
-  let origin = linkOrigin(link.url);
-  let deadline = deadlineOf(link, Date.now());
-  let mountedAt = Date.now();
+  let link, origin, mountedAt, deadline;
+  adopt(normalizeLink(options)); // throws for a bad link before anything is added to the page
   let state = "loading"; // loading | active | ended | expired | renewing | destroyed
   let timer = null;
   let iframe = null;
@@ -243,7 +241,6 @@ export function mountFastAuth(container, options) {
   renewButton.type = "button";
   renewButton.className = "bidcert-fastauth-renew";
   renewButton.textContent = text.newLink;
-  renewButton.hidden = typeof options.requestNewLink !== "function";
   renewButton.addEventListener("click", () => {
     handle.renew().catch(() => {}); // reported on the panel and through onError
   });
@@ -296,7 +293,7 @@ export function mountFastAuth(container, options) {
   }
 
   function onMessage(messageEvent) {
-    if (state === "destroyed" || !iframe) return;
+    if (!iframe) return; // expired, renewing or destroyed
     const verdict = checkFastAuthMessage(messageEvent, { expectedOrigin: origin, source: iframe.contentWindow });
     if (!verdict.ok) {
       call("onRejected", { reason: verdict.reason, origin: messageEvent.origin, data: messageEvent.data, error: verdict.error });
@@ -362,11 +359,14 @@ export function mountFastAuth(container, options) {
     if (canRenew && autoRenew && Date.now() - mountedAt >= MIN_AUTO_RENEW_AGE_MS) handle.renew().catch(() => {});
   }
 
-  function mount(next) {
+  function adopt(next) {
     link = next;
     origin = linkOrigin(link.url);
     mountedAt = Date.now();
     deadline = deadlineOf(link, mountedAt);
+  }
+
+  function show() {
     expiredPanel.hidden = true;
     removeIframe();
     setState("loading");
@@ -403,7 +403,8 @@ export function mountFastAuth(container, options) {
         .then(() => options.requestNewLink())
         .then((value) => {
           if (state === "destroyed") return;
-          mount(normalizeLink(value));
+          adopt(normalizeLink(value));
+          show();
         })
         .catch((error) => {
           if (state !== "destroyed") {
@@ -432,6 +433,6 @@ export function mountFastAuth(container, options) {
 
   if (win) win.addEventListener("message", onMessage);
   doc.addEventListener("visibilitychange", onVisibility);
-  mount(link); // an already-expired link expires on the first timer tick, not synchronously
+  show(); // an already-expired link expires on the first timer tick, not synchronously
   return handle;
 }

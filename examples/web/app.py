@@ -89,10 +89,13 @@ def create_app(
     known: List[str] = list(dict.fromkeys(customers))
     frame_src = " ".join(link_origins)
 
-    def customer_pk(pk: str) -> str:
+    def own_customer(pk: str) -> None:
+        """404 unless `pk` is one of this reseller's customers: the browser never picks one."""
         if pk not in known:
             abort(404)
-        return pk
+
+    def query(pk: str) -> Dict[str, Any]:
+        return customer_view(pk, client.query_certified_info(pk, bid_type))
 
     @app.after_request
     def security_headers(response: Response) -> Response:
@@ -107,12 +110,18 @@ def create_app(
 
     @app.before_request
     def same_origin_json() -> None:
-        if request.method == "POST":
-            if not request.is_json:
-                abort(415)
-            origin = request.headers.get("Origin")
-            if origin is not None and origin != request.host_url.rstrip("/"):
-                abort(403)
+        if request.method != "POST":
+            return
+        if not request.is_json:
+            abort(415)
+        origin = request.headers.get("Origin")
+        if origin is not None and origin != request.host_url.rstrip("/"):
+            abort(403)
+
+    @app.errorhandler(bidcert.BidcertError)
+    def api_failure(error: bidcert.BidcertError) -> Any:
+        body, status = error_view(error)
+        return jsonify(body), status
 
     @app.get("/")
     def index() -> str:
@@ -127,7 +136,7 @@ def create_app(
         rows = []
         for pk in known:
             try:
-                rows.append(customer_view(pk, client.query_certified_info(pk, bid_type)))
+                rows.append(query(pk))
             except bidcert.BidcertError as e:
                 body, _ = error_view(e)
                 rows.append({"pk": pk, "verified": None, **body})
@@ -135,21 +144,13 @@ def create_app(
 
     @app.post("/api/customers/<pk>/refresh")
     def refresh(pk: str) -> Any:
-        pk = customer_pk(pk)
-        try:
-            return jsonify(customer_view(pk, client.query_certified_info(pk, bid_type)))
-        except bidcert.BidcertError as e:
-            body, status = error_view(e)
-            return jsonify(body), status
+        own_customer(pk)
+        return jsonify(query(pk))
 
     @app.post("/api/customers/<pk>/link")
     def link(pk: str) -> Any:
-        pk = customer_pk(pk)
-        try:
-            issued = client.generate_cert_ways_url(pk, bid_type, platform=platform)
-        except bidcert.BidcertError as e:
-            body, status = error_view(e)
-            return jsonify(body), status
+        own_customer(pk)
+        issued = client.generate_cert_ways_url(pk, bid_type, platform=platform)
         now = datetime.now(timezone.utc)
         return jsonify(
             {
@@ -186,11 +187,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         from bidcert.testing import DEMO, Emulator
 
         emulator = Emulator()
-        client = emulator.client()
-        uid = DEMO.NORMAL_UID if args.bid_type == "NORMAL" else DEMO.LIGHTWEIGHT_UID
         if args.bid_type == "LIGHTWEIGHT":
-            client.set_credentials(emulator.lightweight_credentials)
-        customers = emulator_customers(emulator, uid)
+            client = emulator.client(emulator.lightweight_credentials)
+            customers = emulator_customers(emulator, DEMO.LIGHTWEIGHT_UID)
+        else:
+            client = emulator.client()
+            customers = emulator_customers(emulator, DEMO.NORMAL_UID)
         link_origins = [emulator.url]
         title = "bidcert back office (emulator)"
     else:

@@ -5,7 +5,7 @@ import { mountFastAuth } from "/assets/bidcert-fastauth.js";
 
 const $ = (selector) => document.querySelector(selector);
 const CERT_TYPES = { ID: "ID card", BUSINESS: "Business licence", ORGANIZATION_CODE: "Organization code" };
-let current = null; // { pk, handle }
+let current = null; // the mounted link's handle
 
 async function api(method, path) {
   const init = { method, headers: { Accept: "application/json" } };
@@ -94,10 +94,11 @@ async function refreshCustomer(pk) {
   }
 }
 
+// A new link for `pk`, as mountFastAuth takes it.
 async function requestLink(pk) {
   const link = await api("POST", `/api/customers/${encodeURIComponent(pk)}/link`);
   log("link", `issued for ${pk}, valid ${Math.round(link.expires_in / 60)} min`);
-  return link;
+  return { url: link.url, expiresIn: link.expires_in };
 }
 
 function setStatus(text, cls = "") {
@@ -106,7 +107,7 @@ function setStatus(text, cls = "") {
 }
 
 function closeVerification() {
-  current?.handle.destroy();
+  current?.destroy();
   current = null;
   $("#verification").hidden = true;
 }
@@ -124,9 +125,8 @@ async function startVerification(pk) {
   $("#verifying-pk").textContent = pk;
   $("#verification").hidden = false;
   setStatus("Waiting for the verification page…");
-  const handle = mountFastAuth($("#fastauth"), {
-    url: link.url,
-    expiresIn: link.expires_in,
+  current = mountFastAuth($("#fastauth"), {
+    ...link,
     title: `Identity verification of ${pk}`,
     height: "420px",
     onEvent: (e) => log("event", e.type + (e.reason ? ` (${e.reason})` : "")),
@@ -148,10 +148,9 @@ async function startVerification(pk) {
       setStatus("The link expired; asking for a new one…", "fail");
       log("expired", `link for ${pk}`);
     },
-    requestNewLink: () => requestLink(pk).then((l) => ({ url: l.url, expiresIn: l.expires_in })),
+    requestNewLink: () => requestLink(pk),
     onError: (e) => log("error", e.message, "error"),
   });
-  current = { pk, handle };
 }
 
 $("#close").addEventListener("click", closeVerification);

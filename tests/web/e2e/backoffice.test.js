@@ -69,7 +69,7 @@ describe("the back office in Chromium", () => {
     await frame(page).locator("#success").click();
     await logEntry(page, /event: success$/).waitFor();
     await logEntry(page, new RegExp(`refresh: ${UNVERIFIED} is verified`)).waitFor();
-    await page.locator(`#customers tr[data-pk="${UNVERIFIED}"] .badge.verified`).waitFor();
+    await row(page, UNVERIFIED).locator(".badge.verified").waitFor();
     assert.equal(await badge.innerText(), "Verified");
     assert.equal(await page.locator("#status").innerText(), `Verified: the API confirms that ${UNVERIFIED} is verified.`);
     // The back office re-queried the API: masked certificate data, never the raw values.
@@ -111,7 +111,7 @@ describe("the back office in Chromium", () => {
     assert.equal((await admin(backOffice.emulator, "GET", `customers/${UNVERIFIED}`)).verified, false);
     // The page offers to try again: the flow goes on.
     await frame(page).locator("#success").click();
-    await page.locator(`#customers tr[data-pk="${UNVERIFIED}"] .badge.verified`).waitFor();
+    await row(page, UNVERIFIED).locator(".badge.verified").waitFor();
     assert.deepEqual(errors, []);
   });
 
@@ -203,7 +203,7 @@ describe("the back office in Chromium", () => {
     assert.notEqual(newUrl, oldUrl);
     assert.ok(await panel.isHidden());
     await frame(page).locator("#success").click();
-    await page.locator(`#customers tr[data-pk="${UNVERIFIED}"] .badge.verified`).waitFor();
+    await row(page, UNVERIFIED).locator(".badge.verified").waitFor();
     assert.deepEqual(errors, []);
   });
 });
