@@ -31,17 +31,6 @@ pub(crate) fn print_line(line: &str) {
     let _ = writeln!(std::io::stdout().lock(), "{line}");
 }
 
-/// A personal-data field as shown: masked unless revealed.
-fn pii(value: Option<&str>, reveal: bool) -> Option<String> {
-    value.map(|v| {
-        if reveal {
-            v.to_owned()
-        } else {
-            bidcert::mask(v)
-        }
-    })
-}
-
 /// A query result as JSON (stable keys; absent values are `null`).
 pub(crate) fn certified_info_json(pk: &str, info: &CertifiedInfo, reveal: bool) -> Value {
     json!({
@@ -50,9 +39,9 @@ pub(crate) fn certified_info_json(pk: &str, info: &CertifiedInfo, reveal: bool) 
         "account_cert_type": info.account_cert_type().map(|t| t.as_str()),
         "cert_type": info.cert_type().map(|t| t.name()),
         "cert_type_code": info.cert_type().map(|t| t.code()),
-        "name": pii(info.name(), reveal),
-        "phone": pii(info.phone(), reveal),
-        "cert_number": pii(info.cert_number(), reveal),
+        "name": bidcert::mask_unless(info.name(), reveal),
+        "phone": bidcert::mask_unless(info.phone(), reveal),
+        "cert_number": bidcert::mask_unless(info.cert_number(), reveal),
         "masked": !reveal,
         "request_id": info.request_id(),
     })
@@ -71,16 +60,16 @@ pub(crate) fn certified_info_fields(
         (false, _) => "no".to_owned(),
     };
     fields.push(("certified", certified));
-    if let Some(name) = pii(info.name(), reveal) {
+    if let Some(name) = bidcert::mask_unless(info.name(), reveal) {
         fields.push(("name", name));
     }
-    if let Some(phone) = pii(info.phone(), reveal) {
+    if let Some(phone) = bidcert::mask_unless(info.phone(), reveal) {
         fields.push(("phone", phone));
     }
     if let Some(t) = info.cert_type() {
         fields.push(("cert type", format!("{} ({})", t.name(), t.code())));
     }
-    if let Some(n) = pii(info.cert_number(), reveal) {
+    if let Some(n) = bidcert::mask_unless(info.cert_number(), reveal) {
         fields.push(("cert number", n));
     }
     fields.push(("RequestId", info.request_id().unwrap_or("-").to_owned()));

@@ -52,6 +52,52 @@ pub enum Difference {
     },
 }
 
+impl Difference {
+    /// A stable snake_case name: `method`, `missing`, `extra`, `different` or `encoding`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Difference::Method { .. } => "method",
+            Difference::Missing { .. } => "missing",
+            Difference::Extra { .. } => "extra",
+            Difference::Different { .. } => "different",
+            Difference::Encoding { .. } => "encoding",
+        }
+    }
+
+    /// The parameter's name (none for a method difference).
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Difference::Method { .. } => None,
+            Difference::Missing { name, .. }
+            | Difference::Extra { name, .. }
+            | Difference::Different { name, .. }
+            | Difference::Encoding { name, .. } => Some(name),
+        }
+    }
+
+    /// Our side (none when only the server has the parameter).
+    pub fn ours(&self) -> Option<&str> {
+        match self {
+            Difference::Missing { .. } => None,
+            Difference::Method { ours, .. }
+            | Difference::Extra { ours, .. }
+            | Difference::Different { ours, .. }
+            | Difference::Encoding { ours, .. } => Some(ours),
+        }
+    }
+
+    /// The server's side (none when only we have the parameter).
+    pub fn server(&self) -> Option<&str> {
+        match self {
+            Difference::Extra { .. } => None,
+            Difference::Method { server, .. }
+            | Difference::Missing { server, .. }
+            | Difference::Different { server, .. }
+            | Difference::Encoding { server, .. } => Some(server),
+        }
+    }
+}
+
 impl fmt::Display for Difference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -43,7 +43,7 @@ pub use ops::{
     BidType, Endpoint, GenerateCertWaysUrl, Method, Operation, Pk, Platform, Product,
     QueryCertifiedInfo, RpcCall, SubjectType, Target, COMMON_PARAMS,
 };
-pub use redact::mask;
+pub use redact::{mask, mask_unless};
 pub use response::{
     parse_cert_ways_url, parse_certified_info, parse_rpc_response, AccountCertType, CertType,
     CertWaysUrl, CertifiedInfo, CERT_WAYS_URL_VALIDITY_SECONDS,

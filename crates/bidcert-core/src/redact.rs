@@ -18,6 +18,16 @@ pub fn mask(s: &str) -> String {
         .collect()
 }
 
+/// Personal data for display: [`mask`]ed, or whole when the caller asked to `reveal` it.
+///
+/// ```
+/// assert_eq!(bidcert_core::mask_unless(Some("15812345678"), false).as_deref(), Some("15*******78"));
+/// assert_eq!(bidcert_core::mask_unless(Some("15812345678"), true).as_deref(), Some("15812345678"));
+/// ```
+pub fn mask_unless(value: Option<&str>, reveal: bool) -> Option<String> {
+    value.map(|v| if reveal { v.to_owned() } else { mask(v) })
+}
+
 /// Shows as `<redacted>` in `Debug` and `Display`, whatever it holds.
 pub(crate) struct Redacted;
 

@@ -40,21 +40,18 @@ pub unsafe extern "C" fn bidcert_diagnose_signature_mismatch(
 }
 
 fn difference_json(d: &Difference) -> Value {
-    match d {
-        Difference::Method { ours, server } => {
-            json!({"kind": "method", "ours": ours, "server": server})
-        }
-        Difference::Missing { name, server } => {
-            json!({"kind": "missing", "name": name, "server": server})
-        }
-        Difference::Extra { name, ours } => json!({"kind": "extra", "name": name, "ours": ours}),
-        Difference::Different { name, ours, server } => {
-            json!({"kind": "different", "name": name, "ours": ours, "server": server})
-        }
-        Difference::Encoding { name, ours, server } => {
-            json!({"kind": "encoding", "name": name, "ours": ours, "server": server})
+    let mut out = serde_json::Map::new();
+    out.insert("kind".into(), d.kind().into());
+    for (key, value) in [
+        ("name", d.name()),
+        ("ours", d.ours()),
+        ("server", d.server()),
+    ] {
+        if let Some(v) = value {
+            out.insert(key.into(), v.into());
         }
     }
+    Value::Object(out)
 }
 
 /// An English explanation (`"Format: we signed \"JSON\", the server received \"json\""`,

@@ -33,17 +33,6 @@ impl bidcert_cert_ways_url {
     }
 }
 
-/// A personal-data field as returned: masked unless `reveal`.
-fn masked(value: Option<&str>, reveal: bool) -> Option<String> {
-    value.map(|v| {
-        if reveal {
-            v.to_owned()
-        } else {
-            bidcert_rs::mask(v)
-        }
-    })
-}
-
 /// The server's request id into `*out`, or NULL when absent.
 ///
 /// Ownership: `*out` (when not NULL) is owned by the caller; free it with `bidcert_string_free`.
@@ -133,7 +122,11 @@ pub unsafe extern "C" fn bidcert_certified_info_name(
     out: *mut *mut c_char,
 ) -> bidcert_status {
     ffi_status!({
-        unsafe { get_opt_string(info, "info", out, |i| masked(i.inner.name(), reveal)) }
+        unsafe {
+            get_opt_string(info, "info", out, |i| {
+                bidcert_rs::mask_unless(i.inner.name(), reveal)
+            })
+        }
     })
 }
 
@@ -149,7 +142,11 @@ pub unsafe extern "C" fn bidcert_certified_info_phone(
     out: *mut *mut c_char,
 ) -> bidcert_status {
     ffi_status!({
-        unsafe { get_opt_string(info, "info", out, |i| masked(i.inner.phone(), reveal)) }
+        unsafe {
+            get_opt_string(info, "info", out, |i| {
+                bidcert_rs::mask_unless(i.inner.phone(), reveal)
+            })
+        }
     })
 }
 
@@ -165,7 +162,11 @@ pub unsafe extern "C" fn bidcert_certified_info_cert_number(
     out: *mut *mut c_char,
 ) -> bidcert_status {
     ffi_status!({
-        unsafe { get_opt_string(info, "info", out, |i| masked(i.inner.cert_number(), reveal)) }
+        unsafe {
+            get_opt_string(info, "info", out, |i| {
+                bidcert_rs::mask_unless(i.inner.cert_number(), reveal)
+            })
+        }
     })
 }
 

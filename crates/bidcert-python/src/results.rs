@@ -235,49 +235,25 @@ impl PyDifference {
     /// `method`, `missing`, `extra`, `different` or `encoding`.
     #[getter]
     fn kind(&self) -> &'static str {
-        match self.inner {
-            Difference::Method { .. } => "method",
-            Difference::Missing { .. } => "missing",
-            Difference::Extra { .. } => "extra",
-            Difference::Different { .. } => "different",
-            Difference::Encoding { .. } => "encoding",
-        }
+        self.inner.kind()
     }
 
     /// The parameter's name (`None` for a method difference).
     #[getter]
     fn name(&self) -> Option<&str> {
-        match &self.inner {
-            Difference::Method { .. } => None,
-            Difference::Missing { name, .. }
-            | Difference::Extra { name, .. }
-            | Difference::Different { name, .. }
-            | Difference::Encoding { name, .. } => Some(name),
-        }
+        self.inner.name()
     }
 
     /// Our value (`None` when we did not sign the parameter).
     #[getter]
     fn ours(&self) -> Option<&str> {
-        match &self.inner {
-            Difference::Missing { .. } => None,
-            Difference::Method { ours, .. }
-            | Difference::Extra { ours, .. }
-            | Difference::Different { ours, .. }
-            | Difference::Encoding { ours, .. } => Some(ours),
-        }
+        self.inner.ours()
     }
 
     /// The server's value (`None` when the server did not receive the parameter).
     #[getter]
     fn server(&self) -> Option<&str> {
-        match &self.inner {
-            Difference::Extra { .. } => None,
-            Difference::Method { server, .. }
-            | Difference::Missing { server, .. }
-            | Difference::Different { server, .. }
-            | Difference::Encoding { server, .. } => Some(server),
-        }
+        self.inner.server()
     }
 
     fn __str__(&self) -> String {

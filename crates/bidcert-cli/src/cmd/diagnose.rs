@@ -8,23 +8,7 @@ use crate::failure::{CliError, EXIT_FAILED, EXIT_OK};
 use crate::render;
 
 fn difference_json(d: &Difference) -> Value {
-    match d {
-        Difference::Method { ours, server } => {
-            json!({"type": "method", "name": null, "ours": ours, "server": server})
-        }
-        Difference::Missing { name, server } => {
-            json!({"type": "missing", "name": name, "ours": null, "server": server})
-        }
-        Difference::Extra { name, ours } => {
-            json!({"type": "extra", "name": name, "ours": ours, "server": null})
-        }
-        Difference::Different { name, ours, server } => {
-            json!({"type": "different", "name": name, "ours": ours, "server": server})
-        }
-        Difference::Encoding { name, ours, server } => {
-            json!({"type": "encoding", "name": name, "ours": ours, "server": server})
-        }
-    }
+    json!({"type": d.kind(), "name": d.name(), "ours": d.ours(), "server": d.server()})
 }
 
 pub(crate) fn run(json: bool, args: &DiagnoseArgs) -> Result<i32, CliError> {
