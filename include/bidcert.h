@@ -504,10 +504,9 @@ bidcert_status bidcert_emulator_clear_faults(const struct bidcert_emulator *emul
 bidcert_status bidcert_emulator_request_count(const struct bidcert_emulator *emulator, size_t *out);
 
 // A well-known value of the demo fixture by `name` into `*out`: `NORMAL_ACCESS_KEY_ID`,
-// `NORMAL_ACCESS_KEY_SECRET`, `LIGHTWEIGHT_ACCESS_KEY_ID`, `LIGHTWEIGHT_ACCESS_KEY_SECRET`,
-// `NO_AAS_ACCESS_KEY_ID`, `NO_AAS_ACCESS_KEY_SECRET`, `ACCOUNT_ACCESS_KEY_ID`,
-// `ACCOUNT_ACCESS_KEY_SECRET`, `UNVERIFIED_PK`, `PERSONAL_PK`, `ENTERPRISE_PK`,
-// `LIGHTWEIGHT_CUSTOMER_PK`, `NO_AAS_CUSTOMER_PK`, `UNKNOWN_PK`. Published test values.
+// `NORMAL_ACCESS_KEY_SECRET`, `NORMAL_UID`, the same three for `LIGHTWEIGHT_`, `NO_AAS_` and
+// `ACCOUNT_`, and `UNVERIFIED_PK`, `PERSONAL_PK`, `ENTERPRISE_PK`, `LIGHTWEIGHT_CUSTOMER_PK`,
+// `NO_AAS_CUSTOMER_PK`, `UNKNOWN_PK`. Published test values.
 //
 // Ownership: `*out` is owned by the caller; free it with `bidcert_string_free`.
 // Thread-safety: safe from any thread.

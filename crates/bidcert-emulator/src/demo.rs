@@ -61,6 +61,36 @@ pub const NO_AAS_CUSTOMER_PK: &str = "1000000000000005";
 /// A PK that is in no fixture (`Invalid PK`).
 pub const UNKNOWN_PK: &str = "1000000000000099";
 
+/// Every well-known value by its constant's name, for bindings that look them up by name.
+pub const VALUES: &[(&str, &str)] = &[
+    ("NORMAL_ACCESS_KEY_ID", NORMAL_ACCESS_KEY_ID),
+    ("NORMAL_ACCESS_KEY_SECRET", NORMAL_ACCESS_KEY_SECRET),
+    ("NORMAL_UID", NORMAL_UID),
+    ("LIGHTWEIGHT_ACCESS_KEY_ID", LIGHTWEIGHT_ACCESS_KEY_ID),
+    (
+        "LIGHTWEIGHT_ACCESS_KEY_SECRET",
+        LIGHTWEIGHT_ACCESS_KEY_SECRET,
+    ),
+    ("LIGHTWEIGHT_UID", LIGHTWEIGHT_UID),
+    ("NO_AAS_ACCESS_KEY_ID", NO_AAS_ACCESS_KEY_ID),
+    ("NO_AAS_ACCESS_KEY_SECRET", NO_AAS_ACCESS_KEY_SECRET),
+    ("NO_AAS_UID", NO_AAS_UID),
+    ("ACCOUNT_ACCESS_KEY_ID", ACCOUNT_ACCESS_KEY_ID),
+    ("ACCOUNT_ACCESS_KEY_SECRET", ACCOUNT_ACCESS_KEY_SECRET),
+    ("ACCOUNT_UID", ACCOUNT_UID),
+    ("UNVERIFIED_PK", UNVERIFIED_PK),
+    ("PERSONAL_PK", PERSONAL_PK),
+    ("ENTERPRISE_PK", ENTERPRISE_PK),
+    ("LIGHTWEIGHT_CUSTOMER_PK", LIGHTWEIGHT_CUSTOMER_PK),
+    ("NO_AAS_CUSTOMER_PK", NO_AAS_CUSTOMER_PK),
+    ("UNKNOWN_PK", UNKNOWN_PK),
+];
+
+/// The well-known value named `name` (`"NORMAL_ACCESS_KEY_ID"`, `"UNVERIFIED_PK"`, ...).
+pub fn value(name: &str) -> Option<&'static str> {
+    VALUES.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+}
+
 /// What [`UNVERIFIED_PK`] reports once verified.
 pub fn unverified_certificate() -> Certificate {
     Certificate {

@@ -239,10 +239,9 @@ pub unsafe extern "C" fn bidcert_emulator_request_count(
 }
 
 /// A well-known value of the demo fixture by `name` into `*out`: `NORMAL_ACCESS_KEY_ID`,
-/// `NORMAL_ACCESS_KEY_SECRET`, `LIGHTWEIGHT_ACCESS_KEY_ID`, `LIGHTWEIGHT_ACCESS_KEY_SECRET`,
-/// `NO_AAS_ACCESS_KEY_ID`, `NO_AAS_ACCESS_KEY_SECRET`, `ACCOUNT_ACCESS_KEY_ID`,
-/// `ACCOUNT_ACCESS_KEY_SECRET`, `UNVERIFIED_PK`, `PERSONAL_PK`, `ENTERPRISE_PK`,
-/// `LIGHTWEIGHT_CUSTOMER_PK`, `NO_AAS_CUSTOMER_PK`, `UNKNOWN_PK`. Published test values.
+/// `NORMAL_ACCESS_KEY_SECRET`, `NORMAL_UID`, the same three for `LIGHTWEIGHT_`, `NO_AAS_` and
+/// `ACCOUNT_`, and `UNVERIFIED_PK`, `PERSONAL_PK`, `ENTERPRISE_PK`, `LIGHTWEIGHT_CUSTOMER_PK`,
+/// `NO_AAS_CUSTOMER_PK`, `UNKNOWN_PK`. Published test values.
 ///
 /// Ownership: `*out` is owned by the caller; free it with `bidcert_string_free`.
 /// Thread-safety: safe from any thread.
@@ -256,23 +255,8 @@ pub unsafe extern "C" fn bidcert_emulator_demo_value(
     ffi_status!({
         let name = unsafe { str_arg(name, "name") }?;
         unsafe { out_arg(out, "out") }?;
-        let value = match name {
-            "NORMAL_ACCESS_KEY_ID" => demo::NORMAL_ACCESS_KEY_ID,
-            "NORMAL_ACCESS_KEY_SECRET" => demo::NORMAL_ACCESS_KEY_SECRET,
-            "LIGHTWEIGHT_ACCESS_KEY_ID" => demo::LIGHTWEIGHT_ACCESS_KEY_ID,
-            "LIGHTWEIGHT_ACCESS_KEY_SECRET" => demo::LIGHTWEIGHT_ACCESS_KEY_SECRET,
-            "NO_AAS_ACCESS_KEY_ID" => demo::NO_AAS_ACCESS_KEY_ID,
-            "NO_AAS_ACCESS_KEY_SECRET" => demo::NO_AAS_ACCESS_KEY_SECRET,
-            "ACCOUNT_ACCESS_KEY_ID" => demo::ACCOUNT_ACCESS_KEY_ID,
-            "ACCOUNT_ACCESS_KEY_SECRET" => demo::ACCOUNT_ACCESS_KEY_SECRET,
-            "UNVERIFIED_PK" => demo::UNVERIFIED_PK,
-            "PERSONAL_PK" => demo::PERSONAL_PK,
-            "ENTERPRISE_PK" => demo::ENTERPRISE_PK,
-            "LIGHTWEIGHT_CUSTOMER_PK" => demo::LIGHTWEIGHT_CUSTOMER_PK,
-            "NO_AAS_CUSTOMER_PK" => demo::NO_AAS_CUSTOMER_PK,
-            "UNKNOWN_PK" => demo::UNKNOWN_PK,
-            _ => return Err(bidcert_error::validation("name", "is not a demo value")),
-        };
+        let value = demo::value(name)
+            .ok_or_else(|| bidcert_error::validation("name", "is not a demo value"))?;
         unsafe { string_out(out, value) }
     })
 }

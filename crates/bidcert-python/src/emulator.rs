@@ -186,29 +186,7 @@ impl PyEmulatorHandle {
 #[pyfunction]
 fn demo_values(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let d = PyDict::new(py);
-    for (k, v) in [
-        ("NORMAL_ACCESS_KEY_ID", demo::NORMAL_ACCESS_KEY_ID),
-        ("NORMAL_ACCESS_KEY_SECRET", demo::NORMAL_ACCESS_KEY_SECRET),
-        ("NORMAL_UID", demo::NORMAL_UID),
-        ("LIGHTWEIGHT_ACCESS_KEY_ID", demo::LIGHTWEIGHT_ACCESS_KEY_ID),
-        (
-            "LIGHTWEIGHT_ACCESS_KEY_SECRET",
-            demo::LIGHTWEIGHT_ACCESS_KEY_SECRET,
-        ),
-        ("LIGHTWEIGHT_UID", demo::LIGHTWEIGHT_UID),
-        ("NO_AAS_ACCESS_KEY_ID", demo::NO_AAS_ACCESS_KEY_ID),
-        ("NO_AAS_ACCESS_KEY_SECRET", demo::NO_AAS_ACCESS_KEY_SECRET),
-        ("NO_AAS_UID", demo::NO_AAS_UID),
-        ("ACCOUNT_ACCESS_KEY_ID", demo::ACCOUNT_ACCESS_KEY_ID),
-        ("ACCOUNT_ACCESS_KEY_SECRET", demo::ACCOUNT_ACCESS_KEY_SECRET),
-        ("ACCOUNT_UID", demo::ACCOUNT_UID),
-        ("UNVERIFIED_PK", demo::UNVERIFIED_PK),
-        ("PERSONAL_PK", demo::PERSONAL_PK),
-        ("ENTERPRISE_PK", demo::ENTERPRISE_PK),
-        ("LIGHTWEIGHT_CUSTOMER_PK", demo::LIGHTWEIGHT_CUSTOMER_PK),
-        ("NO_AAS_CUSTOMER_PK", demo::NO_AAS_CUSTOMER_PK),
-        ("UNKNOWN_PK", demo::UNKNOWN_PK),
-    ] {
+    for (k, v) in demo::VALUES {
         d.set_item(k, v)?;
     }
     Ok(d)
