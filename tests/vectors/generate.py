@@ -724,6 +724,341 @@ def diagnosis_cases():
 
 
 # --------------------------------------------------------------------------------------------------
+# exchange.json: scripted calls and the call engine's decisions
+# --------------------------------------------------------------------------------------------------
+#
+# The policy rules, written out independently of the engine (see README.md, "exchange"):
+# retry only what a retry can fix, back off from 200 ms doubling to 2 s with jitter (half to all of
+# it), honour the server's hint (Retry-After in seconds or as a date, x-acs-retry-after in ms),
+# never past the 30 s budget nor beyond 3 attempts, and correct a clock skew once from the Date of
+# a timestamp error.
+
+DEFAULT_POLICY = {"max_attempts": 3, "base_delay_ms": 200, "max_delay_ms": 2000, "budget_ms": 30000,
+                  "attempt_timeout_ms": 10000, "connect_timeout_ms": 5000, "max_body_bytes": 1 << 20}
+EXCHANGE_START_MS = 1795420800_000  # our clock at the first attempt: 2026-11-23T08:00:00Z
+assert datetime.fromtimestamp(EXCHANGE_START_MS // 1000, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") == TIMESTAMP
+RETRYABLE_TRANSPORT = {"connect", "timeout", "reset"}  # tls is not: the certificate stays wrong
+
+
+def backoff_bounds(policy, retry):
+    """[shortest, longest] backoff before retry number `retry` (1-based)."""
+    capped = min(policy["base_delay_ms"] * 2 ** (retry - 1), policy["max_delay_ms"])
+    return [capped // 2, capped]
+
+
+def backoff_at(policy, retry, jitter):
+    lo, hi = backoff_bounds(policy, retry)
+    return lo + (hi - lo) * jitter
+
+
+def http_date(unix_ms):
+    return datetime.fromtimestamp(unix_ms // 1000, timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT")
+
+
+def wire_time(unix_ms):
+    return datetime.fromtimestamp(unix_ms // 1000, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+OK_QUERY = json.dumps({"requestId": "EX-OK", "result": json.dumps({"aliyunPk": "1000000000000002", "isCertified": "1"})})
+OK_URL = json.dumps({"RequestId": "EX-URL", "Data": "https://emulator.invalid/link?token=t", "Success": True})
+
+
+def err(code, message="", rid=None):
+    body = {"Code": code, "Message": message or code}
+    if rid is not None:
+        body["RequestId"] = rid
+    return json.dumps(body)
+
+
+def resp(status, body, headers=()):
+    return {"status": status, "headers": [list(h) for h in headers], "body": body}
+
+
+QUERY_OP = {"type": "query_certified_info", "pk": "1000000000000002", "bid_type": "NORMAL"}
+URL_OP = {"type": "generate_cert_ways_url", "aliyun_pk": "1000000000000001", "bid_type": "NORMAL"}
+RPC_OP = {"type": "rpc", "endpoint": "https://ecs.aliyuncs.com", "action": "DescribeRegions", "version": "2014-05-26",
+          "params": [["RegionId", "cn-hangzhou"]]}
+
+
+class Script:
+    """Plays a call the way the engine must: each step's expected decision follows the rules above."""
+
+    def __init__(self, name, op=QUERY_OP, policy=None, clock_offset=0):
+        self.case = {"name": name, "operation": op, "start_ms": EXCHANGE_START_MS, "clock_offset": clock_offset,
+                     "steps": []}
+        if policy:
+            self.case["policy"] = policy
+        self.policy = dict(DEFAULT_POLICY, **(policy or {}))
+        self.offset = clock_offset
+        self.attempts = 0
+        self.corrected = False
+        self.finished = False
+        self.now = 0  # ms after start, our clock
+
+    def _request(self, step):
+        self.attempts += 1
+        left = self.policy["budget_ms"] - step["at_ms"]
+        step["request"] = {"attempt": self.attempts,
+                           "timestamp": wire_time(EXCHANGE_START_MS + step["at_ms"] + self.offset * 1000),
+                           "timeout_ms": min(self.policy["attempt_timeout_ms"], left)}
+
+    def _decide(self, step, kind, retryable, hint_ms=None):
+        if not retryable or self.attempts >= self.policy["max_attempts"]:
+            return self._fail(step, kind)
+        jitter = step.get("jitter", 0.5)
+        delay = int(round(max(backoff_at(self.policy, self.attempts, jitter), hint_ms or 0)))
+        if step["after_ms"] + delay >= self.policy["budget_ms"]:
+            return self._fail(step, kind)
+        if "jitter" in step:  # a given jitter picks one point
+            bounds = [delay, delay]
+        else:
+            lo, hi = backoff_bounds(self.policy, self.attempts)
+            bounds = [max(lo, hint_ms or 0), max(hi, hint_ms or 0)]
+        step["expect"] = {"decision": "retry", "delay_ms": bounds, "cause": kind}
+        self.now = step["after_ms"] + delay
+        return delay
+
+    def _fail(self, step, kind, **extra):
+        self.finished = True
+        step["expect"] = dict({"decision": "fail", "kind": kind}, **extra)
+
+    def step(self, answer, kind=None, retryable=False, hint_ms=None, took_ms=0, jitter=None, at_ms=None,
+             fail_extra=None, done=None):
+        """One attempt answered by `answer` (a response dict or a transport kind string)."""
+        assert not self.finished
+        step = {"at_ms": int(self.now if at_ms is None else at_ms)}
+        self._request(step)
+        step["after_ms"] = step["at_ms"] + took_ms
+        if jitter is not None:
+            step["jitter"] = jitter
+        if isinstance(answer, str):
+            step["transport"] = answer
+        else:
+            step["response"] = answer
+        self.case["steps"].append(step)
+        if done is not None:
+            self.finished = True
+            step["expect"] = dict({"decision": "done"}, **done)
+        elif fail_extra is not None:
+            self._fail(step, kind, **fail_extra)
+        else:
+            self._decide(step, kind, retryable, hint_ms)
+        return step
+
+    def skew(self, server_offset_s, took_ms=0):
+        """A timestamp error whose Date shows the server `server_offset_s` ahead of our clock."""
+        step = {"at_ms": int(self.now)}
+        self._request(step)
+        step["after_ms"] = step["at_ms"] + took_ms
+        server_now = EXCHANGE_START_MS + step["at_ms"] + server_offset_s * 1000
+        step["response"] = resp(400, err("InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.",
+                                         "EX-SKEW"), [("Date", http_date(server_now))])
+        self.case["steps"].append(step)
+        may_correct = (not self.corrected and server_offset_s != self.offset
+                       and self.attempts < self.policy["max_attempts"])
+        self.offset = server_offset_s  # kept for later calls, retried or not
+        if may_correct:
+            self.corrected = True
+            step["expect"] = {"decision": "retry", "delay_ms": [0, 0], "cause": "timestamp"}
+            self.now = step["after_ms"]
+        else:
+            self._fail(step, "timestamp", clock_offset=server_offset_s)
+        return step
+
+    def request_error(self, at_ms, kind):
+        self.case["steps"].append({"at_ms": at_ms, "request_error": kind})
+        self.finished = True
+
+    def done(self):
+        assert self.finished, self.case["name"]
+        self.case["expect"] = {"attempts": self.attempts, "clock_offset": self.offset}
+        return self.case
+
+
+def exchange_cases():
+    c = []
+    ok = resp(200, OK_QUERY)
+
+    s = Script("success_on_the_first_attempt")
+    s.step(ok, done={"is_certified": True, "request_id": "EX-OK"})
+    c.append(s.done())
+
+    for name, status, code in [("service_unavailable", 503, "ServiceUnavailable"), ("internal_error", 500, "InternalError"),
+                               ("signature_nonce_used", 400, "SignatureNonceUsed"), ("throttling", 400, "Throttling.User")]:
+        kind = ERROR_KINDS.get(code) or error_kind(code)
+        s = Script(f"{name}_is_retried_then_succeeds")
+        s.step(resp(status, err(code, rid="EX-1")), kind=kind, retryable=True)
+        s.step(ok, done={"is_certified": True})
+        c.append(s.done())
+
+    s = Script("unknown_code_with_5xx_is_retried")
+    s.step(resp(502, err("Gateway.Busy")), kind="unknown", retryable=True)
+    s.step(ok, done={})
+    c.append(s.done())
+
+    s = Script("unknown_code_with_4xx_is_not_retried")
+    s.step(resp(400, err("Some.NewCode", rid="EX-NEW")), fail_extra={"request_id": "EX-NEW"}, kind="unknown")
+    c.append(s.done())
+
+    s = Script("html_from_a_proxy_with_502_is_retried")
+    s.step(resp(502, "<html><body>Bad Gateway</body></html>"), kind="parse", retryable=True)
+    s.step(ok, done={})
+    c.append(s.done())
+
+    s = Script("truncated_json_with_200_is_not_retried")
+    s.step(resp(200, OK_QUERY[:20]), kind="parse", fail_extra={})
+    c.append(s.done())
+
+    for transport in ["connect", "timeout", "reset"]:
+        s = Script(f"transport_{transport}_is_retried")
+        s.step(transport, kind=transport, retryable=True, took_ms=30)
+        s.step(ok, done={})
+        c.append(s.done())
+
+    s = Script("transport_tls_is_not_retried")
+    s.step("tls", kind="tls", fail_extra={})
+    c.append(s.done())
+
+    business = [("bid_mismatch", 400, "Bid Mismatch"), ("not_bid", 400, "Not Bid"), ("invalid_pk", 400, "Invalid PK"),
+                ("empty_pk", 400, "Empty PK"), ("api_not_found", 404, "InvalidApi.NotFound"),
+                ("access_key_not_found", 404, "InvalidAccessKeyId.NotFound"), ("missing_parameter", 400, "MissingPK")]
+    for kind, status, code in business:
+        s = Script(f"business_error_{kind}_is_not_retried")
+        s.step(resp(status, err(code, rid="EX-B")), kind=kind, fail_extra={"request_id": "EX-B"})
+        c.append(s.done())
+
+    s = Script("already_certified_is_not_retried", op=URL_OP)
+    s.step(resp(400, err("Already Certified", rid="EX-AC")), kind="already_certified", fail_extra={})
+    c.append(s.done())
+
+    s = Script("signature_mismatch_is_diagnosed_not_retried")
+    s.step(resp(400, err("SignatureDoesNotMatch", "Specified signature is not matched with our calculation. "
+                         "server string to sign is:GET&%2F&A%3D1")), kind="signature_mismatch",
+           fail_extra={"diagnosed": True})
+    c.append(s.done())
+
+    s = Script("request_id_comes_from_the_header_when_the_body_has_none")
+    s.step(resp(400, err("Bid Mismatch"), [("x-acs-request-id", "EX-HEADER")]), kind="bid_mismatch",
+           fail_extra={"request_id": "EX-HEADER"})
+    c.append(s.done())
+
+    s = Script("max_attempts_are_the_limit")
+    for _ in range(2):
+        s.step(resp(503, err("ServiceUnavailable")), kind="service_unavailable", retryable=True)
+    s.step(resp(503, err("ServiceUnavailable")), kind="service_unavailable", fail_extra={})
+    c.append(s.done())
+
+    s = Script("one_attempt_means_no_retry", policy={"max_attempts": 1})
+    s.step(resp(503, err("ServiceUnavailable")), kind="service_unavailable", fail_extra={})
+    c.append(s.done())
+
+    s = Script("backoff_doubles_and_jitter_picks_the_point", policy={"max_attempts": 4})
+    s.step("reset", kind="reset", retryable=True, jitter=0.0)
+    s.step("reset", kind="reset", retryable=True, jitter=1.0)
+    s.step("reset", kind="reset", retryable=True, jitter=0.25)
+    s.step(ok, done={})
+    c.append(s.done())
+
+    s = Script("backoff_is_capped_by_max_delay", policy={"max_attempts": 4, "base_delay_ms": 1500, "max_delay_ms": 2000})
+    for j in [1.0, 1.0]:
+        s.step("connect", kind="connect", retryable=True, jitter=j)
+    s.step("connect", kind="connect", retryable=True, jitter=1.0)
+    s.step(ok, done={})
+    c.append(s.done())
+
+    throttled = lambda headers: resp(400, err("Throttling.User", "Request was denied due to user flow control."), headers)  # noqa: E731
+    s = Script("retry_after_seconds_is_honoured")
+    s.step(throttled([("Retry-After", "3")]), kind="throttling", retryable=True, hint_ms=3000)
+    s.step(ok, done={})
+    c.append(s.done())
+
+    s = Script("x_acs_retry_after_is_milliseconds")
+    s.step(throttled([("x-acs-retry-after", "1500")]), kind="throttling", retryable=True, hint_ms=1500)
+    s.step(ok, done={})
+    c.append(s.done())
+
+    s = Script("retry_after_as_a_date_is_read_against_the_server_date")
+    date = EXCHANGE_START_MS
+    s.step(throttled([("Date", http_date(date)), ("Retry-After", http_date(date + 4000))]), kind="throttling",
+           retryable=True, hint_ms=4000)
+    s.step(ok, done={})
+    c.append(s.done())
+
+    s = Script("a_hint_shorter_than_the_backoff_does_not_shorten_it")
+    s.step(throttled([("x-acs-retry-after", "1")]), kind="throttling", retryable=True, hint_ms=1)
+    s.step(ok, done={})
+    c.append(s.done())
+
+    s = Script("a_hint_beyond_the_budget_fails_the_call")
+    s.step(throttled([("Retry-After", "60")]), kind="throttling", fail_extra={})
+    c.append(s.done())
+
+    s = Script("the_budget_stops_retries", policy={"budget_ms": 1000, "attempt_timeout_ms": 800})
+    s.step("timeout", kind="timeout", retryable=True, took_ms=800, jitter=0.0)  # 800 + 100 < 1000
+    s.step("timeout", kind="timeout", fail_extra={}, took_ms=100)  # the second attempt had 100 ms left
+    c.append(s.done())
+
+    s = Script("the_attempt_timeout_shrinks_to_what_the_budget_has_left", policy={"budget_ms": 12000})
+    s.step("timeout", kind="timeout", retryable=True, took_ms=10000, jitter=0.0)
+    s.step(ok, done={})
+    c.append(s.done())
+
+    s = Script("a_request_after_the_budget_is_a_timeout", policy={"budget_ms": 1000})
+    s.step("reset", kind="reset", retryable=True, jitter=0.0)
+    s.request_error(1000, "timeout")
+    c.append(s.done())
+
+    s = Script("a_body_over_the_limit_is_refused", policy={"max_body_bytes": 64})
+    s.step(resp(200, OK_QUERY + " " * 64), kind="parse", fail_extra={})
+    c.append(s.done())
+
+    s = Script("clock_skew_is_corrected_once_then_the_call_succeeds")
+    s.skew(1200)
+    s.step(ok, done={})
+    c.append(s.done())
+
+    s = Script("clock_skew_behind_is_corrected_too")
+    s.skew(-900)
+    s.step(ok, done={})
+    c.append(s.done())
+
+    s = Script("a_second_timestamp_error_reports_the_offset")
+    s.skew(1200)
+    s.skew(1500)
+    c.append(s.done())
+
+    s = Script("a_known_offset_timestamps_the_first_attempt", clock_offset=1200)
+    s.step(ok, done={})
+    c.append(s.done())
+
+    s = Script("a_timestamp_error_with_our_own_time_is_not_a_skew")
+    s.skew(0)
+    c.append(s.done())
+
+    s = Script("no_skew_retry_when_one_attempt_is_allowed", policy={"max_attempts": 1})
+    s.skew(1200)
+    c.append(s.done())
+
+    s = Script("a_timestamp_error_without_date_fails")
+    s.step(resp(400, err("InvalidTimeStamp.Format")), kind="timestamp", fail_extra={})
+    c.append(s.done())
+
+    s = Script("a_link_expires_three_hours_after_the_corrected_time", op=URL_OP)
+    s.skew(1200)
+    s.step(resp(200, OK_URL), done={"expires_at": wire_time(EXCHANGE_START_MS + (1200 + 3 * 3600) * 1000)})
+    c.append(s.done())
+
+    s = Script("any_rpc_action_goes_through_the_same_engine", op=RPC_OP)
+    s.step(resp(503, err("ServiceUnavailable")), kind="service_unavailable", retryable=True)
+    s.step(resp(200, json.dumps({"RequestId": "EX-RPC", "Regions": {}})), done={"request_id": "EX-RPC"})
+    c.append(s.done())
+
+    names = [x["name"] for x in c]
+    assert len(names) == len(set(names)), "duplicate case names"
+    return c
+
+
+# --------------------------------------------------------------------------------------------------
 
 def write(filename, kind, cases):
     path = os.path.join(HERE, filename)
@@ -737,6 +1072,7 @@ def main():
     write("responses.json", "responses", responses_cases())
     write("fast_auth_events.json", "fast_auth_events", fast_auth_cases())
     write("diagnosis.json", "diagnosis", diagnosis_cases())
+    write("exchange.json", "exchange", exchange_cases())
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use bidcert::{Client, Credentials, RetryPolicy};
+use bidcert::{Client, Credentials};
 use bidcert_emulator::{demo, Emulator, EmulatorBuilder, EmulatorHandle};
 
 use crate::cli::Global;
@@ -48,10 +48,7 @@ impl Context {
                 .connect_timeout(t.min(Duration::from_secs(5)));
         }
         if let Some(r) = g.retries {
-            builder = builder.retry_policy(RetryPolicy {
-                max_attempts: r + 1,
-                ..RetryPolicy::default()
-            });
+            builder = builder.max_attempts(r + 1);
         }
         if g.emulator {
             let emulator = match &mut self.emulator {

@@ -70,25 +70,20 @@ pub(crate) fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The error's code: the server's verbatim (`Bid Mismatch`), or `bidcert.<what>` for one
+/// The error's code: the server's verbatim (`Bid Mismatch`), or `bidcert.<kind>` for one
 /// found on our side, which no server code can collide with.
 pub(crate) fn code(e: &bidcert::Error) -> String {
-    match e {
-        bidcert::Error::Api(f) => f.error.code().to_owned(),
-        bidcert::Error::Validation(_) => "bidcert.validation".into(),
-        bidcert::Error::Credentials(_) => "bidcert.credentials".into(),
-        bidcert::Error::Transport { .. } => "bidcert.transport".into(),
-        bidcert::Error::Timeout { .. } => "bidcert.timeout".into(),
-        bidcert::Error::Response(_) => "bidcert.response".into(),
-        _ => "bidcert.error".into(),
+    match e.api_error() {
+        Some(api) => api.code().to_owned(),
+        None => format!("bidcert.{}", e.kind()),
     }
 }
 
 /// The message to go with [`code`]: the server's message verbatim, or ours.
 pub(crate) fn message(e: &bidcert::Error) -> String {
-    match e {
-        bidcert::Error::Api(f) => one_line(f.error.message()),
-        other => one_line(&other.to_string()),
+    match e.api_error() {
+        Some(api) => one_line(api.message()),
+        None => one_line(&e.to_string()),
     }
 }
 
@@ -111,8 +106,7 @@ fn hint(kind: bidcert::ApiErrorKind) -> Option<&'static str> {
 /// One line naming the server code and RequestId, and what it means.
 pub(crate) fn describe(e: &bidcert::Error) -> String {
     match e {
-        bidcert::Error::Api(f) => {
-            let err = &f.error;
+        bidcert::Error::Api(err) => {
             let mut s = format!("server error {} (HTTP {}", err.code(), err.http_status());
             if let Some(id) = err.request_id() {
                 s.push_str(&format!(", RequestId {id}"));
@@ -121,10 +115,10 @@ pub(crate) fn describe(e: &bidcert::Error) -> String {
             if let Some(h) = hint(err.kind()) {
                 s.push_str(&format!(" [{h}]"));
             }
-            if let Some(d) = &f.diagnosis {
+            if let Some(d) = err.diagnosis() {
                 s.push_str(&format!("; diagnosis: {}", one_line(&d.to_string())));
             }
-            if let Some(skew) = f.clock_skew_seconds {
+            if let Some(skew) = err.clock_offset() {
                 s.push_str(&format!("; the server's clock is {skew:+} s from ours"));
             }
             s
@@ -143,11 +137,11 @@ pub(crate) fn error_json(e: &bidcert::Error) -> Value {
     let api = e.api_error();
     json!({
         "code": code(e),
-        "kind": e.api_kind().map(|k| k.as_str()),
+        "kind": e.kind().as_str(),
         "message": message(e),
         "http_status": api.map(|a| a.http_status()),
         "request_id": e.request_id(),
         "retryable": e.is_retryable(),
-        "diagnosis": e.diagnosis().map(|d| d.to_string()),
+        "diagnosis": api.and_then(|a| a.diagnosis()).map(|d| d.to_string()),
     })
 }

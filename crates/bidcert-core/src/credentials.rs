@@ -6,13 +6,6 @@ use zeroize::Zeroizing;
 use crate::error::ValidationError;
 use crate::redact::Redacted;
 
-/// The environment variable holding the AccessKey id.
-pub const ENV_ACCESS_KEY_ID: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";
-/// The environment variable holding the AccessKey secret.
-pub const ENV_ACCESS_KEY_SECRET: &str = "ALIBABA_CLOUD_ACCESS_KEY_SECRET";
-/// The environment variable holding an STS security token.
-pub const ENV_SECURITY_TOKEN: &str = "ALIBABA_CLOUD_SECURITY_TOKEN";
-
 /// An AccessKey pair, with a security token when the keys are temporary (STS).
 ///
 /// `Debug` shows the id only; the secret and the token are zeroized when dropped.
@@ -37,6 +30,12 @@ fn check(field: &str, value: &str) -> Result<(), ValidationError> {
         return Err(ValidationError::new(
             field,
             "must not contain control characters (a stray newline from a file?)",
+        ));
+    }
+    if value.starts_with(char::is_whitespace) || value.ends_with(char::is_whitespace) {
+        return Err(ValidationError::new(
+            field,
+            "must not start or end with whitespace (a stray space when it was pasted?)",
         ));
     }
     Ok(())
@@ -68,24 +67,6 @@ impl Credentials {
         check("SecurityToken", &token)?;
         self.security_token = Some(token);
         Ok(self)
-    }
-
-    /// Reads `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and, when set,
-    /// `ALIBABA_CLOUD_SECURITY_TOKEN`. `None` when either key variable is unset or empty.
-    pub fn from_env() -> Option<Result<Self, ValidationError>> {
-        let id = std::env::var(ENV_ACCESS_KEY_ID)
-            .ok()
-            .filter(|s| !s.is_empty())?;
-        let secret = Zeroizing::new(
-            std::env::var(ENV_ACCESS_KEY_SECRET)
-                .ok()
-                .filter(|s| !s.is_empty())?,
-        );
-        let creds = Credentials::new(id, secret.as_str());
-        Some(match std::env::var(ENV_SECURITY_TOKEN) {
-            Ok(token) if !token.is_empty() => creds.and_then(|c| c.with_security_token(token)),
-            _ => creds,
-        })
     }
 
     /// The AccessKey id (not a secret; it is sent in every request).
@@ -142,5 +123,13 @@ mod tests {
             Credentials::new("id", "s\n").unwrap_err().field(),
             "AccessKeySecret"
         );
+        assert_eq!(
+            Credentials::new(" LTAI5t", "s").unwrap_err().field(),
+            "AccessKeyId"
+        );
+        assert!(Credentials::new("id", "secret ")
+            .unwrap_err()
+            .reason()
+            .contains("whitespace"));
     }
 }

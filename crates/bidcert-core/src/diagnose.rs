@@ -145,6 +145,46 @@ impl Diagnosis {
     pub fn is_identical(&self) -> bool {
         self.identical
     }
+
+    /// The structured result, the one JSON shape every binding and the CLI print:
+    /// `{"server_string_found", "server_string_to_sign", "identical", "differences":
+    /// [{"kind", "name", "ours", "server"}], "summary"}`; each difference has only the keys
+    /// its kind needs.
+    ///
+    /// ```
+    /// let d = bidcert_core::diagnose_signature_mismatch(
+    ///     "server string to sign is:GET&%2F&A%3D1", "POST&%2F&A%3D1");
+    /// let j = d.to_json();
+    /// assert_eq!(j["differences"][0]["kind"], "method");
+    /// assert_eq!(j["identical"], false);
+    /// ```
+    pub fn to_json(&self) -> serde_json::Value {
+        let differences: Vec<serde_json::Value> = self
+            .differences
+            .iter()
+            .map(|d| {
+                let mut v = serde_json::Map::new();
+                v.insert("kind".into(), d.kind().into());
+                for (key, value) in [
+                    ("name", d.name()),
+                    ("ours", d.ours()),
+                    ("server", d.server()),
+                ] {
+                    if let Some(value) = value {
+                        v.insert(key.into(), value.into());
+                    }
+                }
+                serde_json::Value::Object(v)
+            })
+            .collect();
+        serde_json::json!({
+            "server_string_found": self.server_string_to_sign.is_some(),
+            "server_string_to_sign": self.server_string_to_sign,
+            "identical": self.identical,
+            "differences": differences,
+            "summary": self.to_string(),
+        })
+    }
 }
 
 impl fmt::Display for Diagnosis {

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::diagnose::Diagnosis;
+
 /// Any error the pure core can report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -12,15 +14,53 @@ pub enum Error {
     Api(ApiError),
     /// The server's body could not be understood.
     Parse(ParseError),
+    /// The request could not be sent or its response not read.
+    Transport(TransportError),
+    /// No usable credentials, or a source held unusable ones.
+    Credentials(CredentialsError),
 }
 
 impl Error {
     /// Whether repeating the request (signed afresh) can succeed.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Validation(_) => false,
+            Error::Validation(_) | Error::Credentials(_) => false,
             Error::Api(e) => e.is_retryable(),
             Error::Parse(e) => e.is_retryable(),
+            Error::Transport(e) => e.is_retryable(),
+        }
+    }
+
+    /// What went wrong, as one flat kind shared by every binding.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Validation(_) => ErrorKind::Validation,
+            Error::Api(e) => e.kind().into(),
+            Error::Parse(_) => ErrorKind::Parse,
+            Error::Transport(e) => e.kind().into(),
+            Error::Credentials(_) => ErrorKind::Credentials,
+        }
+    }
+
+    /// The server's error, when there is one.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The server's request id, when the server answered with an error that carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.api_error().and_then(ApiError::request_id)
+    }
+
+    /// The HTTP status of the response, when there was one.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.http_status()),
+            Error::Parse(e) => Some(e.http_status()),
+            _ => None,
         }
     }
 }
@@ -31,6 +71,8 @@ impl fmt::Display for Error {
             Error::Validation(e) => e.fmt(f),
             Error::Api(e) => e.fmt(f),
             Error::Parse(e) => e.fmt(f),
+            Error::Transport(e) => e.fmt(f),
+            Error::Credentials(e) => e.fmt(f),
         }
     }
 }
@@ -41,6 +83,8 @@ impl std::error::Error for Error {
             Error::Validation(e) => Some(e),
             Error::Api(e) => Some(e),
             Error::Parse(e) => Some(e),
+            Error::Transport(e) => Some(e),
+            Error::Credentials(e) => Some(e),
         }
     }
 }
@@ -60,6 +104,18 @@ impl From<ApiError> for Error {
 impl From<ParseError> for Error {
     fn from(e: ParseError) -> Self {
         Error::Parse(e)
+    }
+}
+
+impl From<TransportError> for Error {
+    fn from(e: TransportError) -> Self {
+        Error::Transport(e)
+    }
+}
+
+impl From<CredentialsError> for Error {
+    fn from(e: CredentialsError) -> Self {
+        Error::Credentials(e)
     }
 }
 
@@ -159,26 +215,29 @@ impl ApiErrorKind {
         }
     }
 
-    /// A stable snake_case name (`bid_mismatch`), the same in every binding and in the vectors.
+    /// A stable snake_case name (`bid_mismatch`): its [`ErrorKind`]'s.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ApiErrorKind::EmptyPk => "empty_pk",
-            ApiErrorKind::NotBid => "not_bid",
-            ApiErrorKind::BidMismatch => "bid_mismatch",
-            ApiErrorKind::InvalidPk => "invalid_pk",
-            ApiErrorKind::AlreadyCertified => "already_certified",
-            ApiErrorKind::ApiNotFound => "api_not_found",
-            ApiErrorKind::AccessKeyNotFound => "access_key_not_found",
-            ApiErrorKind::SignatureNonceUsed => "signature_nonce_used",
-            ApiErrorKind::SignatureMismatch => "signature_mismatch",
-            ApiErrorKind::Throttling => "throttling",
-            ApiErrorKind::Timestamp => "timestamp",
-            ApiErrorKind::ServiceUnavailable => "service_unavailable",
-            ApiErrorKind::InternalError => "internal_error",
-            ApiErrorKind::MissingParameter => "missing_parameter",
-            ApiErrorKind::Unknown => "unknown",
-        }
+        ErrorKind::from(self).as_str()
     }
+
+    /// Every kind.
+    pub const ALL: &'static [ApiErrorKind] = &[
+        ApiErrorKind::EmptyPk,
+        ApiErrorKind::NotBid,
+        ApiErrorKind::BidMismatch,
+        ApiErrorKind::InvalidPk,
+        ApiErrorKind::AlreadyCertified,
+        ApiErrorKind::ApiNotFound,
+        ApiErrorKind::AccessKeyNotFound,
+        ApiErrorKind::SignatureNonceUsed,
+        ApiErrorKind::SignatureMismatch,
+        ApiErrorKind::Throttling,
+        ApiErrorKind::Timestamp,
+        ApiErrorKind::ServiceUnavailable,
+        ApiErrorKind::InternalError,
+        ApiErrorKind::MissingParameter,
+        ApiErrorKind::Unknown,
+    ];
 }
 
 impl fmt::Display for ApiErrorKind {
@@ -201,6 +260,9 @@ pub(crate) struct ApiErrorFields {
     pub(crate) host_id: Option<String>,
     pub(crate) recommend: Option<String>,
     pub(crate) kind: ApiErrorKind,
+    // Added by the call engine, not read from the body.
+    pub(crate) diagnosis: Option<Diagnosis>,
+    pub(crate) clock_offset: Option<i64>,
 }
 
 impl ApiError {
@@ -215,6 +277,8 @@ impl ApiError {
             request_id: None,
             host_id: None,
             recommend: None,
+            diagnosis: None,
+            clock_offset: None,
         }))
     }
 
@@ -256,6 +320,26 @@ impl ApiError {
     pub fn recommend(&self) -> Option<&str> {
         self.0.recommend.as_deref()
     }
+    /// For `SignatureDoesNotMatch` from a call: how the server's string to sign differs from
+    /// the one that was signed.
+    pub fn diagnosis(&self) -> Option<&Diagnosis> {
+        self.0.diagnosis.as_ref()
+    }
+    /// For a timestamp error from a call: the server's clock minus ours, in seconds, as read
+    /// from the response's `Date` header.
+    pub fn clock_offset(&self) -> Option<i64> {
+        self.0.clock_offset
+    }
+    /// Adds a mismatch diagnosis.
+    pub fn with_diagnosis(mut self, diagnosis: Diagnosis) -> Self {
+        self.0.diagnosis = Some(diagnosis);
+        self
+    }
+    /// Adds the clock offset (server minus ours, seconds).
+    pub fn with_clock_offset(mut self, seconds: i64) -> Self {
+        self.0.clock_offset = Some(seconds);
+        self
+    }
 
     /// Whether repeating the request, signed afresh, can succeed.
     ///
@@ -284,7 +368,14 @@ impl fmt::Display for ApiError {
         if let Some(id) = &self.0.request_id {
             write!(f, ", RequestId {id}")?;
         }
-        f.write_str(")")
+        f.write_str(")")?;
+        if let Some(d) = &self.0.diagnosis {
+            write!(f, "; diagnosis: {d}")?;
+        }
+        if let Some(offset) = self.0.clock_offset {
+            write!(f, "; the server's clock is {offset:+} s from ours")?;
+        }
+        Ok(())
     }
 }
 
@@ -355,3 +446,280 @@ impl fmt::Debug for ParseError {
 }
 
 impl std::error::Error for ParseError {}
+
+macro_rules! error_kinds {
+    ($( $(#[$meta:meta])* $variant:ident = $name:literal, )+) => {
+        /// Every kind of failure, API codes and local failures alike, in one flat list with
+        /// stable snake_case names: the same names in every binding and in the test vectors.
+        ///
+        /// The C ABI numbers them (`bidcert_error_kind`), Go's kinds come from those numbers,
+        /// and Python has one exception class per kind.
+        ///
+        /// ```
+        /// use bidcert_core::ErrorKind;
+        /// assert_eq!(ErrorKind::BidMismatch.as_str(), "bid_mismatch");
+        /// assert_eq!("tls".parse::<ErrorKind>(), Ok(ErrorKind::Tls));
+        /// assert!(ErrorKind::ALL.iter().any(|k| k.is_api()));
+        /// ```
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorKind {
+            $( $(#[$meta])* $variant, )+
+        }
+
+        impl ErrorKind {
+            /// Every kind, in declaration order.
+            pub const ALL: &'static [ErrorKind] = &[$( ErrorKind::$variant, )+];
+
+            /// The stable snake_case name.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( ErrorKind::$variant => $name, )+
+                }
+            }
+        }
+
+        impl std::str::FromStr for ErrorKind {
+            type Err = ValidationError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $( $name => Ok(ErrorKind::$variant), )+
+                    _ => Err(ValidationError::new("kind", format!("{s:?} is not an error kind"))),
+                }
+            }
+        }
+    };
+}
+
+error_kinds! {
+    /// `Empty PK` from the server.
+    EmptyPk = "empty_pk",
+    /// `Not Bid`: the caller is not a reseller account.
+    NotBid = "not_bid",
+    /// `Bid Mismatch`: the customer does not belong to this reseller.
+    BidMismatch = "bid_mismatch",
+    /// `Invalid PK`: no account has this PK.
+    InvalidPk = "invalid_pk",
+    /// `Already Certified`: the account is verified already.
+    AlreadyCertified = "already_certified",
+    /// `InvalidApi.NotFound`: the API has not been granted to this reseller.
+    ApiNotFound = "api_not_found",
+    /// `InvalidAccessKeyId.NotFound`.
+    AccessKeyNotFound = "access_key_not_found",
+    /// `SignatureNonceUsed`.
+    SignatureNonceUsed = "signature_nonce_used",
+    /// `SignatureDoesNotMatch`.
+    SignatureMismatch = "signature_mismatch",
+    /// `Throttling`, `Throttling.*`.
+    Throttling = "throttling",
+    /// `InvalidTimeStamp.*`.
+    Timestamp = "timestamp",
+    /// `ServiceUnavailable`.
+    ServiceUnavailable = "service_unavailable",
+    /// `InternalError`.
+    InternalError = "internal_error",
+    /// `Missing*`.
+    MissingParameter = "missing_parameter",
+    /// Any other server code, kept verbatim in the error.
+    Unknown = "unknown",
+    /// An input was rejected before anything was sent.
+    Validation = "validation",
+    /// No usable credentials.
+    Credentials = "credentials",
+    /// The connection could not be made (refused, unreachable, DNS, proxy).
+    Connect = "connect",
+    /// No complete response within the attempt's timeout or the call's budget.
+    Timeout = "timeout",
+    /// The connection failed after it was made: reset, closed early, a truncated body, or an
+    /// answer that is not HTTP.
+    Reset = "reset",
+    /// The TLS handshake failed (an untrusted certificate, a wrong host name).
+    Tls = "tls",
+    /// The response body could not be understood.
+    Parse = "parse",
+    /// The caller cancelled the call (a Go context, an asyncio task).
+    Canceled = "canceled",
+    /// A FastAuthc message came from another origin than the link's.
+    OriginMismatch = "origin_mismatch",
+    /// A FastAuthc message is not a `{success, type, data}` object.
+    Malformed = "malformed",
+}
+
+impl ErrorKind {
+    /// Whether this kind is a server error code.
+    pub fn is_api(self) -> bool {
+        ApiErrorKind::ALL
+            .iter()
+            .any(|k| ErrorKind::from(*k) == self)
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<ApiErrorKind> for ErrorKind {
+    fn from(k: ApiErrorKind) -> Self {
+        match k {
+            ApiErrorKind::EmptyPk => ErrorKind::EmptyPk,
+            ApiErrorKind::NotBid => ErrorKind::NotBid,
+            ApiErrorKind::BidMismatch => ErrorKind::BidMismatch,
+            ApiErrorKind::InvalidPk => ErrorKind::InvalidPk,
+            ApiErrorKind::AlreadyCertified => ErrorKind::AlreadyCertified,
+            ApiErrorKind::ApiNotFound => ErrorKind::ApiNotFound,
+            ApiErrorKind::AccessKeyNotFound => ErrorKind::AccessKeyNotFound,
+            ApiErrorKind::SignatureNonceUsed => ErrorKind::SignatureNonceUsed,
+            ApiErrorKind::SignatureMismatch => ErrorKind::SignatureMismatch,
+            ApiErrorKind::Throttling => ErrorKind::Throttling,
+            ApiErrorKind::Timestamp => ErrorKind::Timestamp,
+            ApiErrorKind::ServiceUnavailable => ErrorKind::ServiceUnavailable,
+            ApiErrorKind::InternalError => ErrorKind::InternalError,
+            ApiErrorKind::MissingParameter => ErrorKind::MissingParameter,
+            ApiErrorKind::Unknown => ErrorKind::Unknown,
+        }
+    }
+}
+
+impl From<TransportKind> for ErrorKind {
+    fn from(k: TransportKind) -> Self {
+        match k {
+            TransportKind::Connect => ErrorKind::Connect,
+            TransportKind::Timeout => ErrorKind::Timeout,
+            TransportKind::Reset => ErrorKind::Reset,
+            TransportKind::Tls => ErrorKind::Tls,
+        }
+    }
+}
+
+/// How a request failed to cross the network; a driver classifies its HTTP stack's failure
+/// into one of these, and the call engine decides from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportKind {
+    /// The connection could not be made (refused, unreachable, DNS, proxy).
+    Connect,
+    /// No complete response in time.
+    Timeout,
+    /// The connection failed after it was made (reset, closed early, truncated, not HTTP).
+    Reset,
+    /// The TLS handshake failed.
+    Tls,
+}
+
+impl TransportKind {
+    /// Every kind.
+    pub const ALL: &'static [TransportKind] = &[
+        TransportKind::Connect,
+        TransportKind::Timeout,
+        TransportKind::Reset,
+        TransportKind::Tls,
+    ];
+
+    /// Whether a new attempt can succeed: yes, except for TLS, whose certificate or host
+    /// name will be just as wrong the next time.
+    pub fn is_retryable(self) -> bool {
+        !matches!(self, TransportKind::Tls)
+    }
+
+    /// The stable snake_case name, the same as its [`ErrorKind`]'s.
+    pub fn as_str(self) -> &'static str {
+        ErrorKind::from(self).as_str()
+    }
+}
+
+impl std::str::FromStr for TransportKind {
+    type Err = ValidationError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        TransportKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| {
+                ValidationError::new(
+                    "transport",
+                    format!("{s:?} is not one of connect, timeout, reset, tls"),
+                )
+            })
+    }
+}
+
+/// A request that could not be sent or whose response could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportError {
+    kind: TransportKind,
+    message: String,
+}
+
+impl TransportError {
+    /// A failure of `kind`, described by `message` (the HTTP stack's words; never a secret).
+    pub fn new(kind: TransportKind, message: impl Into<String>) -> Self {
+        TransportError {
+            kind,
+            message: message.into(),
+        }
+    }
+    /// How it failed.
+    pub fn kind(&self) -> TransportKind {
+        self.kind
+    }
+    /// What failed, in the HTTP stack's words.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    /// Whether a new attempt can succeed ([`TransportKind::is_retryable`]).
+    pub fn is_retryable(&self) -> bool {
+        self.kind.is_retryable()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            TransportKind::Connect => "cannot connect",
+            TransportKind::Timeout => "timed out",
+            TransportKind::Reset => "connection failed",
+            TransportKind::Tls => "TLS handshake failed",
+        };
+        write!(f, "{what}: {}", self.message)
+    }
+}
+
+impl std::error::Error for TransportError {}
+
+/// No source had usable credentials: says what each one lacked, or which source held
+/// unusable ones (a key with a stray space, say). Never holds a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialsError {
+    tried: Vec<(String, String)>,
+}
+
+impl CredentialsError {
+    /// The sources tried, each with what it lacked.
+    pub fn new(tried: Vec<(String, String)>) -> Self {
+        CredentialsError { tried }
+    }
+    /// One source and why it failed.
+    pub fn single(source: impl Into<String>, reason: impl Into<String>) -> Self {
+        CredentialsError {
+            tried: vec![(source.into(), reason.into())],
+        }
+    }
+    /// Each source tried, with what it lacked.
+    pub fn tried(&self) -> &[(String, String)] {
+        &self.tried
+    }
+}
+
+impl fmt::Display for CredentialsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("no usable credentials")?;
+        for (source, why) in &self.tried {
+            write!(f, "; {source}: {why}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CredentialsError {}

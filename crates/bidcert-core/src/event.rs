@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde_json::Value;
 
+use crate::error::ErrorKind;
+
 /// The type of a FastAuthc event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FastAuthEventKind {
@@ -115,11 +117,11 @@ pub enum EventError {
 }
 
 impl EventError {
-    /// A stable snake_case name: `origin_mismatch` or `malformed`.
-    pub fn kind(&self) -> &'static str {
+    /// Its kind: [`ErrorKind::OriginMismatch`] or [`ErrorKind::Malformed`].
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            EventError::OriginMismatch { .. } => "origin_mismatch",
-            EventError::Malformed(_) => "malformed",
+            EventError::OriginMismatch { .. } => ErrorKind::OriginMismatch,
+            EventError::Malformed(_) => ErrorKind::Malformed,
         }
     }
 }

@@ -27,6 +27,7 @@ mod diagnose;
 mod encode;
 mod error;
 mod event;
+pub mod exchange;
 mod ops;
 mod redact;
 mod response;
@@ -34,10 +35,13 @@ mod sign;
 mod verify;
 
 pub use clock::{Nonce, Timestamp};
-pub use credentials::{Credentials, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SECURITY_TOKEN};
+pub use credentials::Credentials;
 pub use diagnose::{diagnose_signature_mismatch, Diagnosis, Difference, SERVER_STRING_MARKER};
 pub use encode::percent_encode;
-pub use error::{ApiError, ApiErrorKind, Error, ParseError, ValidationError, EXCERPT_LIMIT};
+pub use error::{
+    ApiError, ApiErrorKind, CredentialsError, Error, ErrorKind, ParseError, TransportError,
+    TransportKind, ValidationError, EXCERPT_LIMIT,
+};
 pub use event::{parse_fast_auth_event, EventError, FastAuthEvent, FastAuthEventKind};
 pub use ops::{
     BidType, Endpoint, GenerateCertWaysUrl, Method, Operation, Pk, Platform, Product,

@@ -347,6 +347,30 @@ pub trait Operation: sealed::Sealed {
     }
 }
 
+impl<O: sealed::Sealed + ?Sized> sealed::Sealed for &O {
+    fn action_version(&self) -> [Param<'_>; 2] {
+        (**self).action_version()
+    }
+    fn business_params<'a>(&'a self, out: &mut Vec<Param<'a>>) {
+        (**self).business_params(out)
+    }
+}
+
+impl<O: Operation + ?Sized> Operation for &O {
+    fn target(&self) -> &Target {
+        (**self).target()
+    }
+    fn action(&self) -> &str {
+        (**self).action()
+    }
+    fn version(&self) -> &str {
+        (**self).version()
+    }
+    fn method(&self) -> Method {
+        (**self).method()
+    }
+}
+
 /// `QueryBidUserCertifiedInfo` (Crm 2015-04-08): whether a customer has passed verification.
 ///
 /// ```

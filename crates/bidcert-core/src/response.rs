@@ -284,6 +284,8 @@ fn envelope(status: u16, body: &[u8]) -> Result<Map<String, Value>, Error> {
         request_id: string_field(&obj, "requestId"),
         host_id: string_field(&obj, "hostId"),
         recommend: string_field(&obj, "recommend"),
+        diagnosis: None,
+        clock_offset: None,
     })
     .into())
 }

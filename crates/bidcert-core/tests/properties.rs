@@ -79,7 +79,8 @@ proptest! {
     #[test]
     fn verify_accepts_what_sign_produced_and_rejects_any_changed_character(
         params in business_params(),
-        secret in "[ -~]{1,40}",
+        // Whitespace at either end is refused as a pasting mistake.
+        secret in "[!-~]([ -~]{0,38}[!-~])?",
         pick in any::<prop::sample::Index>(),
         pos in any::<prop::sample::Index>(),
         replacement in any::<char>(),

@@ -3,9 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
+use std::time::{Duration, SystemTime};
+
+use bidcert_core::exchange::{AnyOperation, AnyOutput, Call, Decision, Jitter, Policy, Response};
 use bidcert_core::{
     canonicalized_query, diagnose_signature_mismatch, parse_cert_ways_url, parse_certified_info,
-    parse_fast_auth_event, signature, string_to_sign, Error, Method, Timestamp,
+    parse_fast_auth_event, signature, string_to_sign, BidType, Credentials, Endpoint, Error,
+    GenerateCertWaysUrl, Method, Nonce, QueryCertifiedInfo, RpcCall, Signer, Timestamp,
+    TransportError,
 };
 use serde_json::{json, Value};
 
@@ -18,8 +23,8 @@ fn vector_files() -> Vec<PathBuf> {
         .collect();
     files.sort();
     assert!(
-        files.len() >= 4,
-        "expected the four vector files in {}",
+        files.len() >= 5,
+        "expected the five vector files in {}",
         dir.display()
     );
     if let Ok(extra) = std::env::var("BIDCERT_EXTRA_VECTORS") {
@@ -148,7 +153,7 @@ fn check_event(case: &Value) -> Result<(), String> {
             &json!({"type": e.kind().as_str(), "success": e.success(), "reason": opt(e.reason()), "ends_flow": e.ends_flow()}),
             want,
         ),
-        (Err(e), _, Some(want)) => subset(&json!({"kind": e.kind()}), want),
+        (Err(e), _, Some(want)) => subset(&json!({"kind": e.kind().as_str()}), want),
         (Ok(e), None, _) => Err(format!("expected an error, got {e:?}")),
         (Err(e), _, None) => Err(format!("expected an event, got {e}")),
     }
@@ -159,26 +164,186 @@ fn check_diagnosis(case: &Value) -> Result<(), String> {
         case["server_message"].as_str().ok_or("no server_message")?,
         case["string_to_sign"].as_str().ok_or("no string_to_sign")?,
     );
-    let diffs: Vec<Value> = d
-        .differences()
+    // The one JSON shape every binding prints; the vectors name a subset of its keys.
+    subset(&d.to_json(), &case["expect"])
+}
+
+fn exchange_operation(op: &Value) -> Result<AnyOperation, String> {
+    let text = |key: &str| op[key].as_str().ok_or(format!("operation has no {key}"));
+    let bid_type = |op: &Value| -> Result<BidType, String> {
+        op["bid_type"]
+            .as_str()
+            .unwrap_or("")
+            .parse()
+            .map_err(|e| format!("{e}"))
+    };
+    Ok(match text("type")? {
+        "query_certified_info" => QueryCertifiedInfo::new(text("pk")?, bid_type(op)?)
+            .map_err(|e| e.to_string())?
+            .into(),
+        "generate_cert_ways_url" => GenerateCertWaysUrl::new(text("aliyun_pk")?, bid_type(op)?)
+            .map_err(|e| e.to_string())?
+            .into(),
+        "rpc" => {
+            let endpoint = Endpoint::new(text("endpoint")?).map_err(|e| e.to_string())?;
+            let mut call = RpcCall::to_endpoint(endpoint, text("action")?, text("version")?)
+                .map_err(|e| e.to_string())?;
+            for p in op["params"].as_array().ok_or("rpc has no params")? {
+                call = call
+                    .with_param(s(&p[0]).unwrap_or(""), s(&p[1]).unwrap_or(""))
+                    .map_err(|e| e.to_string())?;
+            }
+            call.into()
+        }
+        other => return Err(format!("unknown operation type {other:?}")),
+    })
+}
+
+fn exchange_policy(p: &Value) -> Policy {
+    let ms = |key: &str| p[key].as_u64().map(Duration::from_millis);
+    let mut policy = Policy::default();
+    if let Some(n) = p["max_attempts"].as_u64() {
+        policy = policy.with_max_attempts(n as u32);
+    }
+    if let Some(d) = ms("base_delay_ms") {
+        policy = policy.with_base_delay(d);
+    }
+    if let Some(d) = ms("max_delay_ms") {
+        policy = policy.with_max_delay(d);
+    }
+    if let Some(d) = ms("budget_ms") {
+        policy = policy.with_budget(d);
+    }
+    if let Some(d) = ms("attempt_timeout_ms") {
+        policy = policy.with_attempt_timeout(d);
+    }
+    if let Some(d) = ms("connect_timeout_ms") {
+        policy = policy.with_connect_timeout(d);
+    }
+    if let Some(n) = p["max_body_bytes"].as_u64() {
+        policy = policy.with_max_body_bytes(n as usize);
+    }
+    policy
+}
+
+fn check_done(output: &AnyOutput, want: &Value) -> Result<(), String> {
+    let got = match output {
+        AnyOutput::CertifiedInfo(i) => {
+            json!({"is_certified": i.is_certified(), "request_id": opt(i.request_id())})
+        }
+        AnyOutput::CertWaysUrl(u) => {
+            json!({"expires_at": u.expires_at().as_str(), "request_id": opt(u.request_id())})
+        }
+        AnyOutput::Json(v) => json!({"request_id": v["RequestId"]}),
+        other => return Err(format!("unexpected output {other:?}")),
+    };
+    let mut want = want.clone();
+    want.as_object_mut().map(|o| o.remove("decision"));
+    subset(&got, &want)
+}
+
+fn check_failure(e: &Error, want: &Value) -> Result<(), String> {
+    let api = e.api_error();
+    let got = json!({
+        "kind": e.kind().as_str(),
+        "request_id": opt(e.request_id()),
+        "clock_offset": api.and_then(|a| a.clock_offset()),
+        "diagnosed": api.is_some_and(|a| a.diagnosis().is_some()),
+    });
+    let mut want = want.clone();
+    want.as_object_mut().map(|o| o.remove("decision"));
+    subset(&got, &want)
+}
+
+fn check_exchange(case: &Value) -> Result<(), String> {
+    let signer = Signer::new(Credentials::new("LTAI5tBidcertTestKey01", "testsecret").unwrap());
+    let op = exchange_operation(&case["operation"])?;
+    let mut call = Call::new(op, exchange_policy(&case["policy"]))
+        .with_clock_offset(case["clock_offset"].as_i64().unwrap_or(0));
+    let start = SystemTime::UNIX_EPOCH
+        + Duration::from_millis(case["start_ms"].as_u64().ok_or("no start_ms")?);
+    let at =
+        |step: &Value, key: &str| start + Duration::from_millis(step[key].as_u64().unwrap_or(0));
+    for (i, step) in case["steps"]
+        .as_array()
+        .ok_or("no steps")?
         .iter()
-        .map(|d| {
-            // The accessors every binding uses; absent sides are left out, as in the vectors.
-            let mut v = json!({"kind": d.kind()});
-            for (key, value) in [
-                ("name", d.name()),
-                ("ours", d.ours()),
-                ("server", d.server()),
-            ] {
-                if let Some(value) = value {
-                    v[key] = json!(value);
+        .enumerate()
+    {
+        let fail = |why: String| format!("step {i}: {why}");
+        let nonce = Nonce::new(format!("exchange-nonce-{i}")).unwrap();
+        if let Some(kind) = s(&step["request_error"]) {
+            return match call.next_request(&signer, at(step, "at_ms"), &nonce) {
+                Err(e) if e.kind().as_str() == kind => Ok(()),
+                Err(e) => Err(fail(format!(
+                    "request error {} ({e}), want {kind}",
+                    e.kind()
+                ))),
+                Ok(_) => Err(fail(format!("a request, want the error {kind}"))),
+            };
+        }
+        let attempt = call
+            .next_request(&signer, at(step, "at_ms"), &nonce)
+            .map_err(|e| fail(format!("no request: {e}")))?;
+        let got = json!({
+            "attempt": attempt.number(),
+            "timestamp": attempt.request().timestamp().as_str(),
+            "timeout_ms": attempt.timeout().as_millis() as u64,
+        });
+        subset(&got, &step["request"]).map_err(|w| fail(format!("request {w}")))?;
+        let (answered, jitter) = (
+            at(step, "after_ms"),
+            Jitter::new(step["jitter"].as_f64().unwrap_or(0.5)),
+        );
+        let decision = match s(&step["transport"]) {
+            Some(kind) => {
+                let kind = kind.parse().map_err(|e| fail(format!("{e}")))?;
+                call.on_transport_error(TransportError::new(kind, "scripted"), answered, jitter)
+            }
+            None => {
+                let r = &step["response"];
+                let mut response = Response::new(
+                    r["status"].as_u64().ok_or("no status")? as u16,
+                    s(&r["body"]).ok_or("no body")?.as_bytes(),
+                );
+                for h in r["headers"].as_array().into_iter().flatten() {
+                    response = response.with_header(s(&h[0]).unwrap_or(""), s(&h[1]).unwrap_or(""));
+                }
+                call.on_response(&response, answered, jitter)
+            }
+        };
+        let want = &step["expect"];
+        match (decision, s(&want["decision"])) {
+            (Decision::Retry { after, cause }, Some("retry")) => {
+                let (lo, hi) = (
+                    want["delay_ms"][0].as_f64().unwrap_or(0.0),
+                    want["delay_ms"][1].as_f64().unwrap_or(0.0),
+                );
+                let ms = after.as_secs_f64() * 1000.0;
+                if ms + 1.0 < lo || ms > hi + 1.0 {
+                    return Err(fail(format!("retry after {ms} ms, want {lo}..={hi}")));
+                }
+                if cause.kind().as_str() != want["cause"] {
+                    return Err(fail(format!(
+                        "retry cause {}, want {}",
+                        cause.kind(),
+                        want["cause"]
+                    )));
                 }
             }
-            v
-        })
-        .collect();
+            (Decision::Done(output), Some("done")) => check_done(&output, want).map_err(fail)?,
+            (Decision::Fail(e), Some("fail")) => check_failure(&e, want).map_err(fail)?,
+            (Decision::Retry { after, cause }, w) => {
+                return Err(fail(format!("retry after {after:?} ({cause}), want {w:?}")))
+            }
+            (Decision::Done(v), w) => return Err(fail(format!("done ({v:?}), want {w:?}"))),
+            (Decision::Fail(e), w) => {
+                return Err(fail(format!("fail ({}: {e}), want {w:?}", e.kind())))
+            }
+        }
+    }
     subset(
-        &json!({"server_string_found": d.server_string_to_sign().is_some(), "identical": d.is_identical(), "differences": diffs}),
+        &json!({"attempts": call.attempts(), "clock_offset": call.clock_offset()}),
         &case["expect"],
     )
 }
@@ -197,6 +362,7 @@ fn vectors() {
             Some("responses") => check_response,
             Some("fast_auth_events") => check_event,
             Some("diagnosis") => check_diagnosis,
+            Some("exchange") => check_exchange,
             other => panic!("{}: unknown vector kind {other:?}", file.display()),
         };
         for case in doc["cases"].as_array().expect("cases") {

@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 use std::time::Duration;
 
-use bidcert_rs::{Client, Method, QueryCertifiedInfo, RetryPolicy, RpcCall};
+use bidcert_rs::{Client, Method, Policy, QueryCertifiedInfo, RpcCall};
 
 use crate::convert::{
     bidcert_param, free_object, into_object, opt_str_arg, out_arg, params_arg, ref_arg, str_arg,
@@ -47,28 +47,24 @@ pub struct bidcert_client {
     inner: Client,
 }
 
-/// A duration in milliseconds from C, where 0 means `default`.
-fn millis(ms: u64, default: Duration) -> Duration {
-    if ms == 0 {
-        default
-    } else {
-        Duration::from_millis(ms)
-    }
-}
-
 /// The retry policy of a configuration: each 0 takes the default.
-fn retry_policy(max_attempts: u32, base_delay_ms: u64, max_delay_ms: u64) -> RetryPolicy {
-    let defaults = RetryPolicy::default();
-    RetryPolicy {
-        max_attempts: if max_attempts == 0 {
-            defaults.max_attempts
-        } else {
-            max_attempts
-        },
-        base_delay: millis(base_delay_ms, defaults.base_delay),
-        max_delay: millis(max_delay_ms, defaults.max_delay),
-        ..defaults
+/// The core's policy with the retry fields a C config set (0 keeps the core's default).
+fn retry_policy(
+    mut policy: Policy,
+    max_attempts: u32,
+    base_delay_ms: u64,
+    max_delay_ms: u64,
+) -> Policy {
+    if max_attempts != 0 {
+        policy = policy.with_max_attempts(max_attempts);
     }
+    if base_delay_ms != 0 {
+        policy = policy.with_base_delay(Duration::from_millis(base_delay_ms));
+    }
+    if max_delay_ms != 0 {
+        policy = policy.with_max_delay(Duration::from_millis(max_delay_ms));
+    }
+    policy
 }
 
 /// A new client. `credentials` NULL resolves them from the default chain (environment,
@@ -105,19 +101,21 @@ pub unsafe extern "C" fn bidcert_client_new(
             {
                 builder = builder.user_agent_suffix(s);
             }
-            // A zero timeout keeps the builder's default (5 s to connect, 10 s in all).
+            // A zero field keeps the core's default.
+            let mut policy = retry_policy(
+                Policy::default(),
+                cfg.max_attempts,
+                cfg.retry_base_delay_ms,
+                cfg.retry_max_delay_ms,
+            );
             if cfg.connect_timeout_ms != 0 {
-                builder = builder.connect_timeout(Duration::from_millis(cfg.connect_timeout_ms));
+                policy = policy.with_connect_timeout(Duration::from_millis(cfg.connect_timeout_ms));
             }
             if cfg.timeout_ms != 0 {
-                builder = builder.timeout(Duration::from_millis(cfg.timeout_ms));
+                policy = policy.with_attempt_timeout(Duration::from_millis(cfg.timeout_ms));
             }
             builder = builder
-                .retry_policy(retry_policy(
-                    cfg.max_attempts,
-                    cfg.retry_base_delay_ms,
-                    cfg.retry_max_delay_ms,
-                ))
+                .policy(policy)
                 .allow_insecure_http(cfg.allow_insecure_http);
         }
         *out = into_object(bidcert_client {
@@ -243,8 +241,9 @@ pub unsafe extern "C" fn bidcert_retry_delay_ms(
 ) -> bidcert_status {
     ffi_status!({
         let out = unsafe { out_arg(out_ms, "out_ms") }?;
-        let policy = retry_policy(0, base_delay_ms, max_delay_ms);
-        *out = u64::try_from(policy.delay(retry.max(1)).as_millis()).unwrap_or(u64::MAX);
+        let policy = retry_policy(Policy::default(), 0, base_delay_ms, max_delay_ms);
+        let delay = policy.backoff(retry.max(1), bidcert_rs::exchange::Jitter::random());
+        *out = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
         Ok(())
     })
 }

@@ -126,36 +126,23 @@ impl From<bidcert_rs::Error> for bidcert_error {
                 "credentials",
                 c.to_string(),
             ),
-            E::Transport { .. } => Self::new(
-                bidcert_status::BIDCERT_TRANSPORT,
-                "transport",
-                e.to_string(),
-            ),
-            E::Timeout { .. } => {
-                Self::new(bidcert_status::BIDCERT_TIMEOUT, "timeout", e.to_string())
+            E::Transport(t) => {
+                let status = match t.kind() {
+                    bidcert_rs::TransportKind::Timeout => bidcert_status::BIDCERT_TIMEOUT,
+                    _ => bidcert_status::BIDCERT_TRANSPORT,
+                };
+                Self::new(status, t.kind().as_str(), t.to_string())
             }
-            E::Response(p) => Self::parse(&p),
-            E::Api(failure) => {
-                let mut out = Self::api(&failure.error);
-                out.diagnosis = failure.diagnosis.as_ref().map(ToString::to_string);
+            E::Parse(p) => Self::parse(&p),
+            E::Api(a) => {
+                let mut out = Self::api(&a);
+                out.diagnosis = a.diagnosis().map(ToString::to_string);
                 out
             }
-            _ => Self::internal(e.to_string()),
+            other => Self::internal(other.to_string()),
         };
         out.retryable = retryable;
         out
-    }
-}
-
-impl From<bidcert_core::Error> for bidcert_error {
-    fn from(e: bidcert_core::Error) -> Self {
-        use bidcert_core::Error as E;
-        match e {
-            E::Validation(v) => v.into(),
-            E::Api(a) => Self::api(&a),
-            E::Parse(p) => Self::parse(&p),
-            other => Self::internal(other.to_string()),
-        }
     }
 }
 
@@ -165,7 +152,7 @@ impl From<EventError> for bidcert_error {
             EventError::OriginMismatch { .. } => bidcert_status::BIDCERT_ORIGIN_MISMATCH,
             _ => bidcert_status::BIDCERT_PARSE,
         };
-        Self::new(status, e.kind(), e.to_string())
+        Self::new(status, e.kind().as_str(), e.to_string())
     }
 }
 

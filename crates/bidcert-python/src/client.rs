@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::sync::{RwLock, RwLockReadGuard};
 use std::time::Duration;
 
-use bidcert::{Product, RetryPolicy};
+use bidcert::Product;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
@@ -91,10 +91,7 @@ impl PyClient {
         let mut builder = bidcert::Client::builder()
             .timeout(seconds("timeout", timeout)?)
             .connect_timeout(seconds("connect_timeout", connect_timeout)?)
-            .retry_policy(RetryPolicy {
-                max_attempts,
-                ..RetryPolicy::default()
-            })
+            .max_attempts(max_attempts)
             .allow_insecure_http(allow_insecure_http);
         if let Some(c) = credentials {
             builder = builder.credentials(c.get().inner.clone());

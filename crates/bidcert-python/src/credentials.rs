@@ -37,22 +37,9 @@ impl PyCredentials {
     /// `ALIBABA_CLOUD_SECURITY_TOKEN`; raises `CredentialsError` when a key variable is unset.
     #[staticmethod]
     pub(crate) fn from_env() -> PyResult<Self> {
-        match bidcert::Credentials::from_env() {
-            Some(Ok(inner)) => Ok(PyCredentials { inner }),
-            Some(Err(e)) => Err(BindingError::from(e).into()),
-            None => {
-                let unset = |name: &str| std::env::var(name).map_or(true, |v| v.is_empty());
-                let missing = [bidcert::ENV_ACCESS_KEY_ID, bidcert::ENV_ACCESS_KEY_SECRET]
-                    .into_iter()
-                    .filter(|name| unset(name))
-                    .collect::<Vec<_>>()
-                    .join(" and ");
-                Err(BindingError::NoCredentials {
-                    source: "environment".to_owned(),
-                    why: format!("{missing} is not set"),
-                }
-                .into())
-            }
+        match bidcert::credentials::from_env() {
+            Ok(inner) => Ok(PyCredentials { inner }),
+            Err(e) => Err(BindingError::from(bidcert::Error::from(e)).into()),
         }
     }
 

@@ -3,7 +3,7 @@
 //! The exception classes are defined in `bidcert/exceptions.py` and imported here; the class
 //! follows the error's kind enum, never its message text.
 
-use bidcert::{ApiErrorKind, ApiFailure, EventError, ValidationError};
+use bidcert::{ApiErrorKind, EventError, TransportKind, ValidationError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -44,13 +44,6 @@ pub(crate) enum BindingError {
     Client(bidcert::Error),
     /// A FastAuthc message that is not to be acted on.
     Event(EventError),
-    /// A credentials source that had none (`Credentials.from_env`).
-    NoCredentials {
-        /// Where they were looked for.
-        source: String,
-        /// What it lacked.
-        why: String,
-    },
     /// A call on a closed `Client`.
     Closed,
     /// A failure that is none of the above (a bad fixture, an unknown customer, ...), as a
@@ -61,12 +54,6 @@ pub(crate) enum BindingError {
 impl From<bidcert::Error> for BindingError {
     fn from(e: bidcert::Error) -> Self {
         BindingError::Client(e)
-    }
-}
-
-impl From<bidcert_core::Error> for BindingError {
-    fn from(e: bidcert_core::Error) -> Self {
-        BindingError::Client(e.into())
     }
 }
 
@@ -108,14 +95,11 @@ fn to_pyerr(py: Python<'_>, e: BindingError) -> PyErr {
                 |kw| kw.set_item("tried", tried),
             )
         }
-        BindingError::Client(E::Transport { message }) => exc::TransportError::new_err((message,)),
-        BindingError::Client(E::Timeout { after }) => {
-            let msg = format!("no response within {:.3} s", after.as_secs_f64());
-            build(py, py.get_type::<exc::TimeoutError>(), (msg,), |kw| {
-                kw.set_item("after", after.as_secs_f64())
-            })
+        BindingError::Client(E::Transport(t)) if t.kind() == TransportKind::Timeout => {
+            exc::TimeoutError::new_err((t.to_string(),))
         }
-        BindingError::Client(E::Response(p)) => build(
+        BindingError::Client(E::Transport(t)) => exc::TransportError::new_err((t.to_string(),)),
+        BindingError::Client(E::Parse(p)) => build(
             py,
             py.get_type::<exc::ResponseError>(),
             (p.http_status(), p.reason().to_owned()),
@@ -124,7 +108,7 @@ fn to_pyerr(py: Python<'_>, e: BindingError) -> PyErr {
                 kw.set_item("retryable", p.is_retryable())
             },
         ),
-        BindingError::Client(E::Api(failure)) => api_error(py, *failure),
+        BindingError::Client(E::Api(e)) => api_error(py, e),
         BindingError::Client(other) => exc::BidcertError::new_err((other.to_string(),)),
         BindingError::Event(EventError::OriginMismatch { expected, actual }) => {
             exc::OriginMismatchError::new_err((expected, actual))
@@ -133,12 +117,6 @@ fn to_pyerr(py: Python<'_>, e: BindingError) -> PyErr {
             exc::MalformedEventError::new_err((why,))
         }
         BindingError::Event(other) => exc::BidcertError::new_err((other.to_string(),)),
-        BindingError::NoCredentials { source, why } => {
-            let msg = format!("no usable credentials; {source}: {why}");
-            build(py, py.get_type::<exc::CredentialsError>(), (msg,), |kw| {
-                kw.set_item("tried", vec![(source, why)])
-            })
-        }
         BindingError::Closed => exc::BidcertError::new_err(("the client is closed",)),
         BindingError::Other(message) => exc::BidcertError::new_err((message,)),
     }
@@ -165,12 +143,7 @@ where
     }
 }
 
-fn api_error(py: Python<'_>, failure: ApiFailure) -> PyErr {
-    let ApiFailure {
-        error: e,
-        diagnosis,
-        clock_skew_seconds,
-    } = failure;
+fn api_error(py: Python<'_>, e: bidcert::ApiError) -> PyErr {
     let kind = e.kind();
     let ty = match kind {
         ApiErrorKind::EmptyPk => py.get_type::<exc::EmptyPkError>(),
@@ -201,12 +174,13 @@ fn api_error(py: Python<'_>, failure: ApiFailure) -> PyErr {
             kw.set_item("retryable", e.is_retryable())?;
             match kind {
                 ApiErrorKind::SignatureMismatch => {
-                    let diagnosis = diagnosis
-                        .map(|d| Py::new(py, PyDiagnosis::from(d)))
+                    let diagnosis = e
+                        .diagnosis()
+                        .map(|d| Py::new(py, PyDiagnosis::from(d.clone())))
                         .transpose()?;
                     kw.set_item("diagnosis", diagnosis)
                 }
-                ApiErrorKind::Timestamp => kw.set_item("clock_skew_seconds", clock_skew_seconds),
+                ApiErrorKind::Timestamp => kw.set_item("clock_skew_seconds", e.clock_offset()),
                 _ => Ok(()),
             }?;
             kw.set_item("kind", kind.as_str())

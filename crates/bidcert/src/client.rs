@@ -1,28 +1,22 @@
-//! The blocking client: signs each attempt afresh, sends it with one shared ureq agent,
-//! retries what a retry can fix.
+//! The blocking client: a ureq driver of the core's call engine ([`bidcert_core::exchange`]).
+//! The engine decides retries, delays, timeouts and clock skew; this file only moves bytes.
 
 use std::io::Read as _;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
+use bidcert_core::exchange::{Attempt, Call, Decision, Exchange, Jitter, Policy, Response};
 use bidcert_core::{
-    diagnose_signature_mismatch, parse_cert_ways_url, parse_certified_info, parse_rpc_response,
-    ApiErrorKind, CertWaysUrl, CertifiedInfo, Credentials, Endpoint, GenerateCertWaysUrl, Method,
-    Nonce, Operation, Product, QueryCertifiedInfo, RpcCall, SignedRequest, Signer, Timestamp,
+    CertWaysUrl, CertifiedInfo, Credentials, Endpoint, Error, GenerateCertWaysUrl, Method, Nonce,
+    Product, QueryCertifiedInfo, RpcCall, Signer, TransportError, TransportKind, ValidationError,
 };
 use log::{debug, warn};
 
-use crate::error::Error;
-use crate::retry::RetryPolicy;
-
-/// The longest response body read.
-const MAX_BODY: u64 = 1 << 20;
-
 /// A client for both operations and any other RPC action.
 ///
-/// `Send + Sync` and cheap to clone: clones share one connection pool and one set of
-/// credentials, which [`Client::set_credentials`] replaces for all of them (rotating STS
-/// tokens).
+/// `Send + Sync` and cheap to clone: clones share one connection pool, one set of credentials
+/// (which [`Client::set_credentials`] replaces for all of them) and one clock offset.
 ///
 /// ```no_run
 /// use bidcert::{BidType, Client, QueryCertifiedInfo};
@@ -39,16 +33,16 @@ pub struct Client {
 struct Inner {
     agent: ureq::Agent,
     signer: RwLock<Arc<Signer>>,
-    retry: RetryPolicy,
-    timeout: Duration,
+    policy: Policy,
+    clock_offset: AtomicI64,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
             .field("signer", &self.signer())
-            .field("retry", &self.inner.retry)
-            .field("timeout", &self.inner.timeout)
+            .field("policy", &self.inner.policy)
+            .field("clock_offset", &self.clock_offset())
             .finish_non_exhaustive()
     }
 }
@@ -59,10 +53,7 @@ pub struct ClientBuilder {
     credentials: Option<Credentials>,
     crm: Option<String>,
     aas: Option<String>,
-    connect_timeout: Duration,
-    timeout: Duration,
-    retry: RetryPolicy,
-    user_agent_suffix: Option<String>,
+    policy: Policy,
     proxy: Option<String>,
     allow_insecure_http: bool,
     max_idle_connections: usize,
@@ -74,10 +65,7 @@ impl Default for ClientBuilder {
             credentials: None,
             crm: None,
             aas: None,
-            connect_timeout: Duration::from_secs(5),
-            timeout: Duration::from_secs(10),
-            retry: RetryPolicy::default(),
-            user_agent_suffix: None,
+            policy: Policy::default(),
             proxy: None,
             allow_insecure_http: false,
             max_idle_connections: 32,
@@ -106,24 +94,30 @@ impl ClientBuilder {
         let url = url.into();
         self.crm_endpoint(url.clone()).aas_endpoint(url)
     }
-    /// Time allowed to connect (default 5 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+    /// Retries, timeouts, budget and limits (default: [`Policy::default`]).
+    pub fn policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
         self
     }
-    /// Time allowed for one attempt, from connecting to the end of the body (default 10 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+    /// Time allowed to connect ([`Policy::with_connect_timeout`]).
+    pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.policy = self.policy.with_connect_timeout(timeout);
         self
     }
-    /// When to retry (default: [`RetryPolicy::default`]).
-    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
+    /// Time allowed for one attempt, from connecting to the end of the body
+    /// ([`Policy::with_attempt_timeout`]).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.policy = self.policy.with_attempt_timeout(timeout);
+        self
+    }
+    /// Attempts in all, the first included ([`Policy::with_max_attempts`]).
+    pub fn max_attempts(mut self, n: u32) -> Self {
+        self.policy = self.policy.with_max_attempts(n);
         self
     }
     /// Appended to the `User-Agent` after `bidcert/<version>`.
-    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
-        self.user_agent_suffix = Some(suffix.into());
+    pub fn user_agent_suffix(mut self, suffix: impl AsRef<str>) -> Self {
+        self.policy = self.policy.with_user_agent_suffix(suffix.as_ref());
         self
     }
     /// Sends through this proxy (`http://host:port`); by default `HTTPS_PROXY`, `HTTP_PROXY`
@@ -151,28 +145,22 @@ impl ClientBuilder {
     /// Builds the client. Without explicit credentials, resolves them from the environment
     /// and the credentials files.
     pub fn build(self) -> Result<Client, Error> {
+        self.policy.validate()?;
         let crm = self.endpoint_for(&self.crm, Product::Crm)?;
         let aas = self.endpoint_for(&self.aas, Product::Aas)?;
         let credentials = match self.credentials.clone() {
             Some(c) => c,
             None => crate::credentials::resolve()?,
         };
-        let mut user_agent = format!("bidcert/{}", env!("CARGO_PKG_VERSION"));
-        if let Some(s) = &self.user_agent_suffix {
-            user_agent.push(' ');
-            user_agent.push_str(s);
-        }
         let proxy = match &self.proxy {
-            Some(url) => Some(ureq::Proxy::new(url).map_err(|e| {
-                Error::Validation(bidcert_core::ValidationError::new("proxy", e.to_string()))
-            })?),
+            Some(url) => Some(
+                ureq::Proxy::new(url).map_err(|e| ValidationError::new("proxy", e.to_string()))?,
+            ),
             None => ureq::Proxy::try_from_env(),
         };
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
-            .timeout_connect(Some(self.connect_timeout))
-            .timeout_global(Some(self.timeout))
-            .user_agent(user_agent.as_str())
+            .user_agent(self.policy.user_agent())
             .proxy(proxy)
             .max_idle_connections(self.max_idle_connections)
             .max_idle_connections_per_host(self.max_idle_connections)
@@ -189,24 +177,15 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 agent: ureq::Agent::new_with_config(config),
                 signer: RwLock::new(Arc::new(signer)),
-                retry: self.retry,
-                timeout: self.timeout,
+                policy: self.policy,
+                clock_offset: AtomicI64::new(0),
             }),
         })
     }
 }
 
-/// A response as read off the wire.
-struct Raw {
-    status: u16,
-    body: Vec<u8>,
-    date: Option<SystemTime>,
-    request_id_header: Option<String>,
-}
-
 impl Client {
-    /// A builder with the defaults: production endpoints, 5 s connect and 10 s overall
-    /// timeouts, 3 attempts.
+    /// A builder with the defaults: production endpoints and [`Policy::default`].
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
@@ -217,7 +196,7 @@ impl Client {
     }
 
     /// Replaces the credentials for every clone of this client (a rotated STS token, say).
-    /// Calls under way finish with the credentials they started with.
+    /// Calls under way finish their current attempt with the credentials they had.
     pub fn set_credentials(&self, credentials: Credentials) {
         let mut guard = self
             .inner
@@ -240,181 +219,202 @@ impl Client {
             .clone()
     }
 
+    /// The policy every call follows.
+    pub fn policy(&self) -> &Policy {
+        &self.inner.policy
+    }
+
+    /// The server's clock minus ours, in seconds, as learned from the last timestamp error
+    /// (0 until then). Every request is timestamped with our clock plus it.
+    pub fn clock_offset(&self) -> i64 {
+        self.inner.clock_offset.load(Ordering::Relaxed)
+    }
+
+    /// A call of `op` under this client's policy and clock offset, for a driver with an HTTP
+    /// stack of its own. Sign each attempt with [`Client::signer`]; when the call has its
+    /// decision, hand it to [`Client::finish`] so the client keeps what it learned.
+    pub fn start<O: Exchange>(&self, op: O) -> Call<O> {
+        Call::new(op, self.inner.policy.clone()).with_clock_offset(self.clock_offset())
+    }
+
+    /// Keeps the clock offset a finished call learned, for later calls.
+    pub fn finish<O: Exchange>(&self, call: &Call<O>) {
+        self.inner
+            .clock_offset
+            .store(call.clock_offset(), Ordering::Relaxed);
+    }
+
     /// `QueryBidUserCertifiedInfo`: whether a customer has passed identity verification.
     pub fn query_certified_info(&self, op: &QueryCertifiedInfo) -> Result<CertifiedInfo, Error> {
-        self.execute(op, |raw, _| parse_certified_info(raw.status, &raw.body))
+        self.execute(op)
     }
 
     /// `GenerateAliyunBidCertWaysUrl`: a link, valid 3 hours, for the customer to verify.
     pub fn generate_cert_ways_url(&self, op: &GenerateCertWaysUrl) -> Result<CertWaysUrl, Error> {
-        self.execute(op, |raw, req| {
-            parse_cert_ways_url(raw.status, &raw.body, req.timestamp())
-        })
+        self.execute(op)
     }
 
     /// Any other RPC action; returns the response's JSON object.
     pub fn call(&self, op: &RpcCall) -> Result<serde_json::Value, Error> {
-        self.execute(op, |raw, _| parse_rpc_response(raw.status, &raw.body))
+        self.execute(op)
     }
 
-    fn execute<O, T>(
-        &self,
-        op: &O,
-        parse: impl Fn(&Raw, &SignedRequest) -> Result<T, bidcert_core::Error>,
-    ) -> Result<T, Error>
-    where
-        O: Operation + ?Sized,
-    {
-        let retry = self.inner.retry;
-        let started = Instant::now();
-        let mut attempt = 1;
-        loop {
+    /// Drives one call to its decision: sign, send, feed, sleep when told.
+    pub fn execute<O: Exchange + ?Sized>(&self, op: &O) -> Result<O::Output, Error> {
+        let mut call = self.start(op);
+        let outcome = loop {
             let signer = self.signer();
-            let request = signer.sign(op, Timestamp::now(), &Nonce::random())?;
+            let attempt = match call.next_request(&signer, SystemTime::now(), &Nonce::random()) {
+                Ok(attempt) => attempt,
+                Err(e) => break Err(e),
+            };
+            let number = attempt.number();
             let host = signer.endpoint_for(op).authority();
-            let t0 = Instant::now();
-            let outcome = self.send(&request).and_then(|raw| {
-                let parsed = parse(&raw, &request).map_err(|e| enrich(e, &raw, &request));
-                debug!(
-                    target: "bidcert",
-                    "action={} host={} attempt={} status={} request_id={} latency_ms={}",
-                    op.action(),
-                    host,
-                    attempt,
-                    raw.status,
-                    request_id_of(&parsed, &raw).unwrap_or("-"),
-                    t0.elapsed().as_millis()
-                );
-                parsed
-            });
-            match outcome {
-                Ok(v) => return Ok(v),
-                Err(e) => {
-                    let delay = retry.delay(attempt);
-                    let may_retry = e.is_retryable()
-                        && attempt < retry.max_attempts
-                        && started.elapsed() + delay <= retry.max_elapsed;
-                    if !may_retry {
-                        return Err(e);
-                    }
+            let sent = Instant::now();
+            let decision = match self.send(&attempt) {
+                Ok(received) => {
+                    let response = received.response();
+                    debug!(
+                        target: "bidcert",
+                        "action={} host={host} attempt={number} status={} request_id={} latency_ms={}",
+                        op.action(),
+                        response.status(),
+                        response.request_id().unwrap_or("-"),
+                        sent.elapsed().as_millis()
+                    );
+                    call.on_response(&response, SystemTime::now(), Jitter::random())
+                }
+                Err(failure) => {
+                    debug!(
+                        target: "bidcert",
+                        "action={} host={host} attempt={number} transport={} latency_ms={}",
+                        op.action(),
+                        failure.kind().as_str(),
+                        sent.elapsed().as_millis()
+                    );
+                    call.on_transport_error(failure, SystemTime::now(), Jitter::random())
+                }
+            };
+            match decision {
+                Decision::Done(value) => break Ok(value),
+                Decision::Fail(e) => break Err(e),
+                Decision::Retry { after, cause } => {
                     warn!(
                         target: "bidcert",
-                        "action={} host={} attempt={} failed ({}); retrying in {} ms",
+                        "action={} host={host} attempt={number} failed ({}); retrying in {} ms",
                         op.action(),
-                        host,
-                        attempt,
-                        short(&e),
-                        delay.as_millis()
+                        short(&cause),
+                        after.as_millis()
                     );
-                    std::thread::sleep(delay);
-                    attempt += 1;
+                    std::thread::sleep(after);
                 }
             }
-        }
+        };
+        self.finish(&call);
+        outcome
     }
 
-    fn send(&self, request: &SignedRequest) -> Result<Raw, Error> {
-        fn with_headers<B>(
+    /// Sends one attempt and reads its answer: the status, the headers the engine reads,
+    /// and at most one byte more of the body than the engine accepts.
+    fn send(&self, attempt: &Attempt<'_>) -> Result<Received, TransportError> {
+        fn prepare<B>(
             mut r: ureq::RequestBuilder<B>,
-            request: &SignedRequest,
+            attempt: &Attempt<'_>,
         ) -> ureq::RequestBuilder<B> {
-            for (k, v) in request.headers() {
-                r = r.header(*k, *v);
+            for (k, v) in attempt.headers() {
+                r = r.header(k, v);
             }
-            r
+            r.config()
+                .timeout_global(Some(attempt.timeout()))
+                .timeout_connect(Some(attempt.connect_timeout()))
+                .build()
         }
         let agent = &self.inner.agent;
-        let result = match request.method() {
-            Method::Get => with_headers(agent.get(request.url()), request).call(),
-            Method::Post => with_headers(agent.post(request.url()), request).send_empty(),
+        let result = match attempt.method() {
+            Method::Get => prepare(agent.get(attempt.url()), attempt).call(),
+            Method::Post => prepare(agent.post(attempt.url()), attempt).send_empty(),
         };
-        let mut response = result.map_err(|e| self.transport_error(e))?;
+        let mut response = result.map_err(classify)?;
         let status = response.status().as_u16();
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        let date = header("date").and_then(|d| httpdate::parse_http_date(&d).ok());
-        let request_id_header = header("x-acs-request-id");
+        let headers = Response::HEADERS
+            .iter()
+            .filter_map(|name| {
+                let value = response.headers().get(*name)?.to_str().ok()?;
+                Some((*name, value.to_owned()))
+            })
+            .collect();
         let mut body = Vec::new();
         response
             .body_mut()
             .as_reader()
-            .take(MAX_BODY)
+            .take(attempt.max_body_bytes() as u64 + 1)
             .read_to_end(&mut body)
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::TimedOut => Error::Timeout {
-                    after: self.inner.timeout,
-                },
-                _ => Error::Transport {
-                    message: format!("reading the body: {e}"),
-                },
-            })?;
-        Ok(Raw {
+            .map_err(|e| classify_io(&e, "reading the body"))?;
+        Ok(Received {
             status,
+            headers,
             body,
-            date,
-            request_id_header,
         })
     }
+}
 
-    fn transport_error(&self, e: ureq::Error) -> Error {
-        match e {
-            ureq::Error::Timeout(_) => Error::Timeout {
-                after: self.inner.timeout,
-            },
-            ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => Error::Timeout {
-                after: self.inner.timeout,
-            },
-            other => Error::Transport {
-                message: other.to_string(),
-            },
-        }
+/// A response as read off the wire, before the engine sees it.
+struct Received {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+}
+
+impl Received {
+    fn response(&self) -> Response<'_> {
+        self.headers.iter().fold(
+            Response::new(self.status, &self.body),
+            |r, (name, value)| r.with_header(name, value),
+        )
     }
 }
 
-fn request_id_of<'a, T>(parsed: &'a Result<T, Error>, raw: &'a Raw) -> Option<&'a str> {
-    match parsed {
-        Err(e) => e.request_id(),
-        Ok(_) => None,
-    }
-    .or(raw.request_id_header.as_deref())
+/// Which kind of transport failure a ureq error is.
+fn classify(e: ureq::Error) -> TransportError {
+    let kind = match &e {
+        ureq::Error::Timeout(_) => TransportKind::Timeout,
+        ureq::Error::Io(io) => return classify_io(io, "sending"),
+        ureq::Error::HostNotFound
+        | ureq::Error::ConnectionFailed
+        | ureq::Error::ConnectProxyFailed(_)
+        | ureq::Error::InvalidProxyUrl => TransportKind::Connect,
+        ureq::Error::Tls(_)
+        | ureq::Error::Pem(_)
+        | ureq::Error::Rustls(_)
+        | ureq::Error::TlsRequired => TransportKind::Tls,
+        _ => TransportKind::Reset,
+    };
+    TransportError::new(kind, e.to_string())
 }
 
-/// Adds the diagnosis to a signature mismatch and the clock skew to a timestamp error.
-fn enrich(e: bidcert_core::Error, raw: &Raw, request: &SignedRequest) -> Error {
-    let mut e = Error::from(e);
-    if let Error::Api(failure) = &mut e {
-        match failure.error.kind() {
-            ApiErrorKind::SignatureMismatch => {
-                failure.diagnosis = Some(diagnose_signature_mismatch(
-                    failure.error.message(),
-                    request.string_to_sign(),
-                ));
-            }
-            ApiErrorKind::Timestamp => {
-                failure.clock_skew_seconds = raw.date.and_then(|d| {
-                    let server = d.duration_since(SystemTime::UNIX_EPOCH).ok()?.as_secs() as i64;
-                    Some(server - request.timestamp().unix())
-                });
-            }
-            _ => {}
-        }
-    }
-    e
+fn classify_io(e: &std::io::Error, doing: &str) -> TransportError {
+    use std::io::ErrorKind as K;
+    let kind = match e.kind() {
+        K::TimedOut | K::WouldBlock => TransportKind::Timeout,
+        K::ConnectionRefused | K::AddrNotAvailable | K::NotConnected => TransportKind::Connect,
+        _ if tls_failure(e) => TransportKind::Tls,
+        _ => TransportKind::Reset,
+    };
+    TransportError::new(kind, format!("{doing}: {e}"))
+}
+
+/// rustls reports a failed handshake as an I/O error wrapping its own error.
+fn tls_failure(e: &std::io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<rustls::Error>())
 }
 
 /// A one-line reason for logs: kinds and codes only, never bodies.
 fn short(e: &Error) -> String {
     match e {
-        Error::Api(f) => format!("{} HTTP {}", f.error.code(), f.error.http_status()),
-        Error::Response(p) => format!("unreadable response, HTTP {}", p.http_status()),
-        Error::Timeout { after } => format!("timeout after {after:?}"),
-        Error::Transport { message } => message.clone(),
-        other => other.to_string(),
+        Error::Api(a) => format!("{} HTTP {}", a.code(), a.http_status()),
+        Error::Parse(p) => format!("unreadable response, HTTP {}", p.http_status()),
+        Error::Transport(t) => format!("{}: {}", t.kind().as_str(), t.message()),
+        other => other.kind().as_str().to_owned(),
     }
 }
 
@@ -443,5 +443,15 @@ mod tests {
     fn client_is_send_and_sync() {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Client>();
+    }
+
+    #[test]
+    fn an_unusable_policy_is_refused_when_built() {
+        let e = Client::builder()
+            .credentials(Credentials::new("id", "secret").unwrap())
+            .max_attempts(0)
+            .build()
+            .unwrap_err();
+        assert_eq!(e.kind(), bidcert_core::ErrorKind::Validation);
     }
 }

@@ -1,40 +1,21 @@
 //! Where credentials come from: explicit values, the environment, the Alibaba Cloud CLI's
 //! profile file, and the shared credentials file, in that order.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
-use bidcert_core::{Credentials, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SECURITY_TOKEN};
+use bidcert_core::{Credentials, CredentialsError};
+
+/// The environment variable holding the AccessKey id.
+pub const ENV_ACCESS_KEY_ID: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";
+/// The environment variable holding the AccessKey secret.
+pub const ENV_ACCESS_KEY_SECRET: &str = "ALIBABA_CLOUD_ACCESS_KEY_SECRET";
+/// The environment variable holding an STS security token.
+pub const ENV_SECURITY_TOKEN: &str = "ALIBABA_CLOUD_SECURITY_TOKEN";
 
 /// Names the profile in both files.
 pub const ENV_PROFILE: &str = "ALIBABA_CLOUD_PROFILE";
 /// Overrides the shared credentials file's path.
 pub const ENV_CREDENTIALS_FILE: &str = "ALIBABA_CLOUD_CREDENTIALS_FILE";
-
-/// No source had usable credentials: says what each one lacked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CredentialsError {
-    tried: Vec<(String, String)>,
-}
-
-impl CredentialsError {
-    /// Each source tried, with what it lacked.
-    pub fn tried(&self) -> &[(String, String)] {
-        &self.tried
-    }
-}
-
-impl fmt::Display for CredentialsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("no usable credentials")?;
-        for (source, why) in &self.tried {
-            write!(f, "; {source}: {why}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for CredentialsError {}
 
 /// Resolves credentials from the process environment and the home directory.
 ///
@@ -56,7 +37,7 @@ pub fn resolve_with(
     let env = |name: &str| env(name).filter(|v| !v.is_empty());
     let mut tried = Vec::new();
 
-    match from_env(&env) {
+    match from_env_with(&env) {
         Ok(c) => return Ok(c),
         Err(why) => tried.push(("environment".to_owned(), why)),
     }
@@ -86,19 +67,37 @@ pub fn resolve_with(
             "HOME is not set".into(),
         )),
     }
-    Err(CredentialsError { tried })
+    Err(CredentialsError::new(tried))
 }
 
 fn display(p: Option<&Path>) -> String {
     p.map(|p| p.display().to_string()).unwrap_or_default()
 }
 
-fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<Credentials, String> {
+/// Reads `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and, when set,
+/// `ALIBABA_CLOUD_SECURITY_TOKEN` from the process environment.
+///
+/// Fails naming what is missing or which variable holds an unusable value.
+pub fn from_env() -> Result<Credentials, CredentialsError> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    from_env_with(&env).map_err(|why| CredentialsError::single("environment", why))
+}
+
+fn from_env_with(env: &dyn Fn(&str) -> Option<String>) -> Result<Credentials, String> {
     let id = env(ENV_ACCESS_KEY_ID).ok_or(format!("{ENV_ACCESS_KEY_ID} is not set"))?;
     let secret = env(ENV_ACCESS_KEY_SECRET).ok_or(format!("{ENV_ACCESS_KEY_SECRET} is not set"))?;
-    let creds = Credentials::new(id, secret).map_err(|e| e.to_string())?;
+    // Name the variable, not the field, so the user knows what to fix.
+    let named = |e: bidcert_core::ValidationError| {
+        let var = match e.field() {
+            "AccessKeyId" => ENV_ACCESS_KEY_ID,
+            "AccessKeySecret" => ENV_ACCESS_KEY_SECRET,
+            _ => ENV_SECURITY_TOKEN,
+        };
+        format!("{var} {}", e.reason())
+    };
+    let creds = Credentials::new(id, secret).map_err(named)?;
     match env(ENV_SECURITY_TOKEN) {
-        Some(t) => creds.with_security_token(t).map_err(|e| e.to_string()),
+        Some(t) => creds.with_security_token(t).map_err(named),
         None => Ok(creds),
     }
 }

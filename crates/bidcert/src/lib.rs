@@ -1,8 +1,9 @@
 //! bidcert: Alibaba Cloud's RPC request signature and the reseller identity-verification
 //! calls, with a blocking client.
 //!
-//! Re-exports everything in [`bidcert_core`] (signing, operations, parsers) and adds
-//! [`Client`], which signs each attempt afresh and sends it over one shared connection pool.
+//! Re-exports everything in [`bidcert_core`] (signing, operations, parsers, the call engine,
+//! the error model) and adds [`Client`], which drives the core's call engine
+//! ([`exchange`]) over one shared ureq connection pool, and the credentials chain.
 //!
 //! ```no_run
 //! use bidcert::{BidType, Client, Credentials, GenerateCertWaysUrl, Platform};
@@ -19,11 +20,8 @@
 
 mod client;
 pub mod credentials;
-mod error;
-mod retry;
 
+pub use bidcert_core::exchange::Policy;
 pub use bidcert_core::*;
 pub use client::{Client, ClientBuilder};
-pub use credentials::CredentialsError;
-pub use error::{ApiFailure, Error};
-pub use retry::RetryPolicy;
+pub use credentials::{ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SECURITY_TOKEN};

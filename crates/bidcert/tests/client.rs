@@ -4,8 +4,8 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use bidcert::{
-    ApiErrorKind, BidType, Client, Credentials, Error, GenerateCertWaysUrl, Product,
-    QueryCertifiedInfo, RetryPolicy, RpcCall,
+    ApiErrorKind, BidType, Client, Credentials, Error, ErrorKind, GenerateCertWaysUrl, Policy,
+    Product, QueryCertifiedInfo, RpcCall,
 };
 use bidcert_emulator::demo::*;
 use bidcert_emulator::{Emulator, EmulatorHandle, Fault, FaultKind, FaultScope, Fixture};
@@ -18,20 +18,18 @@ fn emulator() -> EmulatorHandle {
         .expect("emulator starts")
 }
 
-fn fast_retries() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(20),
-        max_elapsed: Duration::from_secs(10),
-    }
+fn fast_retries() -> Policy {
+    Policy::default()
+        .with_base_delay(Duration::from_millis(5))
+        .with_max_delay(Duration::from_millis(20))
+        .with_budget(Duration::from_secs(10))
 }
 
 fn client_as(emu: &EmulatorHandle, id: &str, secret: &str) -> Client {
     Client::builder()
         .credentials(Credentials::new(id, secret).unwrap())
         .endpoint(emu.base_url())
-        .retry_policy(fast_retries())
+        .policy(fast_retries())
         .build()
         .unwrap()
 }
@@ -51,8 +49,9 @@ fn link(pk: &str) -> GenerateCertWaysUrl {
 fn api_kind(r: Result<impl std::fmt::Debug, Error>) -> ApiErrorKind {
     let e = r.expect_err("an API error");
     assert!(e.request_id().is_some(), "errors carry the RequestId: {e}");
-    e.api_kind()
+    e.api_error()
         .unwrap_or_else(|| panic!("not an API error: {e}"))
+        .kind()
 }
 
 #[test]
@@ -135,27 +134,56 @@ fn wrong_secret_carries_the_mismatch_diagnosis() {
     let emu = emulator();
     let c = client_as(&emu, NORMAL_ACCESS_KEY_ID, "not-the-secret");
     let e = c.query_certified_info(&query(UNVERIFIED_PK)).unwrap_err();
-    assert_eq!(e.api_kind(), Some(ApiErrorKind::SignatureMismatch));
-    assert!(e.diagnosis().expect("a diagnosis").is_identical());
+    assert_eq!(e.kind(), ErrorKind::SignatureMismatch);
+    let api = e.api_error().unwrap();
+    assert!(api.diagnosis().expect("a diagnosis").is_identical());
     assert!(e.to_string().contains("the secret is wrong"), "{e}");
     assert!(!format!("{e} {e:?}").contains("not-the-secret"));
 }
 
 #[test]
-fn timestamp_error_carries_the_clock_skew() {
+fn clock_skew_is_corrected_on_the_second_attempt_and_kept_for_later_calls() {
+    let emu = emulator();
+    emu.set_clock_offset(20 * 60);
+    let c = normal(&emu);
+    c.query_certified_info(&query(UNVERIFIED_PK)).unwrap();
+    assert!(
+        (1195..=1205).contains(&c.clock_offset()),
+        "{}",
+        c.clock_offset()
+    );
+    c.query_certified_info(&query(UNVERIFIED_PK)).unwrap();
+    c.generate_cert_ways_url(&link(UNVERIFIED_PK)).unwrap();
+    let log = emu.requests();
+    let outcomes: Vec<_> = log.iter().map(|r| r.code.as_deref()).collect();
+    assert_eq!(
+        outcomes,
+        [Some("InvalidTimeStamp.Expired"), None, None, None],
+        "one refused attempt, then every attempt on time: {log:?}"
+    );
+}
+
+#[test]
+fn a_skew_that_cannot_be_retried_reports_the_offset() {
     let emu = emulator();
     emu.set_clock_offset(3600);
-    let e = normal(&emu)
-        .query_certified_info(&query(UNVERIFIED_PK))
-        .unwrap_err();
-    assert_eq!(e.api_kind(), Some(ApiErrorKind::Timestamp));
-    let Error::Api(failure) = &e else {
-        panic!("{e}")
-    };
-    let skew = failure
-        .clock_skew_seconds
-        .expect("skew from the Date header");
+    let c = Client::builder()
+        .credentials(Credentials::new(NORMAL_ACCESS_KEY_ID, NORMAL_ACCESS_KEY_SECRET).unwrap())
+        .endpoint(emu.base_url())
+        .policy(Policy::no_retries())
+        .build()
+        .unwrap();
+    let e = c.query_certified_info(&query(UNVERIFIED_PK)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Timestamp);
+    let skew = e
+        .api_error()
+        .unwrap()
+        .clock_offset()
+        .expect("from the Date header");
     assert!((3590..=3610).contains(&skew), "{skew}");
+    assert!(e.to_string().contains("the server's clock is +"), "{e}");
+    // The next call starts from the offset learned.
+    c.query_certified_info(&query(UNVERIFIED_PK)).unwrap();
 }
 
 #[test]
@@ -190,7 +218,7 @@ fn retries_are_bounded() {
     let e = normal(&emu)
         .query_certified_info(&query(UNVERIFIED_PK))
         .unwrap_err();
-    assert_eq!(e.api_kind(), Some(ApiErrorKind::ServiceUnavailable));
+    assert_eq!(e.kind(), ErrorKind::ServiceUnavailable);
     assert_eq!(emu.requests().len(), 3);
 }
 
@@ -200,20 +228,18 @@ fn truncated_and_non_json_bodies_are_typed_errors() {
     let c = Client::builder()
         .credentials(Credentials::new(NORMAL_ACCESS_KEY_ID, NORMAL_ACCESS_KEY_SECRET).unwrap())
         .endpoint(emu.base_url())
-        .retry_policy(RetryPolicy::none())
+        .policy(Policy::no_retries())
         .build()
         .unwrap();
     emu.inject_fault(Fault::next(FaultKind::TruncatedBody));
     let e = c.query_certified_info(&query(UNVERIFIED_PK)).unwrap_err();
-    assert!(
-        matches!(e, Error::Transport { .. } | Error::Response(_)),
-        "{e:?}"
-    );
+    assert_eq!(e.kind(), ErrorKind::Reset, "{e:?}");
+    emu.inject_fault(Fault::next(FaultKind::DropConnection));
+    let e = c.query_certified_info(&query(UNVERIFIED_PK)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Reset, "{e:?}");
     emu.inject_fault(Fault::next(FaultKind::NonJsonBody));
     let e = c.query_certified_info(&query(UNVERIFIED_PK)).unwrap_err();
-    let Error::Response(p) = &e else {
-        panic!("{e:?}")
-    };
+    let Error::Parse(p) = &e else { panic!("{e:?}") };
     assert_eq!(p.http_status(), 502);
     assert!(e.is_retryable());
 }
@@ -228,15 +254,15 @@ fn timeout_is_reported_as_timeout() {
     let c = Client::builder()
         .credentials(Credentials::new(NORMAL_ACCESS_KEY_ID, NORMAL_ACCESS_KEY_SECRET).unwrap())
         .endpoint(emu.base_url())
-        .timeout(Duration::from_millis(300))
-        .retry_policy(RetryPolicy {
-            max_attempts: 2,
-            ..fast_retries()
-        })
+        .policy(
+            fast_retries()
+                .with_max_attempts(2)
+                .with_attempt_timeout(Duration::from_millis(300)),
+        )
         .build()
         .unwrap();
     let e = c.query_certified_info(&query(UNVERIFIED_PK)).unwrap_err();
-    assert!(matches!(e, Error::Timeout { .. }), "{e:?}");
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e:?}");
 }
 
 #[test]
@@ -301,13 +327,14 @@ fn an_explicit_proxy_is_where_requests_go() {
         .credentials(Credentials::new(NORMAL_ACCESS_KEY_ID, NORMAL_ACCESS_KEY_SECRET).unwrap())
         .endpoint(target.base_url())
         .proxy(proxy.base_url())
-        .retry_policy(RetryPolicy::none())
+        .policy(Policy::no_retries())
         .build()
         .unwrap();
     let e = c.query_certified_info(&query(UNVERIFIED_PK)).unwrap_err();
-    assert!(
-        matches!(&e, Error::Transport { message } if message.contains("proxy")),
-        "{e:?}"
-    );
+    let Error::Transport(t) = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(t.kind(), bidcert::TransportKind::Connect, "{e:?}");
+    assert!(t.message().contains("proxy"), "{e:?}");
     assert!(target.requests().is_empty());
 }

@@ -37,7 +37,7 @@ fn is_fatal(e: &bidcert::Error) -> bool {
     match e {
         bidcert::Error::Credentials(_) => true,
         _ => matches!(
-            e.api_kind(),
+            e.api_error().map(bidcert::ApiError::kind),
             Some(
                 ApiErrorKind::AccessKeyNotFound
                     | ApiErrorKind::SignatureMismatch

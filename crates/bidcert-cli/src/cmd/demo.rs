@@ -2,8 +2,7 @@
 //! line, server codes shown verbatim. Exits 0 only when every step behaved as documented.
 
 use bidcert::{
-    ApiErrorKind, BidType, CertWaysUrl, Client, Credentials, GenerateCertWaysUrl,
-    QueryCertifiedInfo,
+    BidType, CertWaysUrl, Client, Credentials, ErrorKind, GenerateCertWaysUrl, QueryCertifiedInfo,
 };
 use bidcert_emulator::{demo, Emulator};
 use serde_json::{json, Value};
@@ -156,15 +155,15 @@ pub(crate) fn run(json: bool) -> Result<i32, CliError> {
         .endpoint(base.clone())
         .build()?;
     let e = match impostor.query_certified_info(&query) {
-        Err(e) if e.api_kind() == Some(ApiErrorKind::SignatureMismatch) => e,
+        Err(e) if e.kind() == ErrorKind::SignatureMismatch => e,
         Err(e) => return Err(unexpected(e)),
         Ok(_) => return Err(unexpected("a wrong secret was accepted")),
     };
-    let diagnosis = e
+    let api = e.api_error().ok_or_else(|| unexpected(&e))?;
+    let diagnosis = api
         .diagnosis()
         .map(|d| d.to_string())
         .ok_or_else(|| unexpected("SignatureDoesNotMatch without a diagnosis"))?;
-    let api = e.api_error().ok_or_else(|| unexpected(&e))?;
     story.step(
         "Sign with a wrong secret: the server refuses; the diagnosis compares its string to sign with ours.",
         vec![
@@ -176,7 +175,7 @@ pub(crate) fn run(json: bool) -> Result<i32, CliError> {
 
     let other = demo::LIGHTWEIGHT_CUSTOMER_PK;
     let e = match client.query_certified_info(&QueryCertifiedInfo::new(other, BidType::Normal)?) {
-        Err(e) if e.api_kind() == Some(ApiErrorKind::BidMismatch) => e,
+        Err(e) if e.kind() == ErrorKind::BidMismatch => e,
         Err(e) => return Err(unexpected(e)),
         Ok(_) => return Err(unexpected("another reseller's customer was answered")),
     };

@@ -1,15 +1,10 @@
 //! `bidcert diagnose`: why the server computed another signature.
 
-use bidcert::{diagnose_signature_mismatch, Difference};
-use serde_json::{json, Value};
+use bidcert::diagnose_signature_mismatch;
 
 use crate::cli::DiagnoseArgs;
 use crate::failure::{CliError, EXIT_FAILED, EXIT_OK};
 use crate::render;
-
-fn difference_json(d: &Difference) -> Value {
-    json!({"type": d.kind(), "name": d.name(), "ours": d.ours(), "server": d.server()})
-}
 
 pub(crate) fn run(json: bool, args: &DiagnoseArgs) -> Result<i32, CliError> {
     let d = diagnose_signature_mismatch(&args.message, &args.string_to_sign);
@@ -19,13 +14,9 @@ pub(crate) fn run(json: bool, args: &DiagnoseArgs) -> Result<i32, CliError> {
         EXIT_FAILED
     };
     if json {
-        render::print_json(&json!({
-            "server_string_to_sign": d.server_string_to_sign(),
-            "our_string_to_sign": args.string_to_sign.trim(),
-            "identical": d.is_identical(),
-            "differences": d.differences().iter().map(difference_json).collect::<Vec<_>>(),
-            "summary": d.to_string(),
-        }));
+        let mut out = d.to_json();
+        out["our_string_to_sign"] = args.string_to_sign.trim().into();
+        render::print_json(&out);
         return Ok(status);
     }
     let Some(server) = d.server_string_to_sign() else {

@@ -135,12 +135,13 @@ fn diagnose_of_identical_strings_blames_the_secret() {
             "differences",
             "identical",
             "our_string_to_sign",
+            "server_string_found",
             "server_string_to_sign",
             "summary"
         ]
     );
     assert_eq!(v["identical"], false);
-    assert_eq!(v["differences"][0]["type"], "different");
+    assert_eq!(v["differences"][0]["kind"], "different");
     assert_eq!(v["differences"][0]["name"], "Format");
 }
 
