@@ -13,7 +13,9 @@
 //! ([`EmulatorHandle::ca_pem`]), counting TLS handshakes. Every answer's `Date` is the
 //! emulator's clock, which a test can move ([`EmulatorHandle::set_clock_offset`]).
 //!
-//! The API is blocking; the server runs on threads of its own.
+//! The API is blocking; the server runs on threads of its own. The foreground runner (the
+//! `bidcert-emulator` command) lives in the bidcert-cli package, so this library needs no CLI
+//! parser.
 //!
 //! ```
 //! use bidcert_emulator::{demo, Emulator, Fault, FaultKind};

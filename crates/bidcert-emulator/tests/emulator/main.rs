@@ -2,7 +2,6 @@
 
 mod admin;
 mod business;
-mod cli;
 mod clock;
 mod common;
 mod faults;
