@@ -115,12 +115,9 @@ pub(crate) enum Command {
                             --message 'Specified signature is not matched with our calculation. server string to sign is:POST&%2F&...' \\\n      \
                             --string-to-sign 'POST&%2F&...'")]
     Diagnose(DiagnoseArgs),
-    /// Runs the emulator of both endpoints in the foreground until Ctrl-C.
-    #[command(
-        after_help = "The first line on stdout is {\"url\": \"http://127.0.0.1:PORT\"}.\n\n\
-                            Example:\n  bidcert emulator --port 8080 &\n  \
-                            bidcert --crm-endpoint http://127.0.0.1:8080 --aas-endpoint http://127.0.0.1:8080 query 1000000000000002"
-    )]
+    /// Runs the emulator of both endpoints in the foreground until Ctrl-C (as the
+    /// bidcert-emulator command does).
+    #[command(after_help = EMULATOR_AFTER_HELP)]
     Emulator(EmulatorArgs),
     /// The whole flow against the built-in emulator, each step explained.
     Demo,
@@ -258,12 +255,47 @@ pub(crate) struct DiagnoseArgs {
     pub(crate) string_to_sign: String,
 }
 
+/// The emulator's options: the same for `bidcert emulator` and the `bidcert-emulator` binary.
 #[derive(Args, Debug)]
 pub(crate) struct EmulatorArgs {
-    /// Port on 127.0.0.1 (0: an ephemeral port, printed on the first line).
+    /// Port of the URL printed first: HTTP, or HTTPS with --tls (0: an ephemeral port).
     #[arg(long, default_value_t = 0)]
     pub(crate) port: u16,
+    /// Loopback address to listen on.
+    #[arg(long, default_value = "127.0.0.1", value_name = "IP")]
+    pub(crate) bind: std::net::IpAddr,
     /// Fixture JSON file [default: the built-in demo fixture].
     #[arg(long, value_name = "FILE")]
     pub(crate) fixture: Option<PathBuf>,
+    /// Print the built-in demo fixture (credentials included) as JSON and exit.
+    #[arg(long, conflicts_with_all = ["fixture", "tls"])]
+    pub(crate) dump_fixture: bool,
+    /// Also serve HTTPS (CA and certificate made at start), on a port of its own; the first
+    /// line then gives the https URL as "url" and the plain one as "http_url".
+    #[arg(long)]
+    pub(crate) tls: bool,
+    /// Write the PEM of the CA behind --tls to FILE, before the first line is printed.
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    pub(crate) ca_out: Option<PathBuf>,
 }
+
+/// A local emulator of Alibaba Cloud's reseller identity-verification endpoints
+/// (QueryBidUserCertifiedInfo and GenerateAliyunBidCertWaysUrl) on loopback, until Ctrl-C or
+/// SIGTERM.
+#[derive(Parser, Debug)]
+#[command(name = "bidcert-emulator", version, after_help = EMULATOR_AFTER_HELP)]
+pub(crate) struct EmulatorCli {
+    #[command(flatten)]
+    pub(crate) args: EmulatorArgs,
+}
+
+/// What both emulator commands print after their options.
+pub(crate) const EMULATOR_AFTER_HELP: &str = "\
+The first line on stdout is {\"url\": \"http://127.0.0.1:PORT\"}; with --tls,
+{\"url\": \"https://127.0.0.1:PORT\", \"http_url\": \"http://127.0.0.1:PORT\"}.
+
+Examples:
+  bidcert-emulator --port 8080 &
+  bidcert --crm-endpoint http://127.0.0.1:8080 --aas-endpoint http://127.0.0.1:8080 query 1000000000000002
+  bidcert-emulator --tls --ca-out emulator-ca.pem
+  bidcert-emulator --dump-fixture > demo.json";

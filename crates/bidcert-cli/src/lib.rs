@@ -1,5 +1,6 @@
 //! The `bidcert` command as a library: [`run`] is the whole command, so the binary and the
-//! Python console script run one implementation.
+//! Python console script run one implementation; [`run_emulator`] is the `bidcert-emulator`
+//! command, the same runner as `bidcert emulator`.
 //!
 //! ```no_run
 //! let status = bidcert_cli::run(vec!["bidcert".into(), "demo".into()]);
@@ -17,7 +18,7 @@ mod render;
 
 use clap::{CommandFactory, Parser};
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, EmulatorCli};
 use crate::context::Context;
 use crate::failure::CliError;
 
@@ -49,6 +50,33 @@ pub fn run(args: Vec<String>) -> i32 {
     }
 }
 
+/// Runs the `bidcert-emulator` command with `args` (`args[0]` is the program name) until
+/// Ctrl-C or SIGTERM, and returns its exit status: 0 after a clean stop, 1 when it could not
+/// start or write, 2 for a usage error or a fixture that cannot be used. It takes the options
+/// of `bidcert emulator`.
+///
+/// ```no_run
+/// let status = bidcert_cli::run_emulator(vec!["bidcert-emulator".into(), "--tls".into()]);
+/// assert_eq!(status, 0);
+/// ```
+pub fn run_emulator(args: Vec<String>) -> i32 {
+    const PROGRAM: &str = "bidcert-emulator";
+    let cli = match EmulatorCli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    match cmd::emulator::run(PROGRAM, &cli.args) {
+        Ok(status) => status,
+        Err(e) => {
+            eprintln!("{PROGRAM}: {}", e.message());
+            e.exit_status()
+        }
+    }
+}
+
 fn dispatch(ctx: &mut Context, command: &Command) -> Result<i32, CliError> {
     let json = ctx.global.json;
     match command {
@@ -57,7 +85,7 @@ fn dispatch(ctx: &mut Context, command: &Command) -> Result<i32, CliError> {
         Command::Audit(a) => audit::run(ctx, a),
         Command::Sign(a) => cmd::sign::run(json, a),
         Command::Diagnose(a) => cmd::diagnose::run(json, a),
-        Command::Emulator(a) => cmd::emulator::run(a),
+        Command::Emulator(a) => cmd::emulator::run("bidcert", a),
         Command::Demo => cmd::demo::run(json),
         Command::Completions { shell } => {
             let mut command = Cli::command();

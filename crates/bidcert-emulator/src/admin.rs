@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::fault::Fault;
+use crate::fault::{Fault, FaultKind};
 use crate::state::{CustomerState, Shared, State};
 
 /// The prefix of every admin path.
@@ -32,6 +32,8 @@ pub(crate) fn handle(shared: &Shared, method: &str, path: &str, body: &[u8]) -> 
             200,
             json!({
                 "url": shared.base_url,
+                "https_url": shared.https_url,
+                "tls_handshakes": state.tls_handshakes,
                 "clock": clock(&state),
                 "customers": state.customer_states(),
                 "faults": state.faults,
@@ -64,6 +66,7 @@ pub(crate) fn handle(shared: &Shared, method: &str, path: &str, body: &[u8]) -> 
             Err(e) => error(404, e.to_string()),
         },
         ("GET", ["faults"]) => (200, json!({ "faults": state.faults })),
+        ("GET", ["faults", "kinds"]) => (200, json!(FaultKind::NAMES)),
         ("POST", ["faults"]) => match serde_json::from_slice::<Fault>(body) {
             Ok(f) => {
                 if f.is_live() {
@@ -83,7 +86,16 @@ pub(crate) fn handle(shared: &Shared, method: &str, path: &str, body: &[u8]) -> 
             (200, json!([]))
         }
         ("GET", ["fixture"]) => (200, json!(state.fixture)),
-        (_, ["state" | "reset" | "clock" | "faults" | "requests" | "fixture"])
+        ("GET", ["tls"]) => (
+            200,
+            json!({
+                "https_url": shared.https_url,
+                "handshakes": state.tls_handshakes,
+                "ca_pem": shared.ca_pem,
+            }),
+        ),
+        (_, ["state" | "reset" | "clock" | "faults" | "requests" | "fixture" | "tls"])
+        | (_, ["faults", "kinds"])
         | (_, ["customers", _] | ["customers", _, "verify"]) => {
             error(405, format!("{method} is not allowed on {PREFIX}{path}"))
         }

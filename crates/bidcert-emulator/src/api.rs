@@ -140,7 +140,7 @@ pub(crate) fn fault_answer(kind: &FaultKind, action: Option<&str>, host: &str) -
             "ServiceUnavailable",
             "The request has failed due to a temporary failure of the server.",
         ),
-        FaultKind::Throttling => Refusal::new(
+        FaultKind::Throttling(_) => Refusal::new(
             400,
             "Throttling.User",
             "Request was denied due to user flow control.",

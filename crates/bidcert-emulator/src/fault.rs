@@ -11,9 +11,10 @@ use serde::{Deserialize, Serialize};
 
 /// A fault and the requests it applies to.
 ///
-/// In the admin API (`POST /_emulator/faults`) a fault is flat JSON: `kind` (`latency`,
-/// `http_500`, `http_503`, `throttling`, `drop_connection`, `truncated_body`,
-/// `non_json_body`), `latency_ms` for `latency`, and `next` (a count) and/or `action`:
+/// In the admin API (`POST /_emulator/faults`) a fault is flat JSON: `kind` (one of
+/// [`FaultKind::NAMES`]), `latency_ms` for `latency`, `retry_after_ms` for `throttling`
+/// (optional, default [`FaultKind::DEFAULT_RETRY_AFTER`]), and `next` (a count) and/or
+/// `action`:
 ///
 /// ```
 /// use bidcert_emulator::{Fault, FaultKind, FaultScope};
@@ -23,6 +24,8 @@ use serde::{Deserialize, Serialize};
 ///     r#"{"kind": "latency", "latency_ms": 250, "action": "QueryBidUserCertifiedInfo"}"#,
 /// ).unwrap();
 /// assert_eq!(f.kind, FaultKind::Latency(std::time::Duration::from_millis(250)));
+/// let f: Fault = serde_json::from_str(r#"{"kind": "throttling", "retry_after_ms": 2500}"#).unwrap();
+/// assert_eq!(f.kind, FaultKind::Throttling(std::time::Duration::from_millis(2500)));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "FaultWire", into = "FaultWire")]
@@ -46,8 +49,10 @@ pub enum FaultKind {
     Http500,
     /// HTTP 503, `ServiceUnavailable`.
     Http503,
-    /// HTTP 400, `Throttling.User`.
-    Throttling,
+    /// HTTP 400, `Throttling.User`, with the server's hint to retry after this long: in
+    /// `Retry-After` (whole seconds, rounded up) and in `x-acs-retry-after` (milliseconds, as
+    /// Alibaba's gateway sends it).
+    Throttling(Duration),
     /// Closes the connection without an answer.
     DropConnection,
     /// Sends the status, headers (with the full `Content-Length`) and the first half of the
@@ -89,13 +94,34 @@ impl Fault {
 }
 
 impl FaultKind {
-    /// The name used in the admin API and the request log (`http_503`, ...).
+    /// Every kind's name, as [`FaultKind::name`] spells it, in declaration order: what the
+    /// admin API's `GET /_emulator/faults/kinds` answers, so bindings need not restate them.
+    pub const NAMES: &'static [&'static str] = &[
+        "latency",
+        "http_500",
+        "http_503",
+        "throttling",
+        "drop_connection",
+        "truncated_body",
+        "non_json_body",
+    ];
+
+    /// The retry hint of a throttling fault injected without one: one second.
+    pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
+
+    /// A throttling fault with the default hint ([`FaultKind::DEFAULT_RETRY_AFTER`]).
+    pub fn throttling() -> FaultKind {
+        FaultKind::Throttling(FaultKind::DEFAULT_RETRY_AFTER)
+    }
+
+    /// The name used in the admin API and the request log (`http_503`, ...): one of
+    /// [`FaultKind::NAMES`].
     pub fn name(&self) -> &'static str {
         match self {
             FaultKind::Latency(_) => "latency",
             FaultKind::Http500 => "http_500",
             FaultKind::Http503 => "http_503",
-            FaultKind::Throttling => "throttling",
+            FaultKind::Throttling(_) => "throttling",
             FaultKind::DropConnection => "drop_connection",
             FaultKind::TruncatedBody => "truncated_body",
             FaultKind::NonJsonBody => "non_json_body",
@@ -107,6 +133,7 @@ impl fmt::Display for FaultKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             FaultKind::Latency(d) => write!(f, "latency {} ms", d.as_millis()),
+            FaultKind::Throttling(d) => write!(f, "throttling, retry after {} ms", d.as_millis()),
             other => f.write_str(other.name()),
         }
     }
@@ -145,6 +172,8 @@ struct FaultWire {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     latency_ms: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    retry_after_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     next: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     action: Option<String>,
@@ -154,20 +183,29 @@ impl TryFrom<FaultWire> for Fault {
     type Error = String;
 
     fn try_from(w: FaultWire) -> Result<Self, String> {
-        let kind = match (w.kind.as_str(), w.latency_ms) {
-            ("latency", Some(ms)) => FaultKind::Latency(Duration::from_millis(ms)),
-            ("latency", None) => return Err("kind latency needs latency_ms".into()),
-            (_, Some(_)) => return Err("latency_ms is only for kind latency".into()),
-            ("http_500", None) => FaultKind::Http500,
-            ("http_503", None) => FaultKind::Http503,
-            ("throttling", None) => FaultKind::Throttling,
-            ("drop_connection", None) => FaultKind::DropConnection,
-            ("truncated_body", None) => FaultKind::TruncatedBody,
-            ("non_json_body", None) => FaultKind::NonJsonBody,
-            (other, None) => {
+        let ms = Duration::from_millis;
+        if w.latency_ms.is_some() && w.kind != "latency" {
+            return Err("latency_ms is only for kind latency".into());
+        }
+        if w.retry_after_ms.is_some() && w.kind != "throttling" {
+            return Err("retry_after_ms is only for kind throttling".into());
+        }
+        let kind = match w.kind.as_str() {
+            "latency" => {
+                FaultKind::Latency(ms(w.latency_ms.ok_or("kind latency needs latency_ms")?))
+            }
+            "http_500" => FaultKind::Http500,
+            "http_503" => FaultKind::Http503,
+            "throttling" => {
+                FaultKind::Throttling(w.retry_after_ms.map_or(FaultKind::DEFAULT_RETRY_AFTER, ms))
+            }
+            "drop_connection" => FaultKind::DropConnection,
+            "truncated_body" => FaultKind::TruncatedBody,
+            "non_json_body" => FaultKind::NonJsonBody,
+            other => {
                 return Err(format!(
-                    "unknown fault kind {other:?}; one of latency, http_500, http_503, \
-                     throttling, drop_connection, truncated_body, non_json_body"
+                    "unknown fault kind {other:?}; one of {}",
+                    FaultKind::NAMES.join(", ")
                 ))
             }
         };
@@ -182,9 +220,11 @@ impl TryFrom<FaultWire> for Fault {
 
 impl From<Fault> for FaultWire {
     fn from(f: Fault) -> Self {
-        let latency_ms = match f.kind {
-            FaultKind::Latency(d) => Some(u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
-            _ => None,
+        let millis = |d: Duration| Some(u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        let (latency_ms, retry_after_ms) = match f.kind {
+            FaultKind::Latency(d) => (millis(d), None),
+            FaultKind::Throttling(d) => (None, millis(d)),
+            _ => (None, None),
         };
         let (next, action) = match f.scope {
             FaultScope::Next(n) => (Some(n), None),
@@ -194,6 +234,7 @@ impl From<Fault> for FaultWire {
         FaultWire {
             kind: f.kind.name().to_owned(),
             latency_ms,
+            retry_after_ms,
             next,
             action,
         }
@@ -220,11 +261,11 @@ mod tests {
     #[test]
     fn action_scope_lasts_until_cleared() {
         let mut faults = vec![Fault::new(
-            FaultKind::Throttling,
+            FaultKind::throttling(),
             FaultScope::Action("A".into()),
         )];
         for _ in 0..3 {
-            assert_eq!(take(&mut faults, Some("A")), Some(FaultKind::Throttling));
+            assert_eq!(take(&mut faults, Some("A")), Some(FaultKind::throttling()));
         }
         assert_eq!(take(&mut faults, None), None);
         assert_eq!(faults.len(), 1);
@@ -239,6 +280,10 @@ mod tests {
             ),
             Fault::new(FaultKind::DropConnection, FaultScope::Action("X".into())),
             Fault::new(
+                FaultKind::Throttling(Duration::from_millis(1500)),
+                FaultScope::Next(1),
+            ),
+            Fault::new(
                 FaultKind::TruncatedBody,
                 FaultScope::NextForAction("X".into(), 2),
             ),
@@ -251,8 +296,48 @@ mod tests {
             r#"{"kind": "http_500", "latency_ms": 3}"#,
             r#"{"kind": "gremlins"}"#,
             r#"{"kind": "http_500", "nxt": 1}"#,
+            r#"{"kind": "http_503", "retry_after_ms": 5}"#,
         ] {
             assert!(serde_json::from_str::<Fault>(bad).is_err(), "{bad}");
+        }
+        let f: Fault = serde_json::from_str(r#"{"kind": "throttling"}"#).unwrap();
+        assert_eq!(f.kind, FaultKind::Throttling(Duration::from_secs(1)));
+    }
+
+    /// One kind of every variant: the match has no wildcard, so a new variant fails to
+    /// compile here until it is listed.
+    fn one_of_each() -> Vec<FaultKind> {
+        let all = vec![
+            FaultKind::Latency(Duration::from_millis(1)),
+            FaultKind::Http500,
+            FaultKind::Http503,
+            FaultKind::throttling(),
+            FaultKind::DropConnection,
+            FaultKind::TruncatedBody,
+            FaultKind::NonJsonBody,
+        ];
+        for kind in &all {
+            match kind {
+                FaultKind::Latency(_)
+                | FaultKind::Http500
+                | FaultKind::Http503
+                | FaultKind::Throttling(_)
+                | FaultKind::DropConnection
+                | FaultKind::TruncatedBody
+                | FaultKind::NonJsonBody => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn names_list_every_kind_once_and_each_parses() {
+        let names: Vec<&str> = one_of_each().iter().map(FaultKind::name).collect();
+        assert_eq!(names, FaultKind::NAMES);
+        for kind in one_of_each() {
+            let f = Fault::next(kind);
+            let json = serde_json::to_string(&f).unwrap();
+            assert_eq!(serde_json::from_str::<Fault>(&json).unwrap(), f, "{json}");
         }
     }
 }

@@ -12,8 +12,9 @@ use tokio::sync::oneshot;
 
 use crate::fault::Fault;
 use crate::fixture::Fixture;
-use crate::server::{self, Limits};
-use crate::state::{CustomerState, RequestRecord, Shared, UnknownCustomer};
+use crate::server::{self, Limits, Listeners};
+use crate::state::{CustomerState, RequestRecord, Shared, UnknownCustomer, Urls};
+use crate::tls::Tls;
 
 /// The emulator of both endpoints. Start one with [`Emulator::builder`].
 ///
@@ -44,6 +45,8 @@ pub struct EmulatorBuilder {
     port: u16,
     header_read_timeout: Duration,
     worker_threads: usize,
+    tls: bool,
+    tls_port: u16,
 }
 
 impl Default for EmulatorBuilder {
@@ -54,6 +57,8 @@ impl Default for EmulatorBuilder {
             port: 0,
             header_read_timeout: Duration::from_secs(30),
             worker_threads: 2,
+            tls: false,
+            tls_port: 0,
         }
     }
 }
@@ -92,6 +97,21 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Also serve HTTPS, on a port of its own beside the HTTP one, with the same state (default
+    /// off). A CA and a leaf certificate for `127.0.0.1`, `::1` and `localhost` are made at
+    /// start; a client trusts [`EmulatorHandle::ca_pem`] to connect to
+    /// [`EmulatorHandle::https_url`].
+    pub fn tls(mut self, enabled: bool) -> Self {
+        self.tls = enabled;
+        self
+    }
+
+    /// The HTTPS port (default 0: an ephemeral one); only with [`EmulatorBuilder::tls`].
+    pub fn tls_port(mut self, port: u16) -> Self {
+        self.tls_port = port;
+        self
+    }
+
     /// Threads serving requests (default 2).
     pub fn worker_threads(mut self, n: usize) -> Self {
         self.worker_threads = n.max(1);
@@ -116,23 +136,45 @@ impl EmulatorBuilder {
         fixture
             .validate()
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-        let listener = std::net::TcpListener::bind(SocketAddr::new(self.bind, self.port))?;
-        listener.set_nonblocking(true)?;
-        let port = listener.local_addr()?.port();
-        let base_url = match self.bind {
-            IpAddr::V4(ip) => format!("http://{ip}:{port}"),
-            IpAddr::V6(ip) => format!("http://[{ip}]:{port}"),
+        let bind = |port: u16| -> io::Result<(std::net::TcpListener, u16)> {
+            let listener = std::net::TcpListener::bind(SocketAddr::new(self.bind, port))?;
+            listener.set_nonblocking(true)?;
+            let port = listener.local_addr()?.port();
+            Ok((listener, port))
         };
-        let shared = Arc::new(Shared::new(base_url, fixture));
+        let url = |scheme: &str, port: u16| match self.bind {
+            IpAddr::V4(ip) => format!("{scheme}://{ip}:{port}"),
+            IpAddr::V6(ip) => format!("{scheme}://[{ip}]:{port}"),
+        };
+        let (http, port) = bind(self.port)?;
+        let https = if self.tls {
+            Some((bind(self.tls_port)?, Tls::generate()?))
+        } else {
+            None
+        };
+        let urls = Urls {
+            http: url("http", port),
+            https: https.as_ref().map(|((_, port), _)| url("https", *port)),
+        };
+        let ca_pem = https.as_ref().map(|(_, tls)| tls.ca_pem.clone());
+        let shared = Arc::new(Shared::new(urls, ca_pem, fixture));
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(self.worker_threads)
             .thread_name("bidcert-emulator-worker")
             .enable_io()
             .enable_time()
             .build()?;
-        let listener = {
+        let listeners = {
             let _guard = runtime.enter();
-            tokio::net::TcpListener::from_std(listener)?
+            Listeners {
+                http: tokio::net::TcpListener::from_std(http)?,
+                https: match https {
+                    Some(((listener, _), tls)) => {
+                        Some((tokio::net::TcpListener::from_std(listener)?, tls.acceptor))
+                    }
+                    None => None,
+                },
+            }
         };
         let limits = Limits {
             header_read_timeout: self.header_read_timeout,
@@ -145,7 +187,7 @@ impl EmulatorBuilder {
         let thread = std::thread::Builder::new()
             .name("bidcert-emulator".into())
             .spawn(move || {
-                runtime.block_on(server::serve(listener, serving, limits, stopped));
+                runtime.block_on(server::serve(listeners, serving, limits, stopped));
                 runtime.shutdown_timeout(Duration::from_secs(1));
             })?;
         Ok(EmulatorHandle {
@@ -171,9 +213,35 @@ impl EmulatorHandle {
         &self.shared.base_url
     }
 
-    /// The port it listens on.
+    /// The port it listens on for HTTP.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// `https://127.0.0.1:PORT`, the same endpoint over TLS, when started with
+    /// [`EmulatorBuilder::tls`].
+    ///
+    /// ```
+    /// use bidcert_emulator::Emulator;
+    /// let emulator = Emulator::builder().tls(true).start().unwrap();
+    /// assert!(emulator.https_url().unwrap().starts_with("https://127.0.0.1:"));
+    /// assert!(emulator.ca_pem().unwrap().starts_with("-----BEGIN CERTIFICATE-----"));
+    /// assert_eq!(emulator.tls_handshakes(), 0);
+    /// ```
+    pub fn https_url(&self) -> Option<&str> {
+        self.shared.https_url.as_deref()
+    }
+
+    /// The PEM of the CA that signed the HTTPS certificate, for a client to trust; `None`
+    /// without [`EmulatorBuilder::tls`].
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.shared.ca_pem.as_deref()
+    }
+
+    /// TLS handshakes completed since start (or the last [`EmulatorHandle::reset`]): one per
+    /// HTTPS connection, so a client that reuses its connections makes few.
+    pub fn tls_handshakes(&self) -> u64 {
+        self.shared.lock().tls_handshakes
     }
 
     /// Stops accepting, lets requests in flight finish (at most about a second), and joins
@@ -192,7 +260,7 @@ impl EmulatorHandle {
     }
 
     /// Back to the state at start: the fixture as given, clock offset 0, and no nonces,
-    /// faults, links or logged requests.
+    /// faults, links, logged requests or counted handshakes.
     pub fn reset(&self) {
         self.shared.lock().reset();
     }
@@ -266,6 +334,7 @@ impl fmt::Debug for EmulatorHandle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EmulatorHandle")
             .field("base_url", &self.base_url())
+            .field("https_url", &self.https_url())
             .finish_non_exhaustive()
     }
 }

@@ -9,7 +9,13 @@
 //! events and, on success, marks the customer verified. Faults (latency, 5xx, throttling,
 //! dropped connections, truncated and non-JSON bodies) can be injected deterministically.
 //!
-//! The API is blocking; the server runs on threads of its own.
+//! It serves HTTP, and with [`EmulatorBuilder::tls`] HTTPS beside it with a CA of its own
+//! ([`EmulatorHandle::ca_pem`]), counting TLS handshakes. Every answer's `Date` is the
+//! emulator's clock, which a test can move ([`EmulatorHandle::set_clock_offset`]).
+//!
+//! The API is blocking; the server runs on threads of its own. The foreground runner (the
+//! `bidcert-emulator` command) lives in the bidcert-cli package, so this library needs no CLI
+//! parser.
 //!
 //! ```
 //! use bidcert_emulator::{demo, Emulator, Fault, FaultKind};
@@ -37,6 +43,7 @@ mod page;
 mod server;
 mod signal;
 mod state;
+mod tls;
 
 pub use fault::{Fault, FaultKind, FaultScope};
 pub use fixture::{Account, Certificate, Customer, Fixture, FixtureError, Reseller};

@@ -9,14 +9,17 @@ use bidcert_core::{Method, Timestamp};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
-use hyper::header::{HeaderMap, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, DATE, HOST};
+use hyper::header::{
+    HeaderMap, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, DATE, HOST, RETRY_AFTER,
+};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
+use tokio_rustls::TlsAcceptor;
 
 use crate::admin;
 use crate::api;
@@ -60,9 +63,32 @@ impl fmt::Display for Dropped {
 
 impl std::error::Error for Dropped {}
 
+/// Which listener a connection came in on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Door {
+    /// Plain HTTP: both gateways, the link page and the admin API.
+    Http,
+    /// The same over TLS.
+    Https,
+}
+
+/// The bound listeners: HTTP always, HTTPS when asked for.
+pub(crate) struct Listeners {
+    pub(crate) http: TcpListener,
+    pub(crate) https: Option<(TcpListener, TlsAcceptor)>,
+}
+
+/// The next connection on `listener`; never, when there is none.
+async fn accept(listener: Option<&TcpListener>) -> std::io::Result<TcpStream> {
+    match listener {
+        Some(l) => l.accept().await.map(|(stream, _)| stream),
+        None => std::future::pending().await,
+    }
+}
+
 /// Accepts connections until `stop` fires, then lets requests in flight finish (briefly).
 pub(crate) async fn serve(
-    listener: TcpListener,
+    listeners: Listeners,
     shared: Arc<Shared>,
     limits: Limits,
     mut stop: oneshot::Receiver<()>,
@@ -71,34 +97,69 @@ pub(crate) async fn serve(
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
         .max_buf_size(limits.max_header_bytes)
+        // Every answer carries the emulator's own `Date` (its clock, offset included); hyper's
+        // would be the system clock's.
+        .auto_date_header(false)
         .keep_alive(true);
     let limits = Arc::new(limits);
     let graceful = GracefulShutdown::new();
+    let https = listeners.https.as_ref();
     loop {
-        tokio::select! {
+        let (accepted, door) = tokio::select! {
             _ = &mut stop => break,
-            accepted = listener.accept() => {
-                let stream = match accepted {
-                    Ok((stream, _)) => stream,
-                    // Out of descriptors or a connection reset before accept: wait, go on.
-                    Err(_) => {
-                        tokio::time::sleep(Duration::from_millis(10)).await;
-                        continue;
-                    }
-                };
-                // Answers must not wait for Nagle's algorithm.
-                let _ = stream.set_nodelay(true);
-                let (shared, limits) = (shared.clone(), limits.clone());
-                let service = service_fn(move |req| route(req, shared.clone(), limits.clone()));
-                let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
-                tokio::spawn(async move {
-                    // A connection's errors (garbage, timeouts, drops) concern that client only.
-                    let _ = conn.await;
-                });
+            a = listeners.http.accept() => (a.map(|(stream, _)| stream), Door::Http),
+            a = accept(https.map(|(l, _)| l)) => (a, Door::Https),
+        };
+        let stream = match accepted {
+            Ok(stream) => stream,
+            // Out of descriptors or a connection reset before accept: wait, go on.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
             }
-        }
+        };
+        // Answers must not wait for Nagle's algorithm.
+        let _ = stream.set_nodelay(true);
+        let (shared, limits, http, watcher) = (
+            shared.clone(),
+            limits.clone(),
+            http.clone(),
+            graceful.watcher(),
+        );
+        let tls = match door {
+            Door::Https => https.map(|(_, acceptor)| acceptor.clone()),
+            Door::Http => None,
+        };
+        tokio::spawn(async move {
+            let service = {
+                let (shared, limits) = (shared.clone(), limits.clone());
+                service_fn(move |req| route(req, shared.clone(), limits.clone(), door))
+            };
+            // A connection's errors (garbage, timeouts, drops, failed handshakes) concern that
+            // client only.
+            match tls {
+                None => {
+                    let _ = watcher
+                        .watch(http.serve_connection(TokioIo::new(stream), service))
+                        .await;
+                }
+                Some(acceptor) => {
+                    let handshake = acceptor.accept(stream);
+                    let Ok(Ok(stream)) =
+                        tokio::time::timeout(limits.header_read_timeout, handshake).await
+                    else {
+                        return;
+                    };
+                    shared.lock().tls_handshakes += 1;
+                    let _ = watcher
+                        .watch(http.serve_connection(TokioIo::new(stream), service))
+                        .await;
+                }
+            }
+        });
     }
-    drop(listener);
+    drop(listeners);
+    shared.closing();
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await;
 }
 
@@ -187,16 +248,18 @@ async fn route(
     req: Request<Incoming>,
     shared: Arc<Shared>,
     limits: Arc<Limits>,
+    door: Door,
 ) -> Result<Response<Body>, Dropped> {
     let (head, body) = req.into_parts();
     let method = head.method.as_str();
     let path = head.uri.path();
     let query = head.uri.query().unwrap_or("");
+    let base = shared.base(door);
     let host = head
         .headers
         .get(HOST)
         .and_then(|h| h.to_str().ok())
-        .unwrap_or_else(|| shared.base_url.trim_start_matches("http://"));
+        .unwrap_or_else(|| base.split_once("://").map_or(base, |(_, h)| h));
     let now = || shared.lock().now();
     let body = match read_body(body, &head.headers, &limits).await {
         Ok(body) => body,
@@ -212,7 +275,8 @@ async fn route(
 
     if path == "/" {
         let form = is_form(&head.headers).then_some(&body[..]);
-        return rpc(&shared, method, host, query, form).await;
+        let call = Call::new(method, host, base, door, query, form);
+        return rpc(&shared, call).await;
     }
     if let Some(rest) = path.strip_prefix(admin::PREFIX) {
         let (status, value) = admin::handle(&shared, method, rest, &body);
@@ -255,11 +319,38 @@ struct Call<'a> {
     /// `method` as signed: `None` for anything but GET and POST.
     signed: Option<Method>,
     host: &'a str,
+    /// The base URL of the listener it came in on (links point back at it).
+    base: &'a str,
+    door: Door,
     /// The decoded query and form parameters.
     params: Vec<(String, String)>,
 }
 
-impl Call<'_> {
+impl<'a> Call<'a> {
+    fn new(
+        method: &'a str,
+        host: &'a str,
+        base: &'a str,
+        door: Door,
+        query: &str,
+        form: Option<&[u8]>,
+    ) -> Self {
+        let mut params: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        if let Some(form) = form {
+            params.extend(form_urlencoded::parse(form).into_owned());
+        }
+        Call {
+            method,
+            signed: method.parse().ok(),
+            host,
+            base,
+            door,
+            params,
+        }
+    }
+
     fn param(&self, name: &str) -> Option<&str> {
         self.params
             .iter()
@@ -269,25 +360,7 @@ impl Call<'_> {
 }
 
 /// An API request: pick its fault (waiting out a latency one without the lock), then answer.
-async fn rpc(
-    shared: &Shared,
-    method: &str,
-    host: &str,
-    query: &str,
-    form: Option<&[u8]>,
-) -> Result<Response<Body>, Dropped> {
-    let mut params: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-        .into_owned()
-        .collect();
-    if let Some(form) = form {
-        params.extend(form_urlencoded::parse(form).into_owned());
-    }
-    let call = Call {
-        method,
-        signed: method.parse().ok(),
-        host,
-        params,
-    };
+async fn rpc(shared: &Shared, call: Call<'_>) -> Result<Response<Body>, Dropped> {
     let delay = {
         let mut state = shared.lock();
         // Faults apply to GET and POST only.
@@ -296,21 +369,15 @@ async fn rpc(
             .and_then(|_| fault::take(&mut state.faults, call.param("Action")));
         match fault {
             Some(FaultKind::Latency(delay)) => delay,
-            fault => return finish(shared, &mut state, &call, fault),
+            fault => return finish(&mut state, &call, fault),
         }
     };
     tokio::time::sleep(delay).await;
-    finish(
-        shared,
-        &mut shared.lock(),
-        &call,
-        Some(FaultKind::Latency(delay)),
-    )
+    finish(&mut shared.lock(), &call, Some(FaultKind::Latency(delay)))
 }
 
 /// Verifies and answers an API request, shapes the answer by its fault, and logs it.
 fn finish(
-    shared: &Shared,
     state: &mut State,
     call: &Call<'_>,
     fault: Option<FaultKind>,
@@ -318,7 +385,7 @@ fn finish(
     let action = call.param("Action");
     let now = state.now();
     let answer = match call.signed {
-        Some(m) => api::answer(state, now, &shared.base_url, call.host, m, &call.params),
+        Some(m) => api::answer(state, now, call.base, call.host, m, &call.params),
         None => api::method_not_allowed(call.method, action, call.host),
     };
     // An error fault answers in place of the real answer, which was still worked out.
@@ -348,6 +415,15 @@ fn finish(
                 .insert(CONTENT_LENGTH, HeaderValue::from(promised));
             (Some(status), code, Some(resp))
         }
+        Some(FaultKind::Throttling(after)) => {
+            let mut resp = respond(status, JSON, Body::full(body), now, Some(&request_id));
+            let h = resp.headers_mut();
+            // HTTP's own hint is whole seconds; Alibaba's gateway sends milliseconds.
+            let millis = u64::try_from(after.as_millis()).unwrap_or(u64::MAX);
+            h.insert(RETRY_AFTER, HeaderValue::from(millis.div_ceil(1000)));
+            h.insert("x-acs-retry-after", HeaderValue::from(millis));
+            (Some(status), code, Some(resp))
+        }
         _ => {
             let resp = respond(status, JSON, Body::full(body), now, Some(&request_id));
             (Some(status), code, Some(resp))
@@ -360,6 +436,8 @@ fn finish(
         action: action.map(str::to_owned),
         access_key_id: call.param("AccessKeyId").map(str::to_owned),
         nonce: call.param("SignatureNonce").map(str::to_owned),
+        timestamp: call.param("Timestamp").map(str::to_owned),
+        tls: call.door == Door::Https,
         status,
         code,
         fault,

@@ -1,5 +1,5 @@
-//! Running in the foreground: both the `bidcert-emulator` binary and `bidcert emulator` stop
-//! on the same signals.
+//! Running in the foreground: what the command-line runner (`bidcert emulator` and the
+//! `bidcert-emulator` binary, in the bidcert-cli package) waits for before it stops.
 
 /// Blocks until SIGINT (Ctrl-C) or SIGTERM; on other platforms, until Ctrl-C.
 pub fn wait_for_shutdown_signal() -> std::io::Result<()> {

@@ -8,9 +8,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use bidcert_core::{MemoryNonceStore, Timestamp, CERT_WAYS_URL_VALIDITY_SECONDS};
 use serde::Serialize;
+use tokio::sync::watch;
 
 use crate::fault::{Fault, FaultKind};
 use crate::fixture::{Certificate, Customer, Fixture};
+use crate::server::Door;
 
 /// How many API requests the log keeps (the oldest go first).
 pub const REQUEST_LOG_LIMIT: usize = 10_000;
@@ -32,9 +34,15 @@ pub struct RequestRecord {
     pub access_key_id: Option<String>,
     /// The `SignatureNonce` parameter, if any.
     pub nonce: Option<String>,
+    /// The `Timestamp` parameter as sent, if any: with `code`, what clock-skew correction is
+    /// checked against (a stale one answers `InvalidTimeStamp.Expired`).
+    pub timestamp: Option<String>,
+    /// Whether it came over HTTPS.
+    pub tls: bool,
     /// The HTTP status sent; `None` when the connection was dropped.
     pub status: Option<u16>,
-    /// The error code answered, if it was an error.
+    /// The error code answered; `None` for a success (and for answers that are no gateway
+    /// error, such as the non-JSON fault's page).
     pub code: Option<String>,
     /// The injected fault applied to it, if any.
     pub fault: Option<FaultKind>,
@@ -111,6 +119,8 @@ pub(crate) struct State {
     pub(crate) faults: Vec<Fault>,
     pub(crate) log: VecDeque<RequestRecord>,
     pub(crate) links: HashMap<String, Link>,
+    /// TLS handshakes completed on the HTTPS listener.
+    pub(crate) tls_handshakes: u64,
 }
 
 impl State {
@@ -138,10 +148,11 @@ impl State {
             faults: Vec::new(),
             log: VecDeque::new(),
             links: HashMap::new(),
+            tls_handshakes: 0,
         }
     }
 
-    /// Back to the state at start: fixture, clock, nonces, faults, links and log.
+    /// Back to the state at start: fixture, clock, nonces, faults, links, log and counts.
     pub(crate) fn reset(&mut self) {
         self.fixture = self.initial.clone();
         self.clock_offset = 0;
@@ -149,6 +160,7 @@ impl State {
         self.faults.clear();
         self.log.clear();
         self.links.clear();
+        self.tls_handshakes = 0;
     }
 
     /// The emulator clock: the system clock moved by the offset.
@@ -236,18 +248,48 @@ impl State {
     }
 }
 
+/// Where the emulator listens, fixed at start.
+#[derive(Debug, Clone)]
+pub(crate) struct Urls {
+    /// `http://127.0.0.1:PORT`.
+    pub(crate) http: String,
+    /// `https://127.0.0.1:PORT`, when HTTPS is served.
+    pub(crate) https: Option<String>,
+}
+
 /// The state and what never changes, shared by the handle and every connection.
 pub(crate) struct Shared {
     pub(crate) base_url: String,
+    pub(crate) https_url: Option<String>,
+    /// The CA's PEM, when HTTPS is served.
+    pub(crate) ca_pem: Option<String>,
     state: Mutex<State>,
+    /// Turns true when the server stops, so requests held on purpose (the hang fault) end.
+    closing: watch::Sender<bool>,
 }
 
 impl Shared {
-    pub(crate) fn new(base_url: String, fixture: Fixture) -> Self {
+    pub(crate) fn new(urls: Urls, ca_pem: Option<String>, fixture: Fixture) -> Self {
         Shared {
-            base_url,
+            base_url: urls.http,
+            https_url: urls.https,
+            ca_pem,
             state: Mutex::new(State::new(fixture)),
+            closing: watch::Sender::new(false),
         }
+    }
+
+    /// The base URL of the listener behind `door`.
+    pub(crate) fn base(&self, door: Door) -> &str {
+        match (door, &self.https_url) {
+            (Door::Https, Some(url)) => url,
+            _ => &self.base_url,
+        }
+    }
+
+    /// Tells held requests that the server stops.
+    pub(crate) fn closing(&self) {
+        self.closing.send_replace(true);
     }
 
     /// Locks the state. A panic while locked cannot leave it half-updated in a way that

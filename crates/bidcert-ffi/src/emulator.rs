@@ -186,7 +186,7 @@ pub unsafe extern "C" fn bidcert_emulator_inject_fault(
             0 => FaultKind::Latency(Duration::from_millis(latency_ms)),
             1 => FaultKind::Http500,
             2 => FaultKind::Http503,
-            3 => FaultKind::Throttling,
+            3 => FaultKind::throttling(),
             4 => FaultKind::DropConnection,
             5 => FaultKind::TruncatedBody,
             6 => FaultKind::NonJsonBody,

@@ -191,7 +191,7 @@ fn each_fault_is_retried_with_a_fresh_nonce() {
     for kind in [
         FaultKind::Http500,
         FaultKind::Http503,
-        FaultKind::Throttling,
+        FaultKind::throttling(),
         FaultKind::DropConnection,
         FaultKind::TruncatedBody,
         FaultKind::NonJsonBody,

@@ -1,34 +1,64 @@
-//! `bidcert emulator`: the emulator of both endpoints in the foreground, until Ctrl-C or
-//! SIGTERM. The first stdout line is `{"url": ...}`; no secret is printed.
+//! The emulator of both endpoints in the foreground, until Ctrl-C or SIGTERM: the one runner
+//! behind `bidcert emulator` and the `bidcert-emulator` binary.
+//!
+//! The first stdout line is `{"url": ...}` (with `--tls`, also `"http_url"`), flushed; nothing
+//! else goes to stdout, except the fixture `--dump-fixture` prints. No secret is printed
+//! anywhere else.
 
 use std::io::Write;
 
-use bidcert_emulator::{demo, Emulator, Fixture};
+use bidcert_emulator::{demo, Emulator, EmulatorHandle, Fixture};
+use serde_json::Value;
 
 use crate::cli::EmulatorArgs;
 use crate::context::start_emulator;
 use crate::failure::{CliError, EXIT_OK};
 
-pub(crate) fn run(args: &EmulatorArgs) -> Result<i32, CliError> {
-    let mut builder = Emulator::builder().port(args.port);
+/// Runs the emulator `args` describe; `program` names it in the status lines on stderr.
+pub(crate) fn run(program: &str, args: &EmulatorArgs) -> Result<i32, CliError> {
+    if args.dump_fixture {
+        // A closed pipe (`| head`) is not an error worth reporting.
+        let _ = writeln!(std::io::stdout(), "{}", Fixture::demo().to_json_pretty());
+        return Ok(EXIT_OK);
+    }
+    let mut builder = Emulator::builder().bind(args.bind);
+    // --port names the port of the URL printed first.
+    builder = if args.tls {
+        builder.tls(true).tls_port(args.port)
+    } else {
+        builder.port(args.port)
+    };
     if let Some(path) = &args.fixture {
         let fixture = Fixture::from_file(path)
             .map_err(|e| CliError::Usage(format!("fixture {}: {e}", path.display())))?;
         builder = builder.fixture(fixture);
     }
     let emulator = start_emulator(builder)?;
-    let url = serde_json::Value::from(emulator.base_url());
+    if let (Some(path), Some(pem)) = (&args.ca_out, emulator.ca_pem()) {
+        std::fs::write(path, pem).map_err(|e| {
+            CliError::Failed(format!("cannot write the CA to {}: {e}", path.display()))
+        })?;
+    }
     {
         let mut out = std::io::stdout().lock();
-        writeln!(out, "{}", serde_json::json!({ "url": url }))
+        writeln!(out, "{}", first_line(&emulator))
             .and_then(|()| out.flush())
             .map_err(|e| CliError::Failed(format!("cannot write to stdout: {e}")))?;
     }
     let base = emulator.base_url();
-    eprintln!("bidcert: emulator serving {base} (both endpoints; admin API under {base}/_emulator/); Ctrl-C to stop");
+    match emulator.https_url() {
+        Some(https) => eprintln!(
+            "{program}: serving {https} and {base} (both endpoints; admin API under \
+             {base}/_emulator/); Ctrl-C to stop"
+        ),
+        None => eprintln!(
+            "{program}: serving {base} (both endpoints; admin API under {base}/_emulator/); \
+             Ctrl-C to stop"
+        ),
+    }
     if args.fixture.is_none() {
         eprintln!(
-            "bidcert: demo fixture: sign as AccessKeyId {} (its secret is \
+            "{program}: demo fixture: sign as AccessKeyId {} (its secret is \
              bidcert_emulator::demo::NORMAL_ACCESS_KEY_SECRET), e.g. \
              bidcert --crm-endpoint {base} --aas-endpoint {base} query {}",
             demo::NORMAL_ACCESS_KEY_ID,
@@ -39,4 +69,18 @@ pub(crate) fn run(args: &EmulatorArgs) -> Result<i32, CliError> {
     emulator.shutdown();
     waited.map_err(|e| CliError::Failed(format!("cannot wait for signals: {e}")))?;
     Ok(EXIT_OK)
+}
+
+/// `{"url": "http://..."}`, or `{"url": "https://...", "http_url": "http://..."}` with TLS:
+/// the spacing of the documented line, values escaped by serde_json.
+fn first_line(emulator: &EmulatorHandle) -> String {
+    let quoted = |s: &str| Value::from(s).to_string();
+    match emulator.https_url() {
+        Some(https) => format!(
+            "{{\"url\": {}, \"http_url\": {}}}",
+            quoted(https),
+            quoted(emulator.base_url())
+        ),
+        None => format!("{{\"url\": {}}}", quoted(emulator.base_url())),
+    }
 }

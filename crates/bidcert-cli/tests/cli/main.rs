@@ -3,6 +3,7 @@
 mod audit;
 mod common;
 mod demo;
+mod emulator;
 mod global;
 mod query;
 mod sign;

@@ -122,8 +122,56 @@ fn faults_can_be_injected_listed_and_cleared() {
     assert_eq!(listed["faults"][0], json!({"kind": "http_503", "next": 2}));
     let r = admin(&emu, "POST", "faults", Some(json!({"kind": "gremlins"})));
     assert_eq!(r.status, 400);
+    assert!(
+        r.body.contains("http_503"),
+        "the error lists the kinds: {}",
+        r.body
+    );
     assert_eq!(admin(&emu, "DELETE", "faults", None).status, 200);
     assert!(emu.faults().is_empty());
+    // Throttling takes its retry hint, in milliseconds, or the default.
+    admin(
+        &emu,
+        "POST",
+        "faults",
+        Some(json!({"kind": "throttling", "retry_after_ms": 1500})),
+    );
+    admin(&emu, "POST", "faults", Some(json!({"kind": "throttling"})));
+    assert_eq!(
+        emu.faults(),
+        [
+            Fault::next(FaultKind::Throttling(std::time::Duration::from_millis(
+                1500
+            ))),
+            Fault::next(FaultKind::Throttling(std::time::Duration::from_secs(1))),
+        ]
+    );
+    let listed = admin(&emu, "GET", "faults", None).json();
+    assert_eq!(
+        listed["faults"][1],
+        json!({"kind": "throttling", "retry_after_ms": 1000, "next": 1})
+    );
+}
+
+#[test]
+fn fault_kinds_are_listed_from_the_native_list() {
+    let emu = start();
+    let r = admin(&emu, "GET", "faults/kinds", None);
+    assert_eq!(r.status, 200);
+    let kinds: Vec<String> = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(kinds, FaultKind::NAMES);
+    assert!(kinds.iter().any(|k| k == "throttling"));
+    // Every listed kind is accepted by the faults endpoint.
+    for kind in &kinds {
+        let body = match kind.as_str() {
+            "latency" => json!({"kind": kind, "latency_ms": 1}),
+            _ => json!({"kind": kind}),
+        };
+        let r = admin(&emu, "POST", "faults", Some(body));
+        assert_eq!(r.status, 200, "{kind}: {}", r.body);
+    }
+    assert_eq!(emu.faults().len(), kinds.len());
+    assert_eq!(admin(&emu, "POST", "faults/kinds", None).status, 405);
 }
 
 #[test]
@@ -135,6 +183,8 @@ fn requests_log_and_reset() {
     assert_eq!(log[0]["status"], 404);
     assert_eq!(log[0]["action"], QUERY);
     assert!(log[0]["nonce"].is_string());
+    assert!(log[0]["timestamp"].is_string());
+    assert_eq!(log[0]["tls"], false);
     emu.verify_customer(demo::UNVERIFIED_PK).unwrap();
     emu.set_clock_offset(99);
     emu.inject_fault(Fault::next(FaultKind::Http500));

@@ -322,16 +322,9 @@ fn every_answer_has_a_fresh_request_id_json_and_the_emulator_date() {
     }
 }
 
-/// Seconds since the epoch of an HTTP date, parsed by hand (`Mon, 23 Nov 2026 08:00:00 GMT`).
+/// Seconds since the epoch of an HTTP date (`Mon, 23 Nov 2026 08:00:00 GMT`).
 fn httpdate_secs(s: &str) -> i64 {
-    let parts: Vec<&str> = s.split_whitespace().collect();
-    let month = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ]
-    .iter()
-    .position(|m| *m == parts[2])
-    .unwrap()
-        + 1;
-    let ts = format!("{}-{:02}-{:0>2}T{}Z", parts[3], month, parts[1], parts[4]);
-    bidcert_core::Timestamp::parse(&ts).unwrap().unix()
+    let at = httpdate::parse_http_date(s).unwrap();
+    let secs = at.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    i64::try_from(secs).unwrap()
 }

@@ -21,7 +21,7 @@ fn http_500_503_and_throttling_answer_in_the_gateway_shape() {
     for (kind, status, code) in [
         (FaultKind::Http500, 500, "InternalError"),
         (FaultKind::Http503, 503, "ServiceUnavailable"),
-        (FaultKind::Throttling, 400, "Throttling.User"),
+        (FaultKind::throttling(), 400, "Throttling.User"),
     ] {
         emu.inject_fault(Fault::next(kind.clone()));
         let r = usual_query(&emu);
@@ -33,6 +33,36 @@ fn http_500_503_and_throttling_answer_in_the_gateway_shape() {
         assert_eq!(v["Success"], false);
     }
     assert_eq!(usual_query(&emu).status, 200, "faults are spent");
+}
+
+#[test]
+fn throttling_carries_the_retry_hint_in_seconds_and_in_the_gateways_milliseconds() {
+    let emu = start();
+    emu.inject_fault(Fault::next(FaultKind::throttling()));
+    let r = usual_query(&emu);
+    r.assert_error(400, "Throttling.User");
+    assert_eq!(r.header("retry-after"), Some("1"), "the default hint: 1 s");
+    assert_eq!(r.header("x-acs-retry-after"), Some("1000"));
+    // A hint of its own; Retry-After rounds up to whole seconds.
+    emu.inject_fault(Fault::next(FaultKind::Throttling(Duration::from_millis(
+        2500,
+    ))));
+    let r = usual_generate(&emu);
+    assert_eq!(r.assert_error(400, "Throttling.User")["Success"], false);
+    assert_eq!(r.header("retry-after"), Some("3"));
+    assert_eq!(r.header("x-acs-retry-after"), Some("2500"));
+    assert_eq!(
+        emu.requests()[1].fault,
+        Some(FaultKind::Throttling(Duration::from_millis(2500)))
+    );
+    // Other answers carry no hint.
+    for kind in [FaultKind::Http503, FaultKind::Http500] {
+        emu.inject_fault(Fault::next(kind));
+        let r = usual_query(&emu);
+        assert_eq!(r.header("retry-after"), None);
+        assert_eq!(r.header("x-acs-retry-after"), None);
+    }
+    assert_eq!(usual_query(&emu).header("retry-after"), None);
 }
 
 #[test]
@@ -134,7 +164,7 @@ fn next_n_counts_down_across_actions() {
 fn action_scope_lasts_until_cleared_and_spares_other_actions() {
     let emu = start();
     emu.inject_fault(Fault::new(
-        FaultKind::Throttling,
+        FaultKind::throttling(),
         FaultScope::Action(QUERY.into()),
     ));
     for _ in 0..3 {

@@ -2,10 +2,11 @@
 
 mod admin;
 mod business;
-mod cli;
+mod clock;
 mod common;
 mod faults;
 mod independent_signer;
 mod link;
 mod robustness;
+mod tls;
 mod verification;
