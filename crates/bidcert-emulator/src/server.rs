@@ -359,21 +359,26 @@ impl<'a> Call<'a> {
     }
 }
 
-/// An API request: pick its fault (waiting out a latency one without the lock), then answer.
+/// An API request: pick its fault, answer and log it at once (as a gateway does the work when
+/// the request arrives), then wait out a latency fault without the lock. A client that gives up
+/// during the wait still finds its attempt in the log.
 async fn rpc(shared: &Shared, call: Call<'_>) -> Result<Response<Body>, Dropped> {
-    let delay = {
+    let (delay, answer) = {
         let mut state = shared.lock();
         // Faults apply to GET and POST only.
         let fault = call
             .signed
             .and_then(|_| fault::take(&mut state.faults, call.param("Action")));
-        match fault {
+        let delay = match fault {
             Some(FaultKind::Latency(delay)) => delay,
-            fault => return finish(&mut state, &call, fault),
-        }
+            _ => std::time::Duration::ZERO,
+        };
+        (delay, finish(&mut state, &call, fault))
     };
-    tokio::time::sleep(delay).await;
-    finish(&mut shared.lock(), &call, Some(FaultKind::Latency(delay)))
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    answer
 }
 
 /// Verifies and answers an API request, shapes the answer by its fault, and logs it.
