@@ -277,6 +277,16 @@ pub(crate) struct EmulatorArgs {
     /// Write the PEM of the CA behind --tls to FILE, before the first line is printed.
     #[arg(long, value_name = "FILE", requires = "tls")]
     pub(crate) ca_out: Option<PathBuf>,
+    /// Also serve the ECS instance metadata service and a credentials URI on a port of their
+    /// own; the first line then also gives "metadata_url".
+    #[arg(long, conflicts_with = "dump_fixture")]
+    pub(crate) metadata: bool,
+    /// Port of the metadata service (0: an ephemeral port).
+    #[arg(long, value_name = "N", default_value_t = 0, requires = "metadata")]
+    pub(crate) metadata_port: u16,
+    /// The metadata service answers only requests with a session token (IMDSv2 only).
+    #[arg(long, requires = "metadata")]
+    pub(crate) require_imdsv2: bool,
 }
 
 /// A local emulator of Alibaba Cloud's reseller identity-verification endpoints
@@ -292,10 +302,12 @@ pub(crate) struct EmulatorCli {
 /// What both emulator commands print after their options.
 pub(crate) const EMULATOR_AFTER_HELP: &str = "\
 The first line on stdout is {\"url\": \"http://127.0.0.1:PORT\"}; with --tls,
-{\"url\": \"https://127.0.0.1:PORT\", \"http_url\": \"http://127.0.0.1:PORT\"}.
+{\"url\": \"https://127.0.0.1:PORT\", \"http_url\": \"http://127.0.0.1:PORT\"}; with --metadata
+it also has \"metadata_url\" (the credentials URI is METADATA_URL/credentials-uri).
 
 Examples:
   bidcert-emulator --port 8080 &
   bidcert --crm-endpoint http://127.0.0.1:8080 --aas-endpoint http://127.0.0.1:8080 query 1000000000000002
   bidcert-emulator --tls --ca-out emulator-ca.pem
+  bidcert-emulator --metadata --require-imdsv2
   bidcert-emulator --dump-fixture > demo.json";

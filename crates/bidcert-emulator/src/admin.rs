@@ -15,12 +15,44 @@ struct ClockBody {
     offset_seconds: i64,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MetadataBody {
+    require_imdsv2: bool,
+}
+
 fn error(status: u16, message: impl Into<String>) -> (u16, Value) {
     (status, json!({ "error": message.into() }))
 }
 
 fn clock(state: &State) -> Value {
     json!({ "offset_seconds": state.clock_offset, "now": state.now().to_string() })
+}
+
+fn sts(state: &State) -> Value {
+    json!({
+        "calls": state.sts_calls,
+        "credentials": state.sts.list(&state.fixture, state.now().unix()),
+    })
+}
+
+fn metadata(shared: &Shared, state: &State) -> Value {
+    let role = state
+        .fixture
+        .instance
+        .as_ref()
+        .and_then(|i| state.role_index(&i.role))
+        .map(|i| state.fixture.roles[i].name().to_owned());
+    json!({
+        "url": shared.metadata_url,
+        "credentials_uri": shared
+            .metadata_url
+            .as_ref()
+            .map(|url| format!("{url}{}", crate::metadata::CREDENTIALS_URI_PATH)),
+        "require_imdsv2": state.metadata.require_imdsv2,
+        "role_name": role,
+        "requests": state.metadata.requests,
+    })
 }
 
 /// Answers `method` on `path` (after [`PREFIX`]) with `body`: a status and a JSON value.
@@ -33,6 +65,7 @@ pub(crate) fn handle(shared: &Shared, method: &str, path: &str, body: &[u8]) -> 
             json!({
                 "url": shared.base_url,
                 "https_url": shared.https_url,
+                "metadata_url": shared.metadata_url,
                 "tls_handshakes": state.tls_handshakes,
                 "clock": clock(&state),
                 "customers": state.customer_states(),
@@ -94,8 +127,26 @@ pub(crate) fn handle(shared: &Shared, method: &str, path: &str, body: &[u8]) -> 
                 "ca_pem": shared.ca_pem,
             }),
         ),
-        (_, ["state" | "reset" | "clock" | "faults" | "requests" | "fixture" | "tls"])
-        | (_, ["faults", "kinds"])
+        ("GET", ["sts"]) => (200, sts(&state)),
+        ("POST", ["sts", "expire"]) => {
+            let now = state.now().unix();
+            let expired = state.sts.expire_all(now);
+            (200, json!({ "expired": expired }))
+        }
+        ("GET", ["metadata"]) => (200, metadata(shared, &state)),
+        ("POST", ["metadata"]) => match serde_json::from_slice::<MetadataBody>(body) {
+            Ok(m) => {
+                state.metadata.require_imdsv2 = m.require_imdsv2;
+                (200, metadata(shared, &state))
+            }
+            Err(e) => error(400, format!("expected {{\"require_imdsv2\": <bool>}}: {e}")),
+        },
+        (
+            _,
+            ["state" | "reset" | "clock" | "faults" | "requests" | "fixture" | "tls" | "sts"
+            | "metadata"],
+        )
+        | (_, ["faults", "kinds"] | ["sts", "expire"])
         | (_, ["customers", _] | ["customers", _, "verify"]) => {
             error(405, format!("{method} is not allowed on {PREFIX}{path}"))
         }

@@ -1,5 +1,6 @@
-//! The two operations as the gateway runs them: verify the signature, then the business rules,
-//! answering with the status codes and body shapes of the API documents.
+//! The operations as the gateway runs them: verify the signature (and, for a temporary key,
+//! its security token), then the business rules, answering with the status codes and body
+//! shapes of the API documents. STS's own rules are in `sts`.
 
 use bidcert_core::{
     verify, BidType, GenerateCertWaysUrl, Method, Platform, Product, QueryCertifiedInfo,
@@ -11,6 +12,7 @@ use crate::fault::FaultKind;
 use crate::fixture::Customer;
 use crate::page::PAGE_PATH;
 use crate::state::{Caller, Link, State};
+use crate::sts;
 
 /// An answer to an API request.
 #[derive(Debug)]
@@ -24,14 +26,14 @@ pub(crate) struct Answer {
 
 /// A refusal: status, code and message.
 #[derive(Debug)]
-struct Refusal {
-    status: u16,
-    code: String,
-    message: String,
+pub(crate) struct Refusal {
+    pub(crate) status: u16,
+    pub(crate) code: String,
+    pub(crate) message: String,
 }
 
 impl Refusal {
-    fn new(status: u16, code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: u16, code: impl Into<String>, message: impl Into<String>) -> Self {
         Refusal {
             status,
             code: code.into(),
@@ -39,8 +41,13 @@ impl Refusal {
         }
     }
 
+    /// A 400 with `code`.
+    pub(crate) fn invalid(code: &str, message: impl Into<String>) -> Self {
+        Refusal::new(400, code, message)
+    }
+
     fn invalid_parameter(message: impl Into<String>) -> Self {
-        Refusal::new(400, "InvalidParameter", message)
+        Refusal::invalid("InvalidParameter", message)
     }
 }
 
@@ -80,11 +87,39 @@ fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-fn product_of(action: Option<&str>) -> Option<Product> {
-    match action? {
-        QueryCertifiedInfo::ACTION => Some(Product::Crm),
-        GenerateCertWaysUrl::ACTION => Some(Product::Aas),
-        _ => None,
+/// The services the emulator answers for: the two of the core, and STS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Service {
+    Crm,
+    Aas,
+    Sts,
+}
+
+impl Service {
+    /// The service of `action`, when it is one the emulator knows.
+    pub(crate) fn of(action: Option<&str>) -> Option<Service> {
+        match action? {
+            QueryCertifiedInfo::ACTION => Some(Service::Crm),
+            GenerateCertWaysUrl::ACTION => Some(Service::Aas),
+            a if sts::ACTIONS.contains(&a) => Some(Service::Sts),
+            _ => None,
+        }
+    }
+
+    fn version(self) -> &'static str {
+        match self {
+            Service::Crm => Product::Crm.version(),
+            Service::Aas => Product::Aas.version(),
+            Service::Sts => sts::VERSION,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Service::Crm => "Crm",
+            Service::Aas => "Aas",
+            Service::Sts => "Sts",
+        }
     }
 }
 
@@ -101,13 +136,13 @@ struct ErrorBody<'a> {
 }
 
 /// An error answer in the gateway's shape; Aas errors also carry `"Success": false`.
-fn error_answer(refusal: Refusal, product: Option<Product>, host: &str) -> Answer {
+fn error_answer(refusal: Refusal, service: Option<Service>, host: &str) -> Answer {
     let request_id = request_id();
     let code: String = form_urlencoded::byte_serialize(refusal.code.as_bytes()).collect();
-    let recommend = match product {
-        Some(p) => format!(
+    let recommend = match service {
+        Some(s) => format!(
             "https://api.aliyun.com/troubleshoot?q={code}&product={}",
-            if p == Product::Crm { "Crm" } else { "Aas" }
+            s.name()
         ),
         None => format!("https://api.aliyun.com/troubleshoot?q={code}"),
     };
@@ -117,7 +152,7 @@ fn error_answer(refusal: Refusal, product: Option<Product>, host: &str) -> Answe
         code: &refusal.code,
         message: &refusal.message,
         recommend,
-        success: (product == Some(Product::Aas)).then_some(false),
+        success: (service == Some(Service::Aas)).then_some(false),
     };
     Answer {
         status: refusal.status,
@@ -147,7 +182,7 @@ pub(crate) fn fault_answer(kind: &FaultKind, action: Option<&str>, host: &str) -
         ),
         _ => return None,
     };
-    Some(error_answer(refusal, product_of(action), host))
+    Some(error_answer(refusal, Service::of(action), host))
 }
 
 /// The answer to an API request with a method other than GET or POST.
@@ -157,7 +192,7 @@ pub(crate) fn method_not_allowed(method: &str, action: Option<&str>, host: &str)
         "UnsupportedHTTPMethod",
         format!("The HTTP method {method:?} is not supported; use GET or POST."),
     );
-    error_answer(refusal, product_of(action), host)
+    error_answer(refusal, Service::of(action), host)
 }
 
 /// Answers an API request at emulator time `now`. `method` is `GET` or `POST`; `params` are
@@ -171,8 +206,7 @@ pub(crate) fn answer(
     method: Method,
     params: &[(String, String)],
 ) -> Answer {
-    let action = param(params, "Action");
-    let product = product_of(action);
+    let service = Service::of(param(params, "Action"));
     match run(state, now, base_url, method, params) {
         Ok((request_id, body)) => Answer {
             status: 200,
@@ -180,8 +214,49 @@ pub(crate) fn answer(
             code: None,
             request_id,
         },
-        Err(refusal) => error_answer(refusal, product, host),
+        Err(refusal) => error_answer(refusal, service, host),
     }
+}
+
+/// Each parameter given once (what `verify` checks first, for the one unsigned action).
+fn unique(params: &[(String, String)]) -> Result<(), Refusal> {
+    let mut names: Vec<&str> = params.iter().map(|(k, _)| k.as_str()).collect();
+    names.sort_unstable();
+    match names.windows(2).find(|w| w[0] == w[1]) {
+        Some(w) => Err(VerifyError::DuplicateParameter(w[0].to_owned()).into()),
+        None => Ok(()),
+    }
+}
+
+/// `Action` and `Version` present, the action known, the version its service's.
+fn service_of(action: Option<&str>, version: Option<&str>) -> Result<Service, Refusal> {
+    let action = action
+        .filter(|a| !a.is_empty())
+        .ok_or(VerifyError::MissingParameter("Action"))?;
+    let service = Service::of(Some(action))
+        .ok_or_else(|| Refusal::new(404, "InvalidApi.NotFound", msg::API_NOT_FOUND))?;
+    let version = version
+        .filter(|v| !v.is_empty())
+        .ok_or(VerifyError::MissingParameter("Version"))?;
+    if version != service.version() {
+        return Err(Refusal::new(
+            400,
+            "InvalidVersion",
+            format!(
+                "Specified parameter Version is not valid: {action} is in version {}, not {version:?}.",
+                service.version()
+            ),
+        ));
+    }
+    Ok(service)
+}
+
+/// Who signed a verified request.
+enum Signer {
+    Reseller(usize),
+    Account(usize),
+    /// A temporary key of this role (index into `fixture.roles`), its token checked.
+    Session(usize),
 }
 
 fn run(
@@ -191,50 +266,73 @@ fn run(
     method: Method,
     params: &[(String, String)],
 ) -> Result<(String, Vec<u8>), Refusal> {
+    // AssumeRoleWithOIDC is sent unsigned, as the service expects: the OIDC token is the
+    // credential. Signed, it is verified like any other action.
+    let action = param(params, "Action");
+    if action == Some(sts::ASSUME_ROLE_WITH_OIDC) && param(params, "AccessKeyId").is_none() {
+        unique(params)?;
+        service_of(action, param(params, "Version"))?;
+        return sts::assume_role_with_oidc(state, now, params);
+    }
     // The key lookup that finds the secret also tells who is calling.
     let mut caller = None;
     let verified = {
         let State {
             fixture,
             keys,
+            sts,
             nonces,
             ..
         } = &mut *state;
         let secret_of = |id: &str| {
-            let (who, secret) = State::key(fixture, keys, id)?;
+            let (who, secret) = State::key(fixture, keys, sts, id)?;
             caller = Some(who);
             Some(secret.to_owned())
         };
         verify(method, params, secret_of, now, nonces)?
     };
-    let action = verified
-        .action
-        .filter(|a| !a.is_empty())
-        .ok_or(VerifyError::MissingParameter("Action"))?;
-    let product = product_of(Some(action))
-        .ok_or_else(|| Refusal::new(404, "InvalidApi.NotFound", msg::API_NOT_FOUND))?;
-    let version = verified
-        .version
-        .filter(|v| !v.is_empty())
-        .ok_or(VerifyError::MissingParameter("Version"))?;
-    if version != product.version() {
-        return Err(Refusal::new(
-            400,
-            "InvalidVersion",
-            format!(
-                "Specified parameter Version is not valid: {action} is in version {}, not {version:?}.",
-                product.version()
-            ),
-        ));
-    }
+    // `verify` succeeded, so it looked the key up and `caller` is set.
+    let signer = match caller {
+        Some(Caller::Reseller(i)) => Signer::Reseller(i),
+        Some(Caller::Account(i)) => Signer::Account(i),
+        Some(Caller::Session) | None => {
+            let token = param(params, "SecurityToken");
+            Signer::Session(state.sts.check(verified.access_key_id, token, now.unix())?)
+        }
+    };
+    let service = service_of(verified.action, verified.version)?;
+    let action = verified.action.unwrap_or_default();
+    let product = match service {
+        Service::Crm => Product::Crm,
+        Service::Aas => Product::Aas,
+        Service::Sts => {
+            let fixture = &state.fixture;
+            let principal = match signer {
+                Signer::Reseller(i) => fixture.resellers[i].uid.clone(),
+                Signer::Account(i) => fixture.accounts[i].uid.clone(),
+                Signer::Session(role) => fixture.roles[role].arn.clone(),
+            };
+            return match action {
+                sts::ASSUME_ROLE => sts::assume_role(state, now, &principal, params),
+                _ => sts::assume_role_with_oidc(state, now, params),
+            };
+        }
+    };
     let not_bid = match product {
         Product::Crm => msg::NOT_BID_CRM,
         Product::Aas => msg::NOT_BID_AAS,
     };
-    // `verify` succeeded, so it looked the key up and `caller` is set.
-    let reseller = match caller {
-        Some(Caller::Reseller(i)) => &state.fixture.resellers[i],
-        Some(Caller::Account(_)) | None => return Err(Refusal::new(403, "Not Bid", not_bid)),
+    // A role's temporary keys act as its reseller.
+    let reseller = match signer {
+        Signer::Reseller(i) => &state.fixture.resellers[i],
+        Signer::Session(role) => {
+            let uid = &state.fixture.roles[role].reseller;
+            match state.fixture.resellers.iter().find(|r| &r.uid == uid) {
+                Some(r) => r,
+                None => return Err(Refusal::new(403, "Not Bid", not_bid)),
+            }
+        }
+        Signer::Account(_) => return Err(Refusal::new(403, "Not Bid", not_bid)),
     };
     if product == Product::Aas && !reseller.aas_granted {
         return Err(Refusal::new(

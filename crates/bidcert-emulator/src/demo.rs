@@ -13,11 +13,24 @@
 //! | customer of the no-Aas reseller, unverified | | [`NO_AAS_CUSTOMER_PK`] | Query works without Aas |
 //! | nobody | | [`UNKNOWN_PK`] | `Invalid PK` |
 //!
+//! Temporary credentials (STS and the metadata service):
+//!
+//! | role | ARN | acts as | who may assume it |
+//! |---|---|---|---|
+//! | reseller role | [`ROLE_ARN`] | the NORMAL reseller | the account ([`ACCOUNT_UID`]), the NORMAL reseller, tokens of [`OIDC_PROVIDER_ARN`] |
+//! | external-id role | [`EXTERNAL_ROLE_ARN`] | the NORMAL reseller | the account, with [`EXTERNAL_ID`]; sessions up to 7200 s |
+//! | chained role | [`CHAINED_ROLE_ARN`] | the LIGHTWEIGHT reseller | sessions of [`ROLE_ARN`] |
+//! | ECS instance role | [`ECS_ROLE_ARN`] ([`ECS_ROLE_NAME`]) | the NORMAL reseller | the instance (metadata service) |
+//!
+//! [`OIDC_PROVIDER_ARN`] accepts [`OIDC_TOKEN`] and knows [`EXPIRED_OIDC_TOKEN`] as expired.
+//!
 //! The secrets are published test values, not credentials for anything.
 
 use bidcert_core::BidType;
 
-use crate::fixture::{Account, Certificate, Customer, Fixture, Reseller};
+use crate::fixture::{
+    Account, Certificate, Customer, Fixture, Instance, OidcProvider, Reseller, Role,
+};
 
 /// AccessKey ID of the NORMAL reseller with the Aas API granted.
 pub const NORMAL_ACCESS_KEY_ID: &str = "LTAI5tBidcertDemoNormal";
@@ -61,6 +74,27 @@ pub const NO_AAS_CUSTOMER_PK: &str = "1000000000000005";
 /// A PK that is in no fixture (`Invalid PK`).
 pub const UNKNOWN_PK: &str = "1000000000000099";
 
+/// A role the account and the NORMAL reseller may assume, and OIDC tokens of
+/// [`OIDC_PROVIDER_ARN`]; its keys act as the NORMAL reseller.
+pub const ROLE_ARN: &str = "acs:ram::1900000000000001:role/bidcert-demo-reseller";
+/// A role the account may assume only with [`EXTERNAL_ID`]; acts as the NORMAL reseller.
+pub const EXTERNAL_ROLE_ARN: &str = "acs:ram::1900000000000001:role/bidcert-demo-external";
+/// The `ExternalId` [`EXTERNAL_ROLE_ARN`] requires.
+pub const EXTERNAL_ID: &str = "bidcert-demo-external-id";
+/// A role only sessions of [`ROLE_ARN`] may assume (a chained role); acts as the LIGHTWEIGHT
+/// reseller.
+pub const CHAINED_ROLE_ARN: &str = "acs:ram::1900000000000002:role/bidcert-demo-chained";
+/// The role of the ECS instance the metadata service describes; acts as the NORMAL reseller.
+pub const ECS_ROLE_ARN: &str = "acs:ram::1900000000000001:role/bidcert-demo-ecs";
+/// Its name, as the metadata service lists it.
+pub const ECS_ROLE_NAME: &str = "bidcert-demo-ecs";
+/// An OIDC provider whose tokens may assume [`ROLE_ARN`].
+pub const OIDC_PROVIDER_ARN: &str = "acs:ram::1900000000000001:oidc-provider/bidcert-demo-oidc";
+/// A token [`OIDC_PROVIDER_ARN`] accepts.
+pub const OIDC_TOKEN: &str = "bidcert-demo-oidc-token-not-a-real-jwt";
+/// A token [`OIDC_PROVIDER_ARN`] knows as expired.
+pub const EXPIRED_OIDC_TOKEN: &str = "bidcert-demo-expired-oidc-token-not-a-real-jwt";
+
 /// Every well-known value by its constant's name, for bindings that look them up by name.
 pub const VALUES: &[(&str, &str)] = &[
     ("NORMAL_ACCESS_KEY_ID", NORMAL_ACCESS_KEY_ID),
@@ -84,6 +118,15 @@ pub const VALUES: &[(&str, &str)] = &[
     ("LIGHTWEIGHT_CUSTOMER_PK", LIGHTWEIGHT_CUSTOMER_PK),
     ("NO_AAS_CUSTOMER_PK", NO_AAS_CUSTOMER_PK),
     ("UNKNOWN_PK", UNKNOWN_PK),
+    ("ROLE_ARN", ROLE_ARN),
+    ("EXTERNAL_ROLE_ARN", EXTERNAL_ROLE_ARN),
+    ("EXTERNAL_ID", EXTERNAL_ID),
+    ("CHAINED_ROLE_ARN", CHAINED_ROLE_ARN),
+    ("ECS_ROLE_ARN", ECS_ROLE_ARN),
+    ("ECS_ROLE_NAME", ECS_ROLE_NAME),
+    ("OIDC_PROVIDER_ARN", OIDC_PROVIDER_ARN),
+    ("OIDC_TOKEN", OIDC_TOKEN),
+    ("EXPIRED_OIDC_TOKEN", EXPIRED_OIDC_TOKEN),
 ];
 
 /// The well-known value named `name` (`"NORMAL_ACCESS_KEY_ID"`, `"UNVERIFIED_PK"`, ...).
@@ -184,5 +227,50 @@ pub(crate) fn fixture() -> Fixture {
             customer(LIGHTWEIGHT_CUSTOMER_PK, LIGHTWEIGHT_UID, false, None),
             customer(NO_AAS_CUSTOMER_PK, NO_AAS_UID, false, None),
         ],
+        roles: vec![
+            Role {
+                arn: ROLE_ARN.into(),
+                reseller: NORMAL_UID.into(),
+                principals: vec![ACCOUNT_UID.into(), NORMAL_UID.into()],
+                oidc_providers: vec![OIDC_PROVIDER_ARN.into()],
+                external_id: None,
+                max_session_duration: 3600,
+            },
+            Role {
+                arn: EXTERNAL_ROLE_ARN.into(),
+                reseller: NORMAL_UID.into(),
+                principals: vec![ACCOUNT_UID.into()],
+                oidc_providers: vec![],
+                external_id: Some(EXTERNAL_ID.into()),
+                max_session_duration: 7200,
+            },
+            Role {
+                arn: CHAINED_ROLE_ARN.into(),
+                reseller: LIGHTWEIGHT_UID.into(),
+                principals: vec![ROLE_ARN.into()],
+                oidc_providers: vec![],
+                external_id: None,
+                max_session_duration: 3600,
+            },
+            Role {
+                arn: ECS_ROLE_ARN.into(),
+                reseller: NORMAL_UID.into(),
+                principals: vec![],
+                oidc_providers: vec![],
+                external_id: None,
+                max_session_duration: 3600,
+            },
+        ],
+        oidc_providers: vec![OidcProvider {
+            arn: OIDC_PROVIDER_ARN.into(),
+            tokens: vec![OIDC_TOKEN.into()],
+            expired_tokens: vec![EXPIRED_OIDC_TOKEN.into()],
+            issuer: "https://oidc.bidcert.test".into(),
+            client_ids: vec!["sts.aliyuncs.com".into()],
+        }],
+        instance: Some(Instance {
+            role: ECS_ROLE_ARN.into(),
+            duration_seconds: 21600,
+        }),
     }
 }

@@ -1,8 +1,9 @@
 //! Injected faults: what goes wrong, and for which requests.
 //!
-//! Faults apply to API requests only (not to the admin API or the link page), in the order
-//! they were injected: a request takes the first fault whose scope matches it, and at most one.
-//! Nothing is random, so a test sees the same thing every run.
+//! A fault targets the API (both gateways and STS; the default) or the metadata service (the
+//! ECS metadata and the credentials URI), never the admin API or the link page. Faults apply
+//! in the order they were injected: a request takes the first fault of its target whose scope
+//! matches it, and at most one. Nothing is random, so a test sees the same thing every run.
 
 use std::fmt;
 use std::time::Duration;
@@ -13,8 +14,8 @@ use serde::{Deserialize, Serialize};
 ///
 /// In the admin API (`POST /_emulator/faults`) a fault is flat JSON: `kind` (one of
 /// [`FaultKind::NAMES`]), `latency_ms` for `latency`, `retry_after_ms` for `throttling`
-/// (optional, default [`FaultKind::DEFAULT_RETRY_AFTER`]), and `next` (a count) and/or
-/// `action`:
+/// (optional, default [`FaultKind::DEFAULT_RETRY_AFTER`]), `next` (a count) and/or `action`,
+/// and `target` (`api`, the default, or `metadata`; metadata faults take no `action`):
 ///
 /// ```
 /// use bidcert_emulator::{Fault, FaultKind, FaultScope};
@@ -26,6 +27,8 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(f.kind, FaultKind::Latency(std::time::Duration::from_millis(250)));
 /// let f: Fault = serde_json::from_str(r#"{"kind": "throttling", "retry_after_ms": 2500}"#).unwrap();
 /// assert_eq!(f.kind, FaultKind::Throttling(std::time::Duration::from_millis(2500)));
+/// let f: Fault = serde_json::from_str(r#"{"kind": "hang", "target": "metadata"}"#).unwrap();
+/// assert_eq!(f, Fault::metadata(FaultKind::Hang, 1));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "FaultWire", into = "FaultWire")]
@@ -34,12 +37,35 @@ pub struct Fault {
     pub kind: FaultKind,
     /// Which requests it applies to.
     pub scope: FaultScope,
+    /// Which service's requests.
+    pub target: FaultTarget,
+}
+
+/// The service whose requests a fault applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum FaultTarget {
+    /// API requests: Crm, Aas and STS, on the HTTP and HTTPS ports.
+    #[default]
+    Api,
+    /// The metadata port: ECS instance metadata and the credentials URI.
+    Metadata,
+}
+
+impl FaultTarget {
+    fn name(self) -> &'static str {
+        match self {
+            FaultTarget::Api => "api",
+            FaultTarget::Metadata => "metadata",
+        }
+    }
 }
 
 /// What goes wrong with a request.
 ///
-/// Every faulted request is still verified and processed (so its nonce is remembered, as
-/// when a gateway did the work but the answer was lost), and logged with the fault.
+/// Every faulted API request is still verified and processed (so its nonce is remembered, as
+/// when a gateway did the work but the answer was lost), and logged with the fault. On the
+/// metadata port the error kinds answer in plain text, as the metadata service does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum FaultKind {
@@ -60,6 +86,12 @@ pub enum FaultKind {
     TruncatedBody,
     /// HTTP 502 with an HTML page, as a proxy in front of the gateway would answer.
     NonJsonBody,
+    /// Never answers: the connection stays open, silent, until the client gives up (or the
+    /// emulator stops). For a client's timeouts, e.g. a metadata client's 1 s.
+    Hang,
+    /// The normal answer's status and headers with the first half of its body, framed as a
+    /// whole body (`Content-Length` says so): a malformed answer, not a broken connection.
+    MalformedBody,
 }
 
 /// Which requests a fault applies to.
@@ -74,9 +106,22 @@ pub enum FaultScope {
 }
 
 impl Fault {
-    /// A fault of `kind` for the requests in `scope`.
+    /// A fault of `kind` for the API requests in `scope`.
     pub fn new(kind: FaultKind, scope: FaultScope) -> Self {
-        Fault { kind, scope }
+        Fault {
+            kind,
+            scope,
+            target: FaultTarget::Api,
+        }
+    }
+
+    /// A fault of `kind` for the next `n` requests to the metadata port.
+    pub fn metadata(kind: FaultKind, n: u32) -> Self {
+        Fault {
+            kind,
+            scope: FaultScope::Next(n),
+            target: FaultTarget::Metadata,
+        }
     }
 
     /// A fault of `kind` for the next request only.
@@ -104,6 +149,8 @@ impl FaultKind {
         "drop_connection",
         "truncated_body",
         "non_json_body",
+        "hang",
+        "malformed_body",
     ];
 
     /// The retry hint of a throttling fault injected without one: one second.
@@ -125,6 +172,8 @@ impl FaultKind {
             FaultKind::DropConnection => "drop_connection",
             FaultKind::TruncatedBody => "truncated_body",
             FaultKind::NonJsonBody => "non_json_body",
+            FaultKind::Hang => "hang",
+            FaultKind::MalformedBody => "malformed_body",
         }
     }
 }
@@ -145,13 +194,20 @@ impl Serialize for FaultKind {
     }
 }
 
-/// Takes the fault for a request with `action`: the first live one whose scope matches,
-/// counting it down and dropping it once spent.
-pub(crate) fn take(faults: &mut Vec<Fault>, action: Option<&str>) -> Option<FaultKind> {
-    let i = faults.iter().position(|f| match &f.scope {
-        FaultScope::Next(n) => *n > 0,
-        FaultScope::Action(a) => action == Some(a.as_str()),
-        FaultScope::NextForAction(a, n) => *n > 0 && action == Some(a.as_str()),
+/// Takes the fault for a request to `target` with `action`: the first live one of that target
+/// whose scope matches, counting it down and dropping it once spent.
+pub(crate) fn take(
+    faults: &mut Vec<Fault>,
+    target: FaultTarget,
+    action: Option<&str>,
+) -> Option<FaultKind> {
+    let i = faults.iter().position(|f| {
+        f.target == target
+            && match &f.scope {
+                FaultScope::Next(n) => *n > 0,
+                FaultScope::Action(a) => action == Some(a.as_str()),
+                FaultScope::NextForAction(a, n) => *n > 0 && action == Some(a.as_str()),
+            }
     })?;
     let kind = faults[i].kind.clone();
     match &mut faults[i].scope {
@@ -177,6 +233,8 @@ struct FaultWire {
     next: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     action: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    target: Option<String>,
 }
 
 impl TryFrom<FaultWire> for Fault {
@@ -202,6 +260,8 @@ impl TryFrom<FaultWire> for Fault {
             "drop_connection" => FaultKind::DropConnection,
             "truncated_body" => FaultKind::TruncatedBody,
             "non_json_body" => FaultKind::NonJsonBody,
+            "hang" => FaultKind::Hang,
+            "malformed_body" => FaultKind::MalformedBody,
             other => {
                 return Err(format!(
                     "unknown fault kind {other:?}; one of {}",
@@ -209,12 +269,24 @@ impl TryFrom<FaultWire> for Fault {
                 ))
             }
         };
+        let target = match w.target.as_deref() {
+            None | Some("api") => FaultTarget::Api,
+            Some("metadata") if w.action.is_some() => {
+                return Err("metadata faults take no action".into())
+            }
+            Some("metadata") => FaultTarget::Metadata,
+            Some(other) => return Err(format!("unknown target {other:?}; api or metadata")),
+        };
         let scope = match (w.next, w.action) {
             (n, None) => FaultScope::Next(n.unwrap_or(1)),
             (None, Some(a)) => FaultScope::Action(a),
             (Some(n), Some(a)) => FaultScope::NextForAction(a, n),
         };
-        Ok(Fault { kind, scope })
+        Ok(Fault {
+            kind,
+            scope,
+            target,
+        })
     }
 }
 
@@ -237,6 +309,7 @@ impl From<Fault> for FaultWire {
             retry_after_ms,
             next,
             action,
+            target: (f.target != FaultTarget::Api).then(|| f.target.name().to_owned()),
         }
     }
 }
@@ -251,10 +324,11 @@ mod tests {
             Fault::new(FaultKind::Http500, FaultScope::NextForAction("A".into(), 1)),
             Fault::new(FaultKind::Http503, FaultScope::Next(2)),
         ];
-        assert_eq!(take(&mut faults, Some("B")), Some(FaultKind::Http503));
-        assert_eq!(take(&mut faults, Some("A")), Some(FaultKind::Http500));
-        assert_eq!(take(&mut faults, Some("A")), Some(FaultKind::Http503));
-        assert_eq!(take(&mut faults, Some("A")), None);
+        let api = FaultTarget::Api;
+        assert_eq!(take(&mut faults, api, Some("B")), Some(FaultKind::Http503));
+        assert_eq!(take(&mut faults, api, Some("A")), Some(FaultKind::Http500));
+        assert_eq!(take(&mut faults, api, Some("A")), Some(FaultKind::Http503));
+        assert_eq!(take(&mut faults, api, Some("A")), None);
         assert!(faults.is_empty());
     }
 
@@ -265,10 +339,31 @@ mod tests {
             FaultScope::Action("A".into()),
         )];
         for _ in 0..3 {
-            assert_eq!(take(&mut faults, Some("A")), Some(FaultKind::throttling()));
+            assert_eq!(
+                take(&mut faults, FaultTarget::Api, Some("A")),
+                Some(FaultKind::throttling())
+            );
         }
-        assert_eq!(take(&mut faults, None), None);
+        assert_eq!(take(&mut faults, FaultTarget::Api, None), None);
         assert_eq!(faults.len(), 1);
+    }
+
+    #[test]
+    fn targets_keep_api_and_metadata_faults_apart() {
+        let mut faults = vec![
+            Fault::metadata(FaultKind::Hang, 1),
+            Fault::next(FaultKind::Http503),
+        ];
+        assert_eq!(
+            take(&mut faults, FaultTarget::Api, Some("A")),
+            Some(FaultKind::Http503)
+        );
+        assert_eq!(take(&mut faults, FaultTarget::Api, Some("A")), None);
+        assert_eq!(
+            take(&mut faults, FaultTarget::Metadata, None),
+            Some(FaultKind::Hang)
+        );
+        assert!(faults.is_empty());
     }
 
     #[test]
@@ -297,6 +392,8 @@ mod tests {
             r#"{"kind": "gremlins"}"#,
             r#"{"kind": "http_500", "nxt": 1}"#,
             r#"{"kind": "http_503", "retry_after_ms": 5}"#,
+            r#"{"kind": "hang", "target": "metadata", "action": "X"}"#,
+            r#"{"kind": "hang", "target": "moon"}"#,
         ] {
             assert!(serde_json::from_str::<Fault>(bad).is_err(), "{bad}");
         }
@@ -315,6 +412,8 @@ mod tests {
             FaultKind::DropConnection,
             FaultKind::TruncatedBody,
             FaultKind::NonJsonBody,
+            FaultKind::Hang,
+            FaultKind::MalformedBody,
         ];
         for kind in &all {
             match kind {
@@ -324,7 +423,9 @@ mod tests {
                 | FaultKind::Throttling(_)
                 | FaultKind::DropConnection
                 | FaultKind::TruncatedBody
-                | FaultKind::NonJsonBody => {}
+                | FaultKind::NonJsonBody
+                | FaultKind::Hang
+                | FaultKind::MalformedBody => {}
             }
         }
         all
@@ -335,9 +436,10 @@ mod tests {
         let names: Vec<&str> = one_of_each().iter().map(FaultKind::name).collect();
         assert_eq!(names, FaultKind::NAMES);
         for kind in one_of_each() {
-            let f = Fault::next(kind);
-            let json = serde_json::to_string(&f).unwrap();
-            assert_eq!(serde_json::from_str::<Fault>(&json).unwrap(), f, "{json}");
+            for f in [Fault::next(kind.clone()), Fault::metadata(kind, 2)] {
+                let json = serde_json::to_string(&f).unwrap();
+                assert_eq!(serde_json::from_str::<Fault>(&json).unwrap(), f, "{json}");
+            }
         }
     }
 }

@@ -7,7 +7,8 @@ use std::fmt;
 use bidcert_core::BidType;
 use serde::{Deserialize, Serialize};
 
-/// Everything the emulator knows: resellers, other accounts and customers.
+/// Everything the emulator knows: resellers, other accounts and customers, and for temporary
+/// credentials the RAM roles, OIDC providers and the ECS instance's role.
 ///
 /// Read from JSON (schema in the crate's README) or built in code; [`Fixture::demo`] covers
 /// every documented case. `Debug` never shows a secret.
@@ -35,6 +36,124 @@ pub struct Fixture {
     /// The resellers' customers.
     #[serde(default)]
     pub customers: Vec<Customer>,
+    /// RAM roles that STS (`AssumeRole`, `AssumeRoleWithOIDC`) issues temporary keys for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<Role>,
+    /// OIDC identity providers `AssumeRoleWithOIDC` accepts tokens of.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub oidc_providers: Vec<OidcProvider>,
+    /// The ECS instance the metadata service describes: which role it runs under.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<Instance>,
+}
+
+/// A RAM role: who may assume it, and which reseller its temporary keys act as.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    /// `acs:ram::<account id>:role/<name>`.
+    pub arn: String,
+    /// The `uid` of the reseller whose calls the role's temporary keys make.
+    pub reseller: String,
+    /// Who may call `AssumeRole` for it: a reseller's or an account's `uid`, or the ARN of a
+    /// role whose temporary keys may assume it in turn (a chained role).
+    #[serde(default)]
+    pub principals: Vec<String>,
+    /// ARNs of the OIDC providers whose tokens may assume it (`AssumeRoleWithOIDC`).
+    #[serde(default)]
+    pub oidc_providers: Vec<String>,
+    /// The `ExternalId` an `AssumeRole` must give, when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// The longest session, in seconds: `DurationSeconds` may be 900 up to this (3600 to
+    /// 43200; default 3600).
+    #[serde(default = "Role::default_max_session_duration")]
+    pub max_session_duration: i64,
+}
+
+/// An OIDC identity provider. Tokens are opaque strings the fixture lists: no JWT is parsed.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcProvider {
+    /// `acs:ram::<account id>:oidc-provider/<name>`.
+    pub arn: String,
+    /// The tokens it accepts.
+    #[serde(default)]
+    pub tokens: Vec<String>,
+    /// Tokens it knows but whose time is up: answered `AuthenticationFail.OIDCToken.Expired`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expired_tokens: Vec<String>,
+    /// The issuer reported in `OIDCTokenInfo`.
+    #[serde(default = "OidcProvider::default_issuer")]
+    pub issuer: String,
+    /// The client ids (audiences) reported in `OIDCTokenInfo`.
+    #[serde(default = "OidcProvider::default_client_ids")]
+    pub client_ids: Vec<String>,
+}
+
+/// The ECS instance behind the metadata service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Instance {
+    /// The ARN of the role (one of `roles`) the instance runs under; the metadata service lists
+    /// its name (what follows `role/`).
+    pub role: String,
+    /// How long the credentials it hands out are valid, in seconds (900 to 43200; default
+    /// 21600, six hours).
+    #[serde(default = "Instance::default_duration_seconds")]
+    pub duration_seconds: i64,
+}
+
+impl Role {
+    fn default_max_session_duration() -> i64 {
+        3600
+    }
+
+    /// The role's name: what follows `role/` in its ARN.
+    pub fn name(&self) -> &str {
+        self.arn.rsplit_once(":role/").map_or("", |(_, name)| name)
+    }
+}
+
+impl OidcProvider {
+    fn default_issuer() -> String {
+        "https://oidc.bidcert.test".into()
+    }
+
+    fn default_client_ids() -> Vec<String> {
+        vec!["sts.aliyuncs.com".into()]
+    }
+}
+
+impl Instance {
+    fn default_duration_seconds() -> i64 {
+        21600
+    }
+}
+
+/// The account id of `acs:ram::<digits>:<kind>/<name>`, when `arn` has that shape.
+fn arn_account(arn: &str) -> Option<&str> {
+    let rest = arn.strip_prefix("acs:ram::")?;
+    let (account, _) = rest.split_once(':')?;
+    (!account.is_empty() && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
+}
+
+/// Whether `arn` is `acs:ram::<digits>:<kind>/<name>` with a name of letters, digits and
+/// `.@_-`.
+pub(crate) fn is_arn(arn: &str, kind: &str) -> bool {
+    let Some(account) = arn_account(arn) else {
+        return false;
+    };
+    let prefix_len = "acs:ram::".len() + account.len() + 1;
+    arn[prefix_len..]
+        .strip_prefix(kind)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .is_some_and(|name| {
+            !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._@-".contains(&b))
+        })
 }
 
 /// A reseller account and its AccessKey pair.
@@ -159,6 +278,22 @@ impl fmt::Debug for Account {
     }
 }
 
+impl fmt::Debug for OidcProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The tokens are credentials.
+        f.debug_struct("OidcProvider")
+            .field("arn", &self.arn)
+            .field("tokens", &format_args!("<{} redacted>", self.tokens.len()))
+            .field(
+                "expired_tokens",
+                &format_args!("<{} redacted>", self.expired_tokens.len()),
+            )
+            .field("issuer", &self.issuer)
+            .field("client_ids", &self.client_ids)
+            .finish()
+    }
+}
+
 impl fmt::Debug for Certificate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Certificate")
@@ -240,7 +375,10 @@ impl Fixture {
     }
 
     /// Checks consistency: AccessKey IDs and uids non-empty and unique across resellers and
-    /// accounts, secrets non-empty, customer PKs ASCII digits and unique, every owner a reseller.
+    /// accounts (and none starting `STS.`, the prefix of issued keys), secrets non-empty,
+    /// customer PKs ASCII digits and unique, every owner a reseller; role and OIDC provider ARNs
+    /// well formed and unique, each role acting as a reseller, its principals and providers
+    /// known, its durations in range; the instance's role one of the roles.
     pub fn validate(&self) -> Result<(), FixtureError> {
         let bad = |why: String| Err(FixtureError::Invalid(why));
         let mut ids = HashSet::new();
@@ -258,6 +396,12 @@ impl Fixture {
             if id.is_empty() || secret.is_empty() || uid.is_empty() {
                 return bad(format!(
                     "access_key_id, access_key_secret and uid must not be empty (key {id:?})"
+                ));
+            }
+            if id.starts_with(crate::sts::KEY_PREFIX) {
+                return bad(format!(
+                    "access_key_id {id:?} starts with {:?}, which only issued STS keys do",
+                    crate::sts::KEY_PREFIX
                 ));
             }
             if !ids.insert(id.as_str()) {
@@ -280,6 +424,95 @@ impl Fixture {
                 return bad(format!(
                     "customer {:?} has owner {:?}, which is no reseller's uid",
                     c.pk, c.owner
+                ));
+            }
+        }
+        self.validate_roles(&resellers, &uids)
+    }
+
+    fn validate_roles(
+        &self,
+        resellers: &HashSet<&str>,
+        uids: &HashSet<&str>,
+    ) -> Result<(), FixtureError> {
+        let bad = |why: String| Err(FixtureError::Invalid(why));
+        let mut providers = HashSet::new();
+        for p in &self.oidc_providers {
+            if !is_arn(&p.arn, "oidc-provider") {
+                return bad(format!(
+                    "oidc provider arn {:?} is not acs:ram::<account id>:oidc-provider/<name>",
+                    p.arn
+                ));
+            }
+            if !providers.insert(p.arn.as_str()) {
+                return bad(format!("oidc provider {:?} appears twice", p.arn));
+            }
+            if let Some(t) = p
+                .tokens
+                .iter()
+                .chain(&p.expired_tokens)
+                .find(|t| !(4..=20_000).contains(&t.len()) || t.chars().any(char::is_control))
+            {
+                return bad(format!(
+                    "oidc provider {:?} lists a token of {} characters or with control \
+                     characters; tokens are 4 to 20000 printable characters",
+                    p.arn,
+                    t.len()
+                ));
+            }
+        }
+        let roles: HashSet<&str> = self.roles.iter().map(|r| r.arn.as_str()).collect();
+        if roles.len() != self.roles.len() {
+            return bad("a role arn appears twice".into());
+        }
+        for r in &self.roles {
+            if !is_arn(&r.arn, "role") {
+                return bad(format!(
+                    "role arn {:?} is not acs:ram::<account id>:role/<name>",
+                    r.arn
+                ));
+            }
+            if !resellers.contains(r.reseller.as_str()) {
+                return bad(format!(
+                    "role {:?} acts as {:?}, which is no reseller's uid",
+                    r.arn, r.reseller
+                ));
+            }
+            if let Some(p) = r
+                .principals
+                .iter()
+                .find(|p| !uids.contains(p.as_str()) && !roles.contains(p.as_str()))
+            {
+                return bad(format!(
+                    "role {:?} trusts {p:?}, which is no reseller's or account's uid and no role",
+                    r.arn
+                ));
+            }
+            if let Some(p) = r
+                .oidc_providers
+                .iter()
+                .find(|p| !providers.contains(p.as_str()))
+            {
+                return bad(format!(
+                    "role {:?} trusts oidc provider {p:?}, which is not in oidc_providers",
+                    r.arn
+                ));
+            }
+            if !(3600..=43_200).contains(&r.max_session_duration) {
+                return bad(format!(
+                    "role {:?} has max_session_duration {}; it must be 3600 to 43200",
+                    r.arn, r.max_session_duration
+                ));
+            }
+        }
+        if let Some(i) = &self.instance {
+            if !roles.contains(i.role.as_str()) {
+                return bad(format!("instance role {:?} is not in roles", i.role));
+            }
+            if !(900..=43_200).contains(&i.duration_seconds) {
+                return bad(format!(
+                    "instance duration_seconds {} must be 900 to 43200",
+                    i.duration_seconds
                 ));
             }
         }
@@ -348,6 +581,46 @@ mod tests {
     }
 
     #[test]
+    fn role_and_provider_references_are_checked() {
+        let mut f = Fixture::demo();
+        f.roles[0].reseller = f.accounts[0].uid.clone();
+        assert!(f
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("no reseller"));
+        let mut f = Fixture::demo();
+        f.roles[0].principals.push("acs:ram::1:role/nobody".into());
+        assert!(f.validate().unwrap_err().to_string().contains("trusts"));
+        let mut f = Fixture::demo();
+        f.roles[0].oidc_providers = vec!["acs:ram::1:oidc-provider/none".into()];
+        assert!(f.validate().is_err());
+        let mut f = Fixture::demo();
+        f.roles[0].arn = "arn:aws:iam::1:role/x".into();
+        assert!(f.validate().unwrap_err().to_string().contains("role arn"));
+        let mut f = Fixture::demo();
+        f.roles[0].max_session_duration = 100;
+        assert!(f.validate().is_err());
+        let mut f = Fixture::demo();
+        f.instance.as_mut().unwrap().role = "acs:ram::1:role/missing".into();
+        assert!(f.validate().is_err());
+        let mut f = Fixture::demo();
+        f.accounts[0].access_key_id = "STS.mine".into();
+        assert!(f.validate().unwrap_err().to_string().contains("STS."));
+        assert!(is_arn("acs:ram::123:role/a-b.c", "role"));
+        assert!(!is_arn("acs:ram::12x:role/a", "role"));
+        assert!(!is_arn("acs:ram::123:role/", "role"));
+        assert!(!is_arn("acs:ram::123:user/a", "role"));
+        assert_eq!(Fixture::demo().roles[0].name(), "bidcert-demo-reseller");
+    }
+
+    #[test]
+    fn old_fixtures_without_roles_still_load() {
+        let f = Fixture::from_json(r#"{"resellers": [], "customers": []}"#).unwrap();
+        assert!(f.roles.is_empty() && f.oidc_providers.is_empty() && f.instance.is_none());
+    }
+
+    #[test]
     fn debug_hides_secrets_and_masks_personal_data() {
         let f = Fixture::demo();
         let dbg = format!("{f:?}");
@@ -360,5 +633,10 @@ mod tests {
             .find_map(|c| c.certificate.clone())
             .unwrap();
         assert!(!dbg.contains(&cert.cert_number) && !dbg.contains(&cert.phone));
+        for p in &f.oidc_providers {
+            for t in &p.tokens {
+                assert!(!dbg.contains(t.as_str()), "{dbg}");
+            }
+        }
     }
 }

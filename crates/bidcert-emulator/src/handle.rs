@@ -1,5 +1,6 @@
 //! Starting the emulator and driving it from the process that started it.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -12,8 +13,10 @@ use tokio::sync::oneshot;
 
 use crate::fault::Fault;
 use crate::fixture::Fixture;
+use crate::metadata::MetadataRequests;
 use crate::server::{self, Limits, Listeners};
 use crate::state::{CustomerState, RequestRecord, Shared, UnknownCustomer, Urls};
+use crate::sts::StsCredential;
 use crate::tls::Tls;
 
 /// The emulator of both endpoints. Start one with [`Emulator::builder`].
@@ -47,6 +50,9 @@ pub struct EmulatorBuilder {
     worker_threads: usize,
     tls: bool,
     tls_port: u16,
+    metadata: bool,
+    metadata_port: u16,
+    require_imdsv2: bool,
 }
 
 impl Default for EmulatorBuilder {
@@ -59,6 +65,9 @@ impl Default for EmulatorBuilder {
             worker_threads: 2,
             tls: false,
             tls_port: 0,
+            metadata: false,
+            metadata_port: 0,
+            require_imdsv2: false,
         }
     }
 }
@@ -112,6 +121,27 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Also serve the ECS instance metadata service and a credentials URI, on a port of their
+    /// own ([`EmulatorHandle::metadata_url`], [`EmulatorHandle::credentials_uri`]; default off).
+    /// They hand out temporary keys of the fixture's instance role.
+    pub fn metadata(mut self, enabled: bool) -> Self {
+        self.metadata = enabled;
+        self
+    }
+
+    /// The metadata port (default 0: an ephemeral one); only with [`EmulatorBuilder::metadata`].
+    pub fn metadata_port(mut self, port: u16) -> Self {
+        self.metadata_port = port;
+        self
+    }
+
+    /// Whether the metadata service answers only requests with a session token (IMDSv2 only,
+    /// as an instance in security hardening mode; default false: IMDSv1 is allowed too).
+    pub fn require_imdsv2(mut self, required: bool) -> Self {
+        self.require_imdsv2 = required;
+        self
+    }
+
     /// Threads serving requests (default 2).
     pub fn worker_threads(mut self, n: usize) -> Self {
         self.worker_threads = n.max(1);
@@ -152,12 +182,18 @@ impl EmulatorBuilder {
         } else {
             None
         };
+        let metadata = if self.metadata {
+            Some(bind(self.metadata_port)?)
+        } else {
+            None
+        };
         let urls = Urls {
             http: url("http", port),
             https: https.as_ref().map(|((_, port), _)| url("https", *port)),
+            metadata: metadata.as_ref().map(|(_, port)| url("http", *port)),
         };
         let ca_pem = https.as_ref().map(|(_, tls)| tls.ca_pem.clone());
-        let shared = Arc::new(Shared::new(urls, ca_pem, fixture));
+        let shared = Arc::new(Shared::new(urls, ca_pem, fixture, self.require_imdsv2));
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(self.worker_threads)
             .thread_name("bidcert-emulator-worker")
@@ -172,6 +208,10 @@ impl EmulatorBuilder {
                     Some(((listener, _), tls)) => {
                         Some((tokio::net::TcpListener::from_std(listener)?, tls.acceptor))
                     }
+                    None => None,
+                },
+                metadata: match metadata {
+                    Some((listener, _)) => Some(tokio::net::TcpListener::from_std(listener)?),
                     None => None,
                 },
             }
@@ -260,9 +300,74 @@ impl EmulatorHandle {
     }
 
     /// Back to the state at start: the fixture as given, clock offset 0, and no nonces,
-    /// faults, links, logged requests or counted handshakes.
+    /// faults, links, logged requests, issued STS keys, metadata tokens or counts.
     pub fn reset(&self) {
         self.shared.lock().reset();
+    }
+
+    /// `http://127.0.0.1:PORT` of the metadata service (ECS instance metadata and the
+    /// credentials URI), when started with [`EmulatorBuilder::metadata`]: what a client's
+    /// metadata endpoint override (instead of `100.100.100.200`) points at.
+    ///
+    /// ```
+    /// use bidcert_emulator::Emulator;
+    /// let emulator = Emulator::builder().metadata(true).start().unwrap();
+    /// let url = emulator.metadata_url().unwrap();
+    /// assert!(url.starts_with("http://127.0.0.1:"));
+    /// assert_eq!(emulator.credentials_uri().unwrap(), format!("{url}/credentials-uri"));
+    /// assert_eq!(emulator.metadata_requests().total, 0);
+    /// ```
+    pub fn metadata_url(&self) -> Option<&str> {
+        self.shared.metadata_url.as_deref()
+    }
+
+    /// The credentials URI (`GET` returns `{Code, AccessKeyId, AccessKeySecret,
+    /// SecurityToken, Expiration}`), on the metadata port.
+    pub fn credentials_uri(&self) -> Option<String> {
+        self.metadata_url()
+            .map(|url| format!("{url}{}", crate::metadata::CREDENTIALS_URI_PATH))
+    }
+
+    /// Whether the metadata service requires a session token (IMDSv2 only).
+    pub fn set_require_imdsv2(&self, required: bool) {
+        self.shared.lock().metadata.require_imdsv2 = required;
+    }
+
+    /// The requests the metadata port received, by kind.
+    pub fn metadata_requests(&self) -> MetadataRequests {
+        self.shared.lock().metadata.requests
+    }
+
+    /// STS requests received, by action (`AssumeRole`, `AssumeRoleWithOIDC`), whatever their
+    /// outcome, faulted ones included.
+    pub fn sts_calls(&self) -> BTreeMap<String, u64> {
+        self.shared.lock().sts_calls.clone()
+    }
+
+    /// STS requests received with `action`.
+    pub fn sts_call_count(&self, action: &str) -> u64 {
+        self.shared
+            .lock()
+            .sts_calls
+            .get(action)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The temporary keys issued so far (by STS and the metadata service), oldest first,
+    /// without their secrets or tokens.
+    pub fn sts_credentials(&self) -> Vec<StsCredential> {
+        let state = self.shared.lock();
+        state.sts.list(&state.fixture, state.now().unix())
+    }
+
+    /// Makes every temporary key issued so far expire now (emulator time): requests signed
+    /// with them are refused `InvalidSecurityToken.Expired`, and the metadata service hands
+    /// out fresh ones. Answers how many were still valid.
+    pub fn expire_sts_credentials(&self) -> usize {
+        let mut state = self.shared.lock();
+        let now = state.now().unix();
+        state.sts.expire_all(now)
     }
 
     /// Moves the emulator clock to the system clock plus `seconds` (negative: back).
@@ -335,6 +440,7 @@ impl fmt::Debug for EmulatorHandle {
         f.debug_struct("EmulatorHandle")
             .field("base_url", &self.base_url())
             .field("https_url", &self.https_url())
+            .field("metadata_url", &self.metadata_url())
             .finish_non_exhaustive()
     }
 }

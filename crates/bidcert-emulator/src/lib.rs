@@ -39,14 +39,20 @@ pub mod demo;
 mod fault;
 mod fixture;
 mod handle;
+mod metadata;
 mod page;
 mod server;
 mod signal;
 mod state;
+mod sts;
 mod tls;
 
-pub use fault::{Fault, FaultKind, FaultScope};
-pub use fixture::{Account, Certificate, Customer, Fixture, FixtureError, Reseller};
+pub use fault::{Fault, FaultKind, FaultScope, FaultTarget};
+pub use fixture::{
+    Account, Certificate, Customer, Fixture, FixtureError, Instance, OidcProvider, Reseller, Role,
+};
 pub use handle::{Emulator, EmulatorBuilder, EmulatorHandle, MAX_BODY_BYTES, MAX_HEADER_BYTES};
+pub use metadata::MetadataRequests;
 pub use signal::wait_for_shutdown_signal;
 pub use state::{CustomerState, RequestRecord, UnknownCustomer, REQUEST_LOG_LIMIT};
+pub use sts::StsCredential;

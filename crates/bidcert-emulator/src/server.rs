@@ -24,9 +24,11 @@ use tokio_rustls::TlsAcceptor;
 use crate::admin;
 use crate::api;
 use crate::body::Body;
-use crate::fault::{self, FaultKind};
+use crate::fault::{self, FaultKind, FaultTarget};
+use crate::metadata::Plain;
 use crate::page::{self, COMPLETE_PATH, PAGE_PATH};
 use crate::state::{RequestRecord, Shared, State};
+use crate::sts;
 
 /// Limits that keep one client from hurting the others.
 #[derive(Debug, Clone)]
@@ -70,12 +72,15 @@ pub(crate) enum Door {
     Http,
     /// The same over TLS.
     Https,
+    /// The ECS metadata service and the credentials URI.
+    Metadata,
 }
 
-/// The bound listeners: HTTP always, HTTPS when asked for.
+/// The bound listeners: HTTP always, HTTPS and the metadata port when asked for.
 pub(crate) struct Listeners {
     pub(crate) http: TcpListener,
     pub(crate) https: Option<(TcpListener, TlsAcceptor)>,
+    pub(crate) metadata: Option<TcpListener>,
 }
 
 /// The next connection on `listener`; never, when there is none.
@@ -109,6 +114,7 @@ pub(crate) async fn serve(
             _ = &mut stop => break,
             a = listeners.http.accept() => (a.map(|(stream, _)| stream), Door::Http),
             a = accept(https.map(|(l, _)| l)) => (a, Door::Https),
+            a = accept(listeners.metadata.as_ref()) => (a, Door::Metadata),
         };
         let stream = match accepted {
             Ok(stream) => stream,
@@ -128,7 +134,7 @@ pub(crate) async fn serve(
         );
         let tls = match door {
             Door::Https => https.map(|(_, acceptor)| acceptor.clone()),
-            Door::Http => None,
+            Door::Http | Door::Metadata => None,
         };
         tokio::spawn(async move {
             let service = {
@@ -251,6 +257,11 @@ async fn route(
     door: Door,
 ) -> Result<Response<Body>, Dropped> {
     let (head, body) = req.into_parts();
+    if door == Door::Metadata {
+        // The metadata service reads no body; hyper discards it.
+        drop(body);
+        return metadata(&head, &shared).await;
+    }
     let method = head.method.as_str();
     let path = head.uri.path();
     let query = head.uri.query().unwrap_or("");
@@ -359,16 +370,82 @@ impl<'a> Call<'a> {
     }
 }
 
+/// What becomes of an answer once its fault shaped it.
+enum Outcome {
+    Send(Response<Body>),
+    /// Close the connection without a word.
+    Drop,
+    /// Say nothing until the emulator stops.
+    Hang,
+}
+
+impl Outcome {
+    /// Sends, drops or holds the connection.
+    async fn deliver(self, shared: &Shared) -> Result<Response<Body>, Dropped> {
+        match self {
+            Outcome::Send(resp) => Ok(resp),
+            Outcome::Drop => Err(Dropped),
+            Outcome::Hang => {
+                shared.closed().await;
+                Err(Dropped)
+            }
+        }
+    }
+}
+
+/// Shapes an answer (`status`, `content_type`, `body`) by its fault.
+fn shape(
+    fault: Option<&FaultKind>,
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+    now: Timestamp,
+    request_id: Option<&str>,
+) -> Outcome {
+    let send = |body| Outcome::Send(respond(status, content_type, body, now, request_id));
+    match fault {
+        Some(FaultKind::DropConnection) => Outcome::Drop,
+        Some(FaultKind::Hang) => Outcome::Hang,
+        Some(FaultKind::NonJsonBody) => {
+            Outcome::Send(respond(502, HTML, Body::full(BAD_GATEWAY_PAGE), now, None))
+        }
+        Some(FaultKind::TruncatedBody) => {
+            let promised = body.len();
+            let mut part = body;
+            part.truncate(promised / 2);
+            let mut resp = respond(status, content_type, Body::truncated(part), now, request_id);
+            resp.headers_mut()
+                .insert(CONTENT_LENGTH, HeaderValue::from(promised));
+            Outcome::Send(resp)
+        }
+        Some(FaultKind::MalformedBody) => {
+            let mut part = body;
+            part.truncate(part.len() / 2);
+            send(Body::full(part))
+        }
+        Some(FaultKind::Throttling(after)) => {
+            let mut resp = respond(status, content_type, Body::full(body), now, request_id);
+            let h = resp.headers_mut();
+            // HTTP's own hint is whole seconds; Alibaba's gateway sends milliseconds.
+            let millis = u64::try_from(after.as_millis()).unwrap_or(u64::MAX);
+            h.insert(RETRY_AFTER, HeaderValue::from(millis.div_ceil(1000)));
+            h.insert("x-acs-retry-after", HeaderValue::from(millis));
+            Outcome::Send(resp)
+        }
+        _ => send(Body::full(body)),
+    }
+}
+
 /// An API request: pick its fault, answer and log it at once (as a gateway does the work when
 /// the request arrives), then wait out a latency fault without the lock. A client that gives up
 /// during the wait still finds its attempt in the log.
 async fn rpc(shared: &Shared, call: Call<'_>) -> Result<Response<Body>, Dropped> {
-    let (delay, answer) = {
+    let (delay, outcome) = {
         let mut state = shared.lock();
         // Faults apply to GET and POST only.
         let fault = call
             .signed
-            .and_then(|_| fault::take(&mut state.faults, call.param("Action")));
+            .and_then(|_| fault::take(&mut state.faults, FaultTarget::Api, call.param("Action")));
         let delay = match fault {
             Some(FaultKind::Latency(delay)) => delay,
             _ => std::time::Duration::ZERO,
@@ -378,16 +455,15 @@ async fn rpc(shared: &Shared, call: Call<'_>) -> Result<Response<Body>, Dropped>
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    answer
+    outcome.deliver(shared).await
 }
 
 /// Verifies and answers an API request, shapes the answer by its fault, and logs it.
-fn finish(
-    state: &mut State,
-    call: &Call<'_>,
-    fault: Option<FaultKind>,
-) -> Result<Response<Body>, Dropped> {
+fn finish(state: &mut State, call: &Call<'_>, fault: Option<FaultKind>) -> Outcome {
     let action = call.param("Action");
+    if let Some(a) = action.filter(|a| sts::ACTIONS.contains(a)) {
+        *state.sts_calls.entry(a.to_owned()).or_default() += 1;
+    }
     let now = state.now();
     let answer = match call.signed {
         Some(m) => api::answer(state, now, call.base, call.host, m, &call.params),
@@ -404,36 +480,14 @@ fn finish(
         code,
         request_id,
     } = answer;
-    // What the log keeps (status, code) and what is sent.
-    let (status, code, response) = match &fault {
-        Some(FaultKind::DropConnection) => (None, None, None),
-        Some(FaultKind::NonJsonBody) => {
-            let resp = respond(502, HTML, Body::full(BAD_GATEWAY_PAGE), now, None);
-            (Some(502), None, Some(resp))
-        }
-        Some(FaultKind::TruncatedBody) => {
-            let promised = body.len();
-            let mut part = body;
-            part.truncate(promised / 2);
-            let mut resp = respond(status, JSON, Body::truncated(part), now, Some(&request_id));
-            resp.headers_mut()
-                .insert(CONTENT_LENGTH, HeaderValue::from(promised));
-            (Some(status), code, Some(resp))
-        }
-        Some(FaultKind::Throttling(after)) => {
-            let mut resp = respond(status, JSON, Body::full(body), now, Some(&request_id));
-            let h = resp.headers_mut();
-            // HTTP's own hint is whole seconds; Alibaba's gateway sends milliseconds.
-            let millis = u64::try_from(after.as_millis()).unwrap_or(u64::MAX);
-            h.insert(RETRY_AFTER, HeaderValue::from(millis.div_ceil(1000)));
-            h.insert("x-acs-retry-after", HeaderValue::from(millis));
-            (Some(status), code, Some(resp))
-        }
-        _ => {
-            let resp = respond(status, JSON, Body::full(body), now, Some(&request_id));
-            (Some(status), code, Some(resp))
-        }
+    let outcome = shape(fault.as_ref(), status, JSON, body, now, Some(&request_id));
+    // What the log keeps: the status sent (none when nothing was), and the gateway's code
+    // (none for the proxy's page).
+    let status = match &outcome {
+        Outcome::Send(resp) => Some(resp.status().as_u16()),
+        Outcome::Drop | Outcome::Hang => None,
     };
+    let code = code.filter(|_| fault != Some(FaultKind::NonJsonBody));
     state.record(RequestRecord {
         request_id,
         at: now.to_string(),
@@ -447,5 +501,44 @@ fn finish(
         code,
         fault,
     });
-    response.ok_or(Dropped)
+    outcome
+}
+
+/// A request to the metadata port: its fault (waiting out a latency one without the lock),
+/// then the metadata service's answer, shaped by the fault. Error faults answer in plain
+/// text, as the metadata service does.
+async fn metadata(
+    head: &hyper::http::request::Parts,
+    shared: &Shared,
+) -> Result<Response<Body>, Dropped> {
+    let fault = fault::take(&mut shared.lock().faults, FaultTarget::Metadata, None);
+    if let Some(FaultKind::Latency(delay)) = &fault {
+        tokio::time::sleep(*delay).await;
+    }
+    let (plain, now) = {
+        let mut state = shared.lock();
+        let plain = crate::metadata::answer(
+            &mut state,
+            head.method.as_str(),
+            head.uri.path(),
+            &head.headers,
+        );
+        (plain, state.now())
+    };
+    let plain = match &fault {
+        Some(FaultKind::Http500) => Plain::text(500, "Internal Server Error"),
+        Some(FaultKind::Http503) => Plain::text(503, "Service Unavailable"),
+        Some(FaultKind::Throttling(_)) => Plain::text(429, "Too Many Requests"),
+        _ => plain,
+    };
+    shape(
+        fault.as_ref(),
+        plain.status,
+        plain.content_type,
+        plain.body,
+        now,
+        None,
+    )
+    .deliver(shared)
+    .await
 }

@@ -1,7 +1,7 @@
 //! The emulator's mutable state, shared by every connection behind one mutex.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -12,7 +12,9 @@ use tokio::sync::watch;
 
 use crate::fault::{Fault, FaultKind};
 use crate::fixture::{Certificate, Customer, Fixture};
+use crate::metadata;
 use crate::server::Door;
+use crate::sts;
 
 /// How many API requests the log keeps (the oldest go first).
 pub const REQUEST_LOG_LIMIT: usize = 10_000;
@@ -91,6 +93,8 @@ pub(crate) enum Caller {
     Reseller(usize),
     /// Index into `fixture.accounts`.
     Account(usize),
+    /// A temporary key STS issued (its token and expiry are checked after the signature).
+    Session,
 }
 
 /// An issued verification link.
@@ -121,10 +125,18 @@ pub(crate) struct State {
     pub(crate) links: HashMap<String, Link>,
     /// TLS handshakes completed on the HTTPS listener.
     pub(crate) tls_handshakes: u64,
+    /// Role ARN → index into `fixture.roles`.
+    roles: HashMap<String, usize>,
+    /// The temporary keys STS issued.
+    pub(crate) sts: sts::Keys,
+    /// STS requests received, by action, whatever their outcome.
+    pub(crate) sts_calls: BTreeMap<String, u64>,
+    /// The metadata service's own state.
+    pub(crate) metadata: metadata::MetadataState,
 }
 
 impl State {
-    pub(crate) fn new(fixture: Fixture) -> Self {
+    pub(crate) fn new(fixture: Fixture, require_imdsv2: bool) -> Self {
         let mut keys = HashMap::new();
         for (i, r) in fixture.resellers.iter().enumerate() {
             keys.insert(r.access_key_id.clone(), Caller::Reseller(i));
@@ -138,6 +150,12 @@ impl State {
             .enumerate()
             .map(|(i, c)| (c.pk.clone(), i))
             .collect();
+        let roles = fixture
+            .roles
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.arn.clone(), i))
+            .collect();
         State {
             initial: fixture.clone(),
             fixture,
@@ -149,6 +167,10 @@ impl State {
             log: VecDeque::new(),
             links: HashMap::new(),
             tls_handshakes: 0,
+            roles,
+            sts: sts::Keys::default(),
+            sts_calls: BTreeMap::new(),
+            metadata: metadata::MetadataState::new(require_imdsv2),
         }
     }
 
@@ -161,6 +183,9 @@ impl State {
         self.log.clear();
         self.links.clear();
         self.tls_handshakes = 0;
+        self.sts.clear();
+        self.sts_calls.clear();
+        self.metadata.reset();
     }
 
     /// The emulator clock: the system clock moved by the offset.
@@ -174,19 +199,30 @@ impl State {
         Timestamp::from_unix(unix).unwrap_or_else(|_| Timestamp::now())
     }
 
-    /// Who signs with `access_key_id`, and its secret. An associated function over the two
-    /// fields it reads, so it can run while the nonce store is borrowed mutably.
+    /// Who signs with `access_key_id`, and its secret: a fixture key, or a temporary key STS
+    /// issued. An associated function over the fields it reads, so it can run while the nonce
+    /// store is borrowed mutably.
     pub(crate) fn key<'a>(
         fixture: &'a Fixture,
         keys: &HashMap<String, Caller>,
+        sts: &'a sts::Keys,
         access_key_id: &str,
     ) -> Option<(Caller, &'a str)> {
+        if let Some(issued) = sts.get(access_key_id) {
+            return Some((Caller::Session, &issued.secret));
+        }
         let caller = *keys.get(access_key_id)?;
         let secret = match caller {
             Caller::Reseller(i) => &fixture.resellers[i].access_key_secret,
             Caller::Account(i) => &fixture.accounts[i].access_key_secret,
+            Caller::Session => return None,
         };
         Some((caller, secret))
+    }
+
+    /// The index of the role with `arn`.
+    pub(crate) fn role_index(&self, arn: &str) -> Option<usize> {
+        self.roles.get(arn).copied()
     }
 
     fn customer_index(&self, pk: &str) -> Option<usize> {
@@ -255,12 +291,15 @@ pub(crate) struct Urls {
     pub(crate) http: String,
     /// `https://127.0.0.1:PORT`, when HTTPS is served.
     pub(crate) https: Option<String>,
+    /// `http://127.0.0.1:PORT` of the metadata service, when it is served.
+    pub(crate) metadata: Option<String>,
 }
 
 /// The state and what never changes, shared by the handle and every connection.
 pub(crate) struct Shared {
     pub(crate) base_url: String,
     pub(crate) https_url: Option<String>,
+    pub(crate) metadata_url: Option<String>,
     /// The CA's PEM, when HTTPS is served.
     pub(crate) ca_pem: Option<String>,
     state: Mutex<State>,
@@ -269,20 +308,26 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(urls: Urls, ca_pem: Option<String>, fixture: Fixture) -> Self {
+    pub(crate) fn new(
+        urls: Urls,
+        ca_pem: Option<String>,
+        fixture: Fixture,
+        require_imdsv2: bool,
+    ) -> Self {
         Shared {
             base_url: urls.http,
             https_url: urls.https,
+            metadata_url: urls.metadata,
             ca_pem,
-            state: Mutex::new(State::new(fixture)),
+            state: Mutex::new(State::new(fixture, require_imdsv2)),
             closing: watch::Sender::new(false),
         }
     }
 
     /// The base URL of the listener behind `door`.
     pub(crate) fn base(&self, door: Door) -> &str {
-        match (door, &self.https_url) {
-            (Door::Https, Some(url)) => url,
+        match (door, &self.https_url, &self.metadata_url) {
+            (Door::Https, Some(url), _) | (Door::Metadata, _, Some(url)) => url,
             _ => &self.base_url,
         }
     }
@@ -290,6 +335,12 @@ impl Shared {
     /// Tells held requests that the server stops.
     pub(crate) fn closing(&self) {
         self.closing.send_replace(true);
+    }
+
+    /// Waits until the server stops (what a request held by the hang fault waits for).
+    pub(crate) async fn closed(&self) {
+        let mut rx = self.closing.subscribe();
+        let _ = rx.wait_for(|closing| *closing).await;
     }
 
     /// Locks the state. A panic while locked cannot leave it half-updated in a way that

@@ -1,7 +1,8 @@
 //! The emulator of both endpoints in the foreground, until Ctrl-C or SIGTERM: the one runner
 //! behind `bidcert emulator` and the `bidcert-emulator` binary.
 //!
-//! The first stdout line is `{"url": ...}` (with `--tls`, also `"http_url"`), flushed; nothing
+//! The first stdout line is `{"url": ...}` (with `--tls`, also `"http_url"`; with
+//! `--metadata`, also `"metadata_url"`), flushed; nothing
 //! else goes to stdout, except the fixture `--dump-fixture` prints. No secret is printed
 //! anywhere else.
 
@@ -28,6 +29,12 @@ pub(crate) fn run(program: &str, args: &EmulatorArgs) -> Result<i32, CliError> {
     } else {
         builder.port(args.port)
     };
+    if args.metadata {
+        builder = builder
+            .metadata(true)
+            .metadata_port(args.metadata_port)
+            .require_imdsv2(args.require_imdsv2);
+    }
     if let Some(path) = &args.fixture {
         let fixture = Fixture::from_file(path)
             .map_err(|e| CliError::Usage(format!("fixture {}: {e}", path.display())))?;
@@ -56,6 +63,16 @@ pub(crate) fn run(program: &str, args: &EmulatorArgs) -> Result<i32, CliError> {
              Ctrl-C to stop"
         ),
     }
+    if let (Some(metadata), Some(uri)) = (emulator.metadata_url(), emulator.credentials_uri()) {
+        eprintln!(
+            "{program}: ECS metadata at {metadata} (IMDSv2 {}), credentials URI {uri}",
+            if args.require_imdsv2 {
+                "required"
+            } else {
+                "optional"
+            }
+        );
+    }
     if args.fixture.is_none() {
         eprintln!(
             "{program}: demo fixture: sign as AccessKeyId {} (its secret is \
@@ -71,16 +88,20 @@ pub(crate) fn run(program: &str, args: &EmulatorArgs) -> Result<i32, CliError> {
     Ok(EXIT_OK)
 }
 
-/// `{"url": "http://..."}`, or `{"url": "https://...", "http_url": "http://..."}` with TLS:
-/// the spacing of the documented line, values escaped by serde_json.
+/// `{"url": "http://..."}`, or `{"url": "https://...", "http_url": "http://..."}` with TLS,
+/// then `"metadata_url"` when it is served: the spacing of the documented line, values
+/// escaped by serde_json.
 fn first_line(emulator: &EmulatorHandle) -> String {
-    let quoted = |s: &str| Value::from(s).to_string();
-    match emulator.https_url() {
-        Some(https) => format!(
-            "{{\"url\": {}, \"http_url\": {}}}",
-            quoted(https),
-            quoted(emulator.base_url())
-        ),
-        None => format!("{{\"url\": {}}}", quoted(emulator.base_url())),
+    let mut fields = match emulator.https_url() {
+        Some(https) => vec![("url", https), ("http_url", emulator.base_url())],
+        None => vec![("url", emulator.base_url())],
+    };
+    if let Some(metadata) = emulator.metadata_url() {
+        fields.push(("metadata_url", metadata));
     }
+    let fields: Vec<String> = fields
+        .into_iter()
+        .map(|(k, v)| format!("\"{k}\": {}", Value::from(v)))
+        .collect();
+    format!("{{{}}}", fields.join(", "))
 }

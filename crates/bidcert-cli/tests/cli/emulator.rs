@@ -213,3 +213,52 @@ fn fixture_file_is_served_and_a_bad_one_is_refused() {
         assert!(out.stdout.is_empty(), "no URL line for a bad fixture");
     }
 }
+
+#[test]
+fn metadata_serves_the_instance_role_and_may_require_imdsv2() {
+    for program in [EMULATOR, BIDCERT] {
+        let mut args = vec!["--metadata", "--require-imdsv2"];
+        if program == BIDCERT {
+            args.insert(0, "emulator");
+        }
+        let running = Running::start(program, &args);
+        let line = &running.line;
+        assert!(line.starts_with("{\"url\": \"http://127.0.0.1:"), "{line}");
+        assert!(
+            line.contains(", \"metadata_url\": \"http://127.0.0.1:"),
+            "{line}"
+        );
+        let metadata = running.url("metadata_url");
+        let listing = format!("{metadata}/latest/meta-data/ram/security-credentials/");
+        let agent = plain_agent();
+        let resp = agent.get(&listing).call().unwrap();
+        assert_eq!(resp.status(), 401, "IMDSv2 required");
+        let mut resp = agent
+            .put(format!("{metadata}/latest/api/token"))
+            .header("X-aliyun-ecs-metadata-token-ttl-seconds", "60")
+            .send_empty()
+            .unwrap();
+        let token = resp.body_mut().read_to_string().unwrap();
+        let mut resp = agent
+            .get(&listing)
+            .header("X-aliyun-ecs-metadata-token", &token)
+            .call()
+            .unwrap();
+        assert_eq!(
+            resp.body_mut().read_to_string().unwrap(),
+            demo::ECS_ROLE_NAME
+        );
+        let uri = get_json(&agent, &format!("{metadata}/credentials-uri"));
+        assert_eq!(uri["Code"], "Success");
+        assert_eq!(running.stop(), Some(0));
+    }
+    let out = Command::new(EMULATOR)
+        .arg("--require-imdsv2")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "--require-imdsv2 needs --metadata"
+    );
+}

@@ -7,6 +7,8 @@ mod common;
 mod faults;
 mod independent_signer;
 mod link;
+mod metadata;
 mod robustness;
+mod sts;
 mod tls;
 mod verification;
