@@ -48,13 +48,17 @@ pub(crate) struct Global {
     /// Aas endpoint [default: https://aas.aliyuncs.com].
     #[arg(long, global = true, value_name = "URL")]
     pub(crate) aas_endpoint: Option<String>,
-    /// Time allowed for one attempt, in seconds [default: 10].
+    /// Time allowed for one attempt, in seconds [default: the client's, see README].
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
     pub(crate) timeout: Option<Duration>,
-    /// Retries of a failure a retry can fix (throttling, 5xx, network) [default: 2].
+    /// Retries of a failure a retry can fix (throttling, 5xx, network) [default: the
+    /// client's].
     #[arg(long, global = true, value_name = "N",
           value_parser = clap::value_parser!(u32).range(0..=10))]
     pub(crate) retries: Option<u32>,
+    /// A PEM file of CA certificates to trust beside the system's (a TLS-inspecting proxy).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub(crate) ca_file: Option<std::path::PathBuf>,
     /// One JSON object per command on stdout (per row for audit), stable keys.
     #[arg(long, global = true)]
     pub(crate) json: bool,

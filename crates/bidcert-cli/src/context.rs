@@ -50,6 +50,9 @@ impl Context {
         if let Some(r) = g.retries {
             builder = builder.max_attempts(r + 1);
         }
+        if let Some(path) = &g.ca_file {
+            builder = builder.ca_file(path);
+        }
         if g.emulator {
             let emulator = match &mut self.emulator {
                 Some(handle) => handle,

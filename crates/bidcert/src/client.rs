@@ -1,10 +1,13 @@
 //! The blocking client: a ureq driver of the core's call engine ([`bidcert_core::exchange`]).
 //! The engine decides retries, delays, timeouts and clock skew; this file only moves bytes.
 
+use std::collections::HashMap;
 use std::io::Read as _;
+use std::net::IpAddr;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use bidcert_core::exchange::{Attempt, Call, Decision, Exchange, Jitter, Policy, Response};
 use bidcert_core::{
@@ -12,6 +15,9 @@ use bidcert_core::{
     Product, QueryCertifiedInfo, RpcCall, Signer, TransportError, TransportKind, ValidationError,
 };
 use log::{debug, warn};
+
+use crate::resolve::{CachingResolver, ForUreq, DNS_CACHE_TTL};
+use crate::tls::ExtraCa;
 
 /// A client for both operations and any other RPC action.
 ///
@@ -32,6 +38,7 @@ pub struct Client {
 
 struct Inner {
     agent: ureq::Agent,
+    resolver: Arc<CachingResolver>,
     signer: RwLock<Arc<Signer>>,
     policy: Policy,
     clock_offset: AtomicI64,
@@ -57,6 +64,9 @@ pub struct ClientBuilder {
     proxy: Option<String>,
     allow_insecure_http: bool,
     max_idle_connections: usize,
+    extra_cas: Vec<ExtraCa>,
+    fixed_addrs: HashMap<String, Vec<IpAddr>>,
+    dns_cache_ttl: Duration,
 }
 
 impl Default for ClientBuilder {
@@ -69,6 +79,9 @@ impl Default for ClientBuilder {
             proxy: None,
             allow_insecure_http: false,
             max_idle_connections: 32,
+            extra_cas: Vec::new(),
+            fixed_addrs: HashMap::new(),
+            dns_cache_ttl: DNS_CACHE_TTL,
         }
     }
 }
@@ -100,13 +113,13 @@ impl ClientBuilder {
         self
     }
     /// Time allowed to connect ([`Policy::with_connect_timeout`]).
-    pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.policy = self.policy.with_connect_timeout(timeout);
         self
     }
     /// Time allowed for one attempt, from connecting to the end of the body
     /// ([`Policy::with_attempt_timeout`]).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+    pub fn timeout(mut self, timeout: Duration) -> Self {
         self.policy = self.policy.with_attempt_timeout(timeout);
         self
     }
@@ -130,6 +143,33 @@ impl ClientBuilder {
     /// AccessKeyId, the signature and customer data would cross the network in clear.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Trusts this CA (PEM; one or more certificates) beside the platform's store, as a
+    /// back office behind a TLS-inspecting proxy needs.
+    pub fn ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.extra_cas.push(ExtraCa::Pem(pem.into()));
+        self
+    }
+    /// Trusts the CA in this PEM file beside the platform's store; the file is read by
+    /// [`ClientBuilder::build`], which names it if it cannot be read.
+    pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.extra_cas.push(ExtraCa::File(path.into()));
+        self
+    }
+    /// Connects to `ip` for `host` instead of looking the host up (as `curl --resolve`); TLS
+    /// still checks the certificate against `host`.
+    pub fn resolve(mut self, host: impl AsRef<str>, ip: IpAddr) -> Self {
+        self.fixed_addrs
+            .entry(host.as_ref().to_ascii_lowercase())
+            .or_default()
+            .push(ip);
+        self
+    }
+    /// How long a looked-up address is kept (default [`DNS_CACHE_TTL`]).
+    pub fn dns_cache_ttl(mut self, ttl: Duration) -> Self {
+        self.dns_cache_ttl = ttl;
         self
     }
 
@@ -164,18 +204,21 @@ impl ClientBuilder {
             .proxy(proxy)
             .max_idle_connections(self.max_idle_connections)
             .max_idle_connections_per_host(self.max_idle_connections)
-            .tls_config(
-                ureq::tls::TlsConfig::builder()
-                    .root_certs(ureq::tls::RootCerts::PlatformVerifier)
-                    .build(),
-            )
+            .tls_config(crate::tls::config(&self.extra_cas)?)
             .build();
+        let resolver = Arc::new(CachingResolver::new(self.dns_cache_ttl, self.fixed_addrs));
+        let agent = ureq::Agent::with_parts(
+            config,
+            ureq::unversioned::transport::DefaultConnector::new(),
+            ForUreq(resolver.clone()),
+        );
         let signer = Signer::new(credentials)
             .with_endpoint(Product::Crm, crm)
             .with_endpoint(Product::Aas, aas);
         Ok(Client {
             inner: Arc::new(Inner {
-                agent: ureq::Agent::new_with_config(config),
+                agent,
+                resolver,
                 signer: RwLock::new(Arc::new(signer)),
                 policy: self.policy,
                 clock_offset: AtomicI64::new(0),
@@ -217,6 +260,12 @@ impl Client {
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone()
+    }
+
+    /// System name lookups made so far; a cached answer, an IP literal or a fixed address
+    /// ([`ClientBuilder::resolve`]) is not one.
+    pub fn name_lookups(&self) -> u64 {
+        self.inner.resolver.lookups()
     }
 
     /// The policy every call follows.

@@ -20,8 +20,11 @@
 
 mod client;
 pub mod credentials;
+mod resolve;
+mod tls;
 
 pub use bidcert_core::exchange::Policy;
 pub use bidcert_core::*;
 pub use client::{Client, ClientBuilder};
 pub use credentials::{ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SECURITY_TOKEN};
+pub use resolve::DNS_CACHE_TTL;

@@ -44,7 +44,12 @@ fn outcome<T>(r: Result<T, bidcert::Error>) -> String {
     }
 }
 
-fn run_case(emu: &EmulatorHandle, file_policy: &Value, case: &Value) -> Result<(), String> {
+fn run_case(
+    emu: &EmulatorHandle,
+    https: bool,
+    file_policy: &Value,
+    case: &Value,
+) -> Result<(), String> {
     emu.reset();
     emu.set_clock_offset(case["clock_offset_s"].as_i64().unwrap_or(0));
     for f in case["faults"].as_array().into_iter().flatten() {
@@ -111,14 +116,16 @@ fn run_case(emu: &EmulatorHandle, file_policy: &Value, case: &Value) -> Result<(
     Ok(())
 }
 
-#[test]
-fn every_client_sees_the_same_outcomes_rust() {
+fn run_matrix(https: bool) {
     let doc = matrix();
-    let emu = Emulator::builder().start().expect("emulator starts");
+    let emu = Emulator::builder()
+        .tls(https)
+        .start()
+        .expect("emulator starts");
     let mut failures = Vec::new();
     let cases = doc["cases"].as_array().expect("cases");
     for case in cases {
-        if let Err(why) = run_case(&emu, &doc["policy"], case) {
+        if let Err(why) = run_case(&emu, https, &doc["policy"], case) {
             failures.push(format!("{}: {why}", case["name"].as_str().unwrap_or("?")));
         }
     }
@@ -127,5 +134,19 @@ fn every_client_sees_the_same_outcomes_rust() {
         "fault matrix:\n{}",
         failures.join("\n")
     );
-    println!("fault matrix: {} cases passed", cases.len());
+    println!(
+        "fault matrix ({}): {} cases passed",
+        if https { "https" } else { "http" },
+        cases.len()
+    );
+}
+
+#[test]
+fn every_client_sees_the_same_outcomes_rust_http() {
+    run_matrix(false);
+}
+
+#[test]
+fn every_client_sees_the_same_outcomes_rust_https() {
+    run_matrix(true);
 }

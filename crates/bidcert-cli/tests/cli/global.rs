@@ -146,3 +146,42 @@ fn timeout_bounds_an_attempt() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(json(&out)["error"]["code"], "bidcert.timeout");
 }
+
+#[test]
+fn ca_file_trusts_the_emulators_https_port_and_untrusted_is_a_tls_error() {
+    let emu = bidcert_emulator::Emulator::builder()
+        .tls(true)
+        .start()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, emu.ca_pem().unwrap()).unwrap();
+    let https = emu.https_url().unwrap();
+    let as_reseller = || {
+        let mut cmd = bare();
+        cmd.env("ALIBABA_CLOUD_ACCESS_KEY_ID", demo::NORMAL_ACCESS_KEY_ID)
+            .env(
+                "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+                demo::NORMAL_ACCESS_KEY_SECRET,
+            )
+            .args(["--crm-endpoint", https]);
+        cmd
+    };
+    let out = as_reseller()
+        .arg("--ca-file")
+        .arg(&ca)
+        .args(["query", demo::PERSONAL_PK, "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["is_certified"], true);
+
+    let out = as_reseller()
+        .args(["query", demo::PERSONAL_PK, "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(v["error"]["kind"], "tls", "{v}");
+    assert_eq!(v["error"]["retryable"], false, "{v}");
+}
