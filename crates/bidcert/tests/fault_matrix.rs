@@ -58,14 +58,18 @@ fn run_case(
         emu.inject_fault(fault);
     }
     let policy = with_policy(with_policy(Policy::default(), file_policy), &case["policy"]);
-    let client = Client::builder()
+    let builder = Client::builder()
         .credentials(
             Credentials::new(demo::NORMAL_ACCESS_KEY_ID, demo::NORMAL_ACCESS_KEY_SECRET).unwrap(),
         )
-        .endpoint(emu.base_url())
-        .policy(policy)
-        .build()
-        .map_err(|e| e.to_string())?;
+        .policy(policy);
+    let builder = match https {
+        true => builder
+            .endpoint(emu.https_url().unwrap())
+            .ca_pem(emu.ca_pem().unwrap()),
+        false => builder.endpoint(emu.base_url()),
+    };
+    let client = builder.build().map_err(|e| e.to_string())?;
     let mut logged = 0;
     for (i, call) in case["calls"]
         .as_array()
@@ -109,7 +113,13 @@ fn run_case(
             }
         }
     }
-    let nonces: Vec<_> = emu.requests().into_iter().map(|r| r.nonce).collect();
+    let log = emu.requests();
+    if log.iter().any(|r| r.tls != https) {
+        return Err(format!(
+            "a request came over the other door (https: {https})"
+        ));
+    }
+    let nonces: Vec<_> = log.into_iter().map(|r| r.nonce).collect();
     if nonces.iter().collect::<HashSet<_>>().len() != nonces.len() {
         return Err(format!("a nonce was sent twice: {nonces:?}"));
     }
