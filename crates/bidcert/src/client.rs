@@ -319,7 +319,7 @@ impl Client {
             request: &SignedRequest,
         ) -> ureq::RequestBuilder<B> {
             for (k, v) in request.headers() {
-                r = r.header(*k, *v);
+                r = r.header(k, v);
             }
             r
         }
