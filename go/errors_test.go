@@ -70,6 +70,11 @@ func TestLocalErrorKindsMatchSentinels(t *testing.T) {
 		{"validation method", second(StringToSign("PUT", nil)), ErrValidation},
 		{"validation NUL", second(PercentEncode("a\x00b")), ErrValidation},
 		{"invalid utf-8", second(PercentEncode("\xff")), ErrInvalidUTF8},
+		{"v3 header line break", second(V3CanonicalRequest("POST", "/", nil, [][2]string{{"x-acs-a", "1\r\nx-acs-b: 2"}}, emptySHA256)), ErrValidation},
+		{"v3 NUL in a header", second(V3CanonicalRequest("POST", "/", nil, [][2]string{{"x-acs-a", "1\x00"}}, emptySHA256)), ErrValidation},
+		{"v3 payload hash", second(V3CanonicalRequest("POST", "/", nil, nil, "E3B0")), ErrValidation},
+		{"v3 not a canonical request", second(V3Authorization("POST\n/", "id", "secret")), ErrValidation},
+		{"v3 invalid utf-8", second(V3StringToSign("\xff")), ErrInvalidUTF8},
 		{"invalid enum bid type", second(signer.SignQuery("1", BidType(7), nil)), ErrInvalidEnum},
 		{"invalid enum platform", second(signer.SignCertWaysURL(CertWaysRequest{AliyunPK: "1", Platform: 3}, nil)), ErrInvalidEnum},
 		{"invalid enum subject", second(signer.SignCertWaysURL(CertWaysRequest{AliyunPK: "1", SubjectType: 9}, nil)), ErrInvalidEnum},
@@ -96,6 +101,8 @@ func TestLocalErrorKindsMatchSentinels(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 func TestCloseIsIdempotent(t *testing.T) {
 	signer, err := NewSigner(Credentials{AccessKeyID: "id", AccessKeySecret: "secret"})

@@ -23,7 +23,7 @@ func vectorFiles(t *testing.T) []string {
 		dir = filepath.Join("..", "tests", "vectors")
 	}
 	files := []string{}
-	for _, f := range []string{"signing.json", "responses.json", "fast_auth_events.json", "diagnosis.json"} {
+	for _, f := range []string{"signing.json", "signing_v3.json", "responses.json", "fast_auth_events.json", "diagnosis.json"} {
 		files = append(files, filepath.Join(dir, f))
 	}
 	for _, extra := range strings.Split(os.Getenv("BIDCERT_EXTRA_VECTORS"), ":") {
@@ -46,6 +46,7 @@ func TestVectors(t *testing.T) {
 		}
 		run := map[string]func(*testing.T, json.RawMessage){
 			"signing":          runSigning,
+			"signing_v3":       runSigningV3,
 			"responses":        runResponse,
 			"fast_auth_events": runEvent,
 			"diagnosis":        runDiagnosis,
@@ -81,6 +82,33 @@ func runSigning(t *testing.T, raw json.RawMessage) {
 	}
 	if got, err := Signature(c.Method, c.Params, c.Secret); err != nil || got != c.Signature {
 		t.Errorf("signature: %q, %v; want %q", got, err, c.Signature)
+	}
+}
+
+// runSigningV3 checks stage by stage; each stage's input is the previous stage's output.
+func runSigningV3(t *testing.T, raw json.RawMessage) {
+	var c struct {
+		Method           string      `json:"method"`
+		CanonicalURI     string      `json:"canonical_uri"`
+		Query            [][2]string `json:"query"`
+		Headers          [][2]string `json:"headers"`
+		HashedPayload    string      `json:"hashed_payload"`
+		AccessKeyID      string      `json:"access_key_id"`
+		Secret           string      `json:"access_key_secret"`
+		CanonicalRequest string      `json:"canonical_request"`
+		StringToSign     string      `json:"string_to_sign"`
+		Authorization    string      `json:"authorization"`
+	}
+	mustUnmarshal(t, raw, &c)
+	cr, err := V3CanonicalRequest(c.Method, c.CanonicalURI, c.Query, c.Headers, c.HashedPayload)
+	if err != nil || cr != c.CanonicalRequest {
+		t.Fatalf("stage canonical_request: %q, %v; want %q", cr, err, c.CanonicalRequest)
+	}
+	if got, err := V3StringToSign(cr); err != nil || got != c.StringToSign {
+		t.Errorf("stage string_to_sign: %q, %v; want %q", got, err, c.StringToSign)
+	}
+	if got, err := V3Authorization(cr, c.AccessKeyID, c.Secret); err != nil || got != c.Authorization {
+		t.Errorf("stage authorization: %q, %v; want %q", got, err, c.Authorization)
 	}
 }
 
@@ -229,12 +257,18 @@ func runEvent(t *testing.T, raw json.RawMessage) {
 
 func runDiagnosis(t *testing.T, raw json.RawMessage) {
 	var c struct {
-		ServerMessage string    `json:"server_message"`
-		StringToSign  string    `json:"string_to_sign"`
-		Expect        Diagnosis `json:"expect"`
+		ServerMessage    string    `json:"server_message"`
+		StringToSign     string    `json:"string_to_sign"`
+		CanonicalRequest *string   `json:"canonical_request"`
+		Expect           Diagnosis `json:"expect"`
 	}
 	mustUnmarshal(t, raw, &c)
-	d, err := DiagnoseSignatureMismatch(c.ServerMessage, c.StringToSign)
+	// A V3 case gives our canonical request; a v1.0 case our string to sign.
+	diagnose := func() (*Diagnosis, error) { return DiagnoseSignatureMismatch(c.ServerMessage, c.StringToSign) }
+	if c.CanonicalRequest != nil {
+		diagnose = func() (*Diagnosis, error) { return V3DiagnoseSignatureMismatch(c.ServerMessage, *c.CanonicalRequest) }
+	}
+	d, err := diagnose()
 	if err != nil {
 		t.Fatal(err)
 	}

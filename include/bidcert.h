@@ -387,6 +387,21 @@ bidcert_status bidcert_diagnose_signature_mismatch(const char *server_message,
                                                    const char *our_string_to_sign,
                                                    struct bidcert_diagnosis **out);
 
+// Compares the V3 string to sign (and canonical request, when quoted) in a
+// `SignatureDoesNotMatch` message (`server_message`: `server StringToSign is [...]`,
+// `server CanonicalRequest is [...]`) with `our_canonical_request`. Identical strings to sign:
+// the secret is wrong. Otherwise each differing stage (`method`, `path`, a parameter, a
+// `header`, `signed_headers`, `payload_hash`), or `hashed_canonical_request` when the message
+// quotes only the hash. Security token values never appear.
+//
+// Ownership: the arguments are borrowed for the call; `*out` is owned by the caller; free it
+// with `bidcert_diagnosis_free`. Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK` (also when the message quotes nothing: see
+// `bidcert_diagnosis_server_string_found`); `BIDCERT_NULL_ARGUMENT`; `BIDCERT_INVALID_UTF8`.
+bidcert_status bidcert_v3_diagnose_signature_mismatch(const char *server_message,
+                                                      const char *our_canonical_request,
+                                                      struct bidcert_diagnosis **out);
+
 // An English explanation (`"Format: we signed \"JSON\", the server received \"json\""`,
 // `"identical strings: the secret is wrong"`, ...) into `*out`.
 //
@@ -397,8 +412,10 @@ bidcert_status bidcert_diagnosis_text(const struct bidcert_diagnosis *diagnosis,
 
 // The structured result as JSON text into `*out`:
 // `{"server_string_found": bool, "identical": bool, "differences": [{"kind": "method" |
-// "missing" | "extra" | "different" | "encoding", "name", "ours", "server"}]}` (each
-// difference has the keys its kind needs; `method` first, then by parameter name).
+// "missing" | "extra" | "different" | "encoding" (V3 also "path" | "header" |
+// "signed_headers" | "payload_hash" | "algorithm" | "hashed_canonical_request"), "name",
+// "ours", "server"}]}` (each difference has the keys its kind needs; `method` first, then by
+// parameter name; V3 in canonical request order).
 //
 // Ownership: `*out` is owned by the caller; free it with `bidcert_string_free`.
 // Thread-safety: safe from any thread.
@@ -1021,6 +1038,54 @@ const char *bidcert_status_str(uint32_t status);
 // Ownership: takes back a string this library handed out; never pass memory from
 // elsewhere, never free one twice. Thread-safety: safe from any thread.
 void bidcert_string_free(char *s);
+
+// The V3 canonical request into `*out`: `METHOD\nURI\nQUERY\n`, one `name:value\n` per
+// signed header, `\n`, the signed header names joined with `;`, `\n`, `hashed_payload`.
+//
+// `method` is `"GET"` or `"POST"`; `canonical_uri` is the encoded path (`"/"` for RPC).
+// `query` (any order; names and values percent-encoded as for v1.0, sorted by name) may be
+// NULL when `query_len` is 0. `headers` (the request's headers, any spelling and order) may be
+// NULL when `headers_len` is 0: `host`, `content-type` and `x-acs-*` are signed, lower-cased,
+// their values trimmed of spaces and tabs; names differing only in case are one header whose
+// values are sorted and joined with `,`. `hashed_payload` is the lower-case hex SHA-256 of
+// the body.
+// Ownership: every argument is borrowed for the call; `*out` is owned by the caller, free it
+// with `bidcert_string_free`. Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (a NULL string, an array with a length, a
+// NULL key or value, `out`); `BIDCERT_INVALID_UTF8`; `BIDCERT_VALIDATION` (unknown method,
+// a path not starting with `/`, a payload hash that is not 64 lower-case hex digits, an empty
+// or repeated query name, a header name that is not an HTTP token, a control character in a
+// header value).
+bidcert_status bidcert_v3_canonical_request(const char *method,
+                                            const char *canonical_uri,
+                                            const struct bidcert_param *query,
+                                            size_t query_len,
+                                            const struct bidcert_param *headers,
+                                            size_t headers_len,
+                                            const char *hashed_payload,
+                                            char **out);
+
+// The V3 string to sign, `ACS3-HMAC-SHA256\n` + lower-case hex SHA-256 of
+// `canonical_request`, into `*out`.
+//
+// Ownership: `canonical_request` is borrowed for the call; `*out` is owned by the caller,
+// free it with `bidcert_string_free`. Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_INVALID_UTF8`.
+bidcert_status bidcert_v3_string_to_sign(const char *canonical_request, char **out);
+
+// The V3 `Authorization` header value,
+// `ACS3-HMAC-SHA256 Credential=<id>,SignedHeaders=<names>,Signature=<hex HMAC-SHA256>`, of
+// `canonical_request` (from `bidcert_v3_canonical_request`), into `*out`. The HMAC key is the
+// plain `access_key_secret`.
+//
+// Ownership: the arguments are borrowed for the call (the secret is only read); `*out` is
+// owned by the caller, free it with `bidcert_string_free`. Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_INVALID_UTF8`;
+// `BIDCERT_VALIDATION` (`canonical_request` does not have the canonical request's lines).
+bidcert_status bidcert_v3_authorization(const char *canonical_request,
+                                        const char *access_key_id,
+                                        const char *access_key_secret,
+                                        char **out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -42,6 +42,10 @@ from bidcert._native import (
     refresh_logging,
     signature,
     string_to_sign,
+    v3_authorization,
+    v3_canonical_request,
+    v3_diagnose_signature_mismatch,
+    v3_string_to_sign,
 )
 from bidcert.exceptions import (
     AccessKeyNotFoundError,
@@ -101,6 +105,10 @@ __all__ = [
     "parse_cert_ways_url",
     "parse_fast_auth_event",
     "diagnose_signature_mismatch",
+    "v3_canonical_request",
+    "v3_string_to_sign",
+    "v3_authorization",
+    "v3_diagnose_signature_mismatch",
     "mask",
     "refresh_logging",
     # exceptions

@@ -425,6 +425,20 @@ def parse_fast_auth_event(
 def diagnose_signature_mismatch(server_message: str, string_to_sign: str) -> Diagnosis:
     """Explains a ``SignatureDoesNotMatch``."""
 
+def v3_canonical_request(
+    method: str, canonical_uri: str, query: _Params, headers: _Params, hashed_payload: str
+) -> str:
+    """The signature V3 (ACS3-HMAC-SHA256) canonical request."""
+
+def v3_string_to_sign(canonical_request: str) -> str:
+    """``ACS3-HMAC-SHA256\\n`` + hex SHA-256 of the canonical request."""
+
+def v3_authorization(canonical_request: str, access_key_id: str, access_key_secret: str) -> str:
+    """The V3 ``Authorization`` header value."""
+
+def v3_diagnose_signature_mismatch(server_message: str, canonical_request: str) -> Diagnosis:
+    """Explains a V3 ``SignatureDoesNotMatch``."""
+
 def mask(s: str) -> str:
     """``s`` masked for display."""
 

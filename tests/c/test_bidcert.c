@@ -108,6 +108,51 @@ static void run_signing(const cJSON *cases) {
     }
 }
 
+/* ---------------------------------------------------------------- vectors: signing_v3 */
+
+/* A JSON array of [name, value] pairs as bidcert_params (borrowing the JSON's strings); the
+ * caller frees the array. */
+static bidcert_param *json_pairs(const cJSON *pairs, size_t *len) {
+    int n = cJSON_GetArraySize(pairs);
+    bidcert_param *p = calloc((size_t)(n > 0 ? n : 1), sizeof *p);
+    const cJSON *pair;
+    int i = 0;
+    cJSON_ArrayForEach(pair, pairs) {
+        p[i].key = cJSON_GetArrayItem(pair, 0)->valuestring;
+        p[i].value = cJSON_GetArrayItem(pair, 1)->valuestring;
+        i++;
+    }
+    *len = (size_t)n;
+    return p;
+}
+
+/* Stage by stage: each stage's input is the previous stage's output. */
+static void run_signing_v3(const cJSON *cases) {
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cases) {
+        size_t nq = 0, nh = 0;
+        bidcert_param *q = json_pairs(item(c, "query"), &nq);
+        bidcert_param *h = json_pairs(item(c, "headers"), &nh);
+        char *cr = NULL, *sts = NULL, *auth = NULL;
+        current = item(c, "name")->valuestring;
+        CHECK_STATUS(bidcert_v3_canonical_request(item(c, "method")->valuestring,
+                                                  item(c, "canonical_uri")->valuestring, q, nq, h,
+                                                  nh, item(c, "hashed_payload")->valuestring, &cr),
+                     BIDCERT_OK);
+        if (cr != NULL) {
+            CHECK_STATUS(bidcert_v3_string_to_sign(cr, &sts), BIDCERT_OK);
+            check_json_str(sts, item(c, "string_to_sign"), "string_to_sign");
+            CHECK_STATUS(bidcert_v3_authorization(cr, item(c, "access_key_id")->valuestring,
+                                                  item(c, "access_key_secret")->valuestring, &auth),
+                         BIDCERT_OK);
+            check_json_str(auth, item(c, "authorization"), "authorization");
+        }
+        check_json_str(cr, item(c, "canonical_request"), "canonical_request");
+        free(q);
+        free(h);
+    }
+}
+
 /* ---------------------------------------------------------------- vectors: responses */
 
 static void check_error_fields(const cJSON *want) {
@@ -296,10 +341,19 @@ static void run_diagnosis(const cJSON *cases) {
         size_t count = 0;
         bool found = false, identical = false;
         const cJSON *want = item(c, "expect");
+        const cJSON *our_cr = item(c, "canonical_request");
         current = item(c, "name")->valuestring;
-        CHECK_STATUS(bidcert_diagnose_signature_mismatch(item(c, "server_message")->valuestring,
-                                                         item(c, "string_to_sign")->valuestring, &d),
-                     BIDCERT_OK);
+        /* A V3 case gives our canonical request; a v1.0 case our string to sign. */
+        if (cJSON_IsString(our_cr)) {
+            CHECK_STATUS(bidcert_v3_diagnose_signature_mismatch(
+                             item(c, "server_message")->valuestring, our_cr->valuestring, &d),
+                         BIDCERT_OK);
+        } else {
+            CHECK_STATUS(bidcert_diagnose_signature_mismatch(item(c, "server_message")->valuestring,
+                                                             item(c, "string_to_sign")->valuestring,
+                                                             &d),
+                         BIDCERT_OK);
+        }
         if (d == NULL) continue;
         CHECK_STATUS(bidcert_diagnosis_to_json(d, &json), BIDCERT_OK);
         got = cJSON_Parse(json);
@@ -357,6 +411,7 @@ static void run_vector_file(const char *path) {
     if (cJSON_IsString(kind) && cJSON_IsArray(cases)) {
         int before = passed + failed;
         if (streq(kind->valuestring, "signing")) run_signing(cases);
+        else if (streq(kind->valuestring, "signing_v3")) run_signing_v3(cases);
         else if (streq(kind->valuestring, "responses")) run_responses(cases);
         else if (streq(kind->valuestring, "fast_auth_events")) run_events(cases);
         else if (streq(kind->valuestring, "diagnosis")) run_diagnosis(cases);
@@ -368,8 +423,8 @@ static void run_vector_file(const char *path) {
 }
 
 static void run_vectors(void) {
-    static const char *files[] = {"signing.json", "responses.json", "fast_auth_events.json",
-                                  "diagnosis.json"};
+    static const char *files[] = {"signing.json", "signing_v3.json", "responses.json",
+                                  "fast_auth_events.json", "diagnosis.json"};
     const char *dir = getenv("BIDCERT_VECTORS_DIR");
     const char *extra = getenv("BIDCERT_EXTRA_VECTORS");
     char path[4096];
@@ -556,6 +611,78 @@ static void test_pure_status_paths(void) {
     CHECK_STATUS(bidcert_timestamp_parse("\xff", &unix_s), BIDCERT_INVALID_UTF8);
     CHECK_STATUS(bidcert_timestamp_parse("2021-09-28T09:37:17Z", &unix_s), BIDCERT_OK);
     CHECK(unix_s == 1632821837, "timestamp_parse");
+}
+
+static void test_v3_status_paths(void) {
+    static const char *empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    bidcert_param q[1] = {{"PK", "1"}};
+    bidcert_param h[2] = {{"Host", "h"}, {"x-acs-action", "X"}};
+    bidcert_param dup[2] = {{"A", "1"}, {"A", "2"}};
+    bidcert_param null_value[1] = {{"x-acs-a", NULL}};
+    bidcert_param bad_utf8[1] = {{"x-acs-a", "\xc3"}};
+    bidcert_param line_break[1] = {{"x-acs-a", "1\r\nx-acs-b: 2"}};
+    bidcert_param bad_name[1] = {{"x acs", "1"}};
+    bidcert_diagnosis *d = SENTINEL;
+    char *out = SENTINEL, *cr = NULL;
+    current = "v3_status_paths";
+
+    CHECK_STATUS(bidcert_v3_canonical_request(NULL, "/", q, 1, h, 2, empty, &out), BIDCERT_NULL_ARGUMENT);
+    CHECK_STATUS(bidcert_v3_canonical_request("POST", NULL, q, 1, h, 2, empty, &out), BIDCERT_NULL_ARGUMENT);
+    CHECK_STATUS(bidcert_v3_canonical_request("POST", "/", NULL, 1, h, 2, empty, &out), BIDCERT_NULL_ARGUMENT);
+    CHECK_STATUS(bidcert_v3_canonical_request("POST", "/", q, 1, NULL, 2, empty, &out), BIDCERT_NULL_ARGUMENT);
+    CHECK_STATUS(bidcert_v3_canonical_request("POST", "/", q, 1, h, 2, NULL, &out), BIDCERT_NULL_ARGUMENT);
+    CHECK_STATUS(bidcert_v3_canonical_request("POST", "/", q, 1, h, 2, empty, NULL), BIDCERT_NULL_ARGUMENT);
+    CHECK_STATUS(bidcert_v3_canonical_request("POST", "/", q, 1, null_value, 1, empty, &out), BIDCERT_NULL_ARGUMENT);
+    check_last_kind("null_argument", "null header value");
+    CHECK_STATUS(bidcert_v3_canonical_request("POST", "/", q, 1, bad_utf8, 1, empty, &out), BIDCERT_INVALID_UTF8);
+    CHECK_STATUS(bidcert_v3_canonical_request("POST", "\xff", q, 1, h, 2, empty, &out), BIDCERT_INVALID_UTF8);
+    CHECK_STATUS(bidcert_v3_canonical_request("PUT", "/", q, 1, h, 2, empty, &out), BIDCERT_VALIDATION);
+    CHECK_STATUS(bidcert_v3_canonical_request("POST", "x", q, 1, h, 2, empty, &out), BIDCERT_VALIDATION);
+    CHECK_STATUS(bidcert_v3_canonical_request("POST", "/", dup, 2, h, 2, empty, &out), BIDCERT_VALIDATION);
+    CHECK_STATUS(bidcert_v3_canonical_request("POST", "/", q, 1, line_break, 1, empty, &out), BIDCERT_VALIDATION);
+    check_last_kind("validation", "line break in a header value");
+    CHECK_STATUS(bidcert_v3_canonical_request("POST", "/", q, 1, bad_name, 1, empty, &out), BIDCERT_VALIDATION);
+    CHECK_STATUS(bidcert_v3_canonical_request("POST", "/", q, 1, h, 2, "E3B0", &out), BIDCERT_VALIDATION);
+    CHECK(out == SENTINEL, "out untouched");
+    CHECK_STATUS(bidcert_v3_canonical_request("GET", "/", NULL, 0, NULL, 0, empty, &cr), BIDCERT_OK);
+    CHECK(streq(cr, "GET\n/\n\n\n\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+          "nothing signed: %s", cr ? cr : "(null)");
+
+    CHECK_STATUS(bidcert_v3_string_to_sign(NULL, &out), BIDCERT_NULL_ARGUMENT);
+    CHECK_STATUS(bidcert_v3_string_to_sign("x", NULL), BIDCERT_NULL_ARGUMENT);
+    CHECK_STATUS(bidcert_v3_string_to_sign("\xff", &out), BIDCERT_INVALID_UTF8);
+    CHECK(out == SENTINEL, "out untouched");
+
+    CHECK_STATUS(bidcert_v3_authorization(NULL, "id", "s", &out), BIDCERT_NULL_ARGUMENT);
+    CHECK_STATUS(bidcert_v3_authorization(cr, NULL, "s", &out), BIDCERT_NULL_ARGUMENT);
+    CHECK_STATUS(bidcert_v3_authorization(cr, "id", NULL, &out), BIDCERT_NULL_ARGUMENT);
+    CHECK_STATUS(bidcert_v3_authorization(cr, "id", "s", NULL), BIDCERT_NULL_ARGUMENT);
+    CHECK_STATUS(bidcert_v3_authorization(cr, "id", "\xff", &out), BIDCERT_INVALID_UTF8);
+    CHECK_STATUS(bidcert_v3_authorization("not a canonical request", "id", "s", &out), BIDCERT_VALIDATION);
+    check_last_kind("validation", "not a canonical request");
+    CHECK(out == SENTINEL, "out untouched");
+    CHECK_STATUS(bidcert_v3_authorization(cr, "id", "s", &out), BIDCERT_OK);
+    {
+        static const char *prefix = "ACS3-HMAC-SHA256 Credential=id,SignedHeaders=,Signature=";
+        CHECK(out != SENTINEL && out != NULL && strncmp(out, prefix, strlen(prefix)) == 0 &&
+                  strlen(out) == strlen(prefix) + 64,
+              "authorization: %s", out != SENTINEL && out ? out : "(none)");
+    }
+    if (out != SENTINEL) bidcert_string_free(out);
+
+    CHECK_STATUS(bidcert_v3_diagnose_signature_mismatch(NULL, cr, &d), BIDCERT_NULL_ARGUMENT);
+    CHECK_STATUS(bidcert_v3_diagnose_signature_mismatch("x", NULL, &d), BIDCERT_NULL_ARGUMENT);
+    CHECK_STATUS(bidcert_v3_diagnose_signature_mismatch("x", cr, NULL), BIDCERT_NULL_ARGUMENT);
+    CHECK_STATUS(bidcert_v3_diagnose_signature_mismatch("\xff", cr, &d), BIDCERT_INVALID_UTF8);
+    CHECK(d == SENTINEL, "out untouched");
+    CHECK_STATUS(bidcert_v3_diagnose_signature_mismatch("no marker", cr, &d), BIDCERT_OK);
+    if (d != SENTINEL) {
+        bool found = true;
+        CHECK_STATUS(bidcert_diagnosis_server_string_found(d, &found), BIDCERT_OK);
+        CHECK(!found, "no server string");
+        bidcert_diagnosis_free(d);
+    }
+    bidcert_string_free(cr);
 }
 
 static void test_parse_status_paths(void) {
@@ -1148,6 +1275,7 @@ int main(void) {
     test_last_error();
     test_free_null();
     test_pure_status_paths();
+    test_v3_status_paths();
     test_parse_status_paths();
     test_signer_status_paths();
     test_emulator();

@@ -30,7 +30,7 @@ API_ERRORS = {
 
 def test_every_vector_file_loads_with_a_known_kind() -> None:
     files = vector_files()
-    assert len([f for f in files if f.kind is not None]) >= 4
+    assert len([f for f in files if f.kind is not None]) >= 5
     broken = [f"{f.path}: {f.error}" for f in files if f.error]
     assert not broken, broken
 
@@ -47,6 +47,22 @@ def test_signing_vector(case: Dict[str, Any]) -> None:
     assert bidcert.signature(case["method"], dict(params), case["access_key_secret"]) == case[
         "signature"
     ]
+
+
+@pytest.mark.parametrize("case", cases("signing_v3"))
+def test_signing_v3_vector(case: Dict[str, Any]) -> None:
+    # Stage by stage: each stage's input is the previous stage's output.
+    query = [tuple(p) for p in case["query"]]
+    headers = [tuple(h) for h in case["headers"]]
+    cr = bidcert.v3_canonical_request(
+        case["method"], case["canonical_uri"], query, headers, case["hashed_payload"]
+    )
+    assert cr == case["canonical_request"], "canonical_request"
+    assert bidcert.v3_string_to_sign(cr) == case["string_to_sign"], "string_to_sign"
+    assert (
+        bidcert.v3_authorization(cr, case["access_key_id"], case["access_key_secret"])
+        == case["authorization"]
+    ), "authorization"
 
 
 def _parse(case: Dict[str, Any]) -> Any:
@@ -118,7 +134,11 @@ def test_fast_auth_event_vector(case: Dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("case", cases("diagnosis"))
 def test_diagnosis_vector(case: Dict[str, Any]) -> None:
-    d = bidcert.diagnose_signature_mismatch(case["server_message"], case["string_to_sign"])
+    # A V3 case gives our canonical request; a v1.0 case our string to sign.
+    if "canonical_request" in case:
+        d = bidcert.v3_diagnose_signature_mismatch(case["server_message"], case["canonical_request"])
+    else:
+        d = bidcert.diagnose_signature_mismatch(case["server_message"], case["string_to_sign"])
     want = case["expect"]
     assert d.server_string_found is want["server_string_found"]
     assert d.identical is want["identical"]

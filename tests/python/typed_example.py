@@ -66,8 +66,20 @@ def events() -> bool:
     return ev.ends_flow and kinds == ["method"]
 
 
+def sign_v3(secret: str) -> str:
+    empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    cr: str = bidcert.v3_canonical_request(
+        "POST", "/", {"PK": "1"}, [("host", "crm-cn-hangzhou.aliyuncs.com"), ("x-acs-action", "X")], empty
+    )
+    sts: str = bidcert.v3_string_to_sign(cr)
+    d: bidcert.Diagnosis = bidcert.v3_diagnose_signature_mismatch(f"server StringToSign is [{sts}]", cr)
+    assert d.identical
+    return bidcert.v3_authorization(cr, "id", secret)
+
+
 def main() -> None:
     sign_offline("secret")
+    assert sign_v3("secret").startswith("ACS3-HMAC-SHA256 Credential=id,SignedHeaders=host;x-acs-action,")
     sign_request(bidcert.Credentials("id", "secret", security_token=None))
     with Emulator() as emu:
         assert run(emu) is not None

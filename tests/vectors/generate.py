@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Write bidcert's language-neutral test vectors (signing, responses, fast_auth_events, diagnosis).
+"""Write bidcert's language-neutral test vectors (signing, signing_v3, responses, fast_auth_events,
+diagnosis).
 
-This script is the independent reference for the signing expectations. It uses the Python standard
-library only, reads no clock and no randomness, and rewrites the four JSON files next to it:
+This script is the independent reference for the signing expectations (v1.0 and V3). It uses the
+Python standard library only, reads no clock and no randomness, and rewrites the five JSON files
+next to it:
 
     python3 tests/vectors/generate.py
 
@@ -75,6 +77,84 @@ SPEC_SERVER_PARAMS = [
 ]
 
 assert string_to_sign("POST", SPEC_SERVER_PARAMS) == SPEC_SERVER_STRING_TO_SIGN, "reference signer disagrees with the spec"
+
+
+# --------------------------------------------------------------------------------------------------
+# Reference V3 signer (ACS3-HMAC-SHA256). Keep it this short. Query names and values are encoded with
+# the same RFC 3986 set as v1.0, so `canonicalize` above is the canonical query string.
+# --------------------------------------------------------------------------------------------------
+
+V3_EMPTY_PAYLOAD = hashlib.sha256(b"").hexdigest()
+
+
+def v3_canonical_request(method, canonical_uri, query, headers, hashed_payload):
+    signed = {}  # host, content-type and x-acs-*; names differing only in case are one header
+    for name, value in headers:
+        name = name.lower()
+        if name in ("host", "content-type") or name.startswith("x-acs-"):
+            signed.setdefault(name, []).append(value.strip(" \t"))
+    names = sorted(signed)
+    canonical_headers = "".join(f"{n}:{','.join(sorted(signed[n]))}\n" for n in names)
+    return "\n".join([method, canonical_uri, canonicalize(query), canonical_headers, ";".join(names), hashed_payload])
+
+
+def v3_string_to_sign(canonical_request):
+    return "ACS3-HMAC-SHA256\n" + hashlib.sha256(canonical_request.encode("utf-8")).hexdigest()
+
+
+def v3_authorization(canonical_request, access_key_id, secret):
+    signed_headers = canonical_request.split("\n")[-2]
+    sig = hmac.new(secret.encode("utf-8"), v3_string_to_sign(canonical_request).encode("utf-8"), hashlib.sha256).hexdigest()
+    return f"ACS3-HMAC-SHA256 Credential={access_key_id},SignedHeaders={signed_headers},Signature={sig}"
+
+
+assert V3_EMPTY_PAYLOAD == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+# The fixed-value example of Alibaba Cloud's "V3 request structure and signature" page
+# (help.aliyun.com/zh/sdk/product-overview/v3-request-structure-and-signature): its inputs, and its
+# canonical request, string to sign and Authorization copied verbatim. The reference must reproduce
+# all three byte for byte.
+DOC_V3_INPUTS = {
+    "method": "POST",
+    "canonical_uri": "/",
+    "query": [["ImageId", "win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd"], ["RegionId", "cn-shanghai"]],
+    "headers": [
+        ["host", "ecs.cn-shanghai.aliyuncs.com"],
+        ["x-acs-action", "RunInstances"],
+        ["x-acs-content-sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"],
+        ["x-acs-date", "2023-10-26T10:22:32Z"],
+        ["x-acs-signature-nonce", "3156853299f313e23d1673dc12e1703d"],
+        ["x-acs-version", "2014-05-26"],
+    ],
+    "hashed_payload": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    "access_key_id": "YourAccessKeyId",
+    "access_key_secret": "YourAccessKeySecret",
+}
+DOC_V3_CANONICAL_REQUEST = (
+    "POST\n"
+    "/\n"
+    "ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai\n"
+    "host:ecs.cn-shanghai.aliyuncs.com\n"
+    "x-acs-action:RunInstances\n"
+    "x-acs-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
+    "x-acs-date:2023-10-26T10:22:32Z\n"
+    "x-acs-signature-nonce:3156853299f313e23d1673dc12e1703d\n"
+    "x-acs-version:2014-05-26\n"
+    "\n"
+    "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version\n"
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+)
+DOC_V3_STRING_TO_SIGN = "ACS3-HMAC-SHA256\n7ea06492da5221eba5297e897ce16e55f964061054b7695beedaac1145b1e259"
+DOC_V3_AUTHORIZATION = (
+    "ACS3-HMAC-SHA256 Credential=YourAccessKeyId,SignedHeaders=host;x-acs-action;x-acs-content-sha256;"
+    "x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"
+)
+
+_doc_cr = v3_canonical_request(*(DOC_V3_INPUTS[k] for k in ("method", "canonical_uri", "query", "headers", "hashed_payload")))
+assert _doc_cr == DOC_V3_CANONICAL_REQUEST, "V3 reference disagrees with the documentation's canonical request"
+assert v3_string_to_sign(_doc_cr) == DOC_V3_STRING_TO_SIGN, "V3 reference disagrees with the documentation's string to sign"
+assert v3_authorization(_doc_cr, "YourAccessKeyId", "YourAccessKeySecret") == DOC_V3_AUTHORIZATION, \
+    "V3 reference disagrees with the documentation's Authorization"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -265,6 +345,151 @@ def signing_cases():
     # Temporary (STS) credentials.
     c.append(signing_case("security_token_sts", "POST",
                           [["SecurityToken", STS_TOKEN], ["Action", "QueryBidUserCertifiedInfo"], ["PK", "1234567890123456"]]))
+
+    names = [x["name"] for x in c]
+    assert len(names) == len(set(names)), "duplicate case names"
+    return c
+
+
+# --------------------------------------------------------------------------------------------------
+# signing_v3.json
+# --------------------------------------------------------------------------------------------------
+
+def signing_v3_case(name, query, headers, method="POST", canonical_uri="/", hashed_payload=V3_EMPTY_PAYLOAD,
+                    access_key_id=ACCESS_KEY_ID, secret=SECRET):
+    names = [k for k, _ in query]
+    assert len(names) == len(set(names)), f"{name}: duplicate query names"
+    cr = v3_canonical_request(method, canonical_uri, query, headers, hashed_payload)
+    return {
+        "name": name,
+        "method": method,
+        "canonical_uri": canonical_uri,
+        "query": [[k, v] for k, v in query],
+        "headers": [[k, v] for k, v in headers],
+        "hashed_payload": hashed_payload,
+        "access_key_id": access_key_id,
+        "access_key_secret": secret,
+        "canonical_request": cr,
+        "string_to_sign": v3_string_to_sign(cr),
+        "authorization": v3_authorization(cr, access_key_id, secret),
+    }
+
+
+def v3_headers(host, action, version, timestamp=TIMESTAMP, nonce=NONCE, token=None):
+    """The headers a V3 signer sends for an RPC call, in the order bidcert's Signer adds them."""
+    h = [["Accept", "application/json"], ["host", host], ["x-acs-action", action],
+         ["x-acs-content-sha256", V3_EMPTY_PAYLOAD], ["x-acs-date", timestamp],
+         ["x-acs-signature-nonce", nonce], ["x-acs-version", version]]
+    return h + ([["x-acs-security-token", token]] if token else [])
+
+
+QUERY_V3 = ["QueryBidUserCertifiedInfo", "2015-04-08"]
+CERT_WAYS_V3 = ["GenerateAliyunBidCertWaysUrl", "2015-07-01"]
+CRM_HOST = "crm-cn-hangzhou.aliyuncs.com"
+AAS_HOST = "aas.aliyuncs.com"
+
+
+def cert_ways_query(pk, bid_type, platform, subject_type, open_app, mobile):
+    return [["AliyunPk", pk], ["BidType", bid_type], ["Platform", platform], ["SubjectType", subject_type],
+            ["Source", "BID"], ["IsOpenApp", open_app], ["IsMobile", mobile]]
+
+
+def signing_v3_cases():
+    c = []
+    # The documentation's fixed-value example, as printed, then in another caller's spelling and order.
+    doc = signing_v3_case("doc_fixed_value_example", DOC_V3_INPUTS["query"], DOC_V3_INPUTS["headers"],
+                          access_key_id="YourAccessKeyId", secret="YourAccessKeySecret")
+    assert (doc["canonical_request"], doc["string_to_sign"], doc["authorization"]) == (
+        DOC_V3_CANONICAL_REQUEST, DOC_V3_STRING_TO_SIGN, DOC_V3_AUTHORIZATION)
+    c.append(doc)
+    respelled = [["X-Acs-Version", "2014-05-26"], ["User-Agent", "bidcert-test"], ["X-ACS-DATE", "2023-10-26T10:22:32Z"],
+                 ["Host", "ecs.cn-shanghai.aliyuncs.com"], ["x-acs-signature-nonce", "3156853299f313e23d1673dc12e1703d"],
+                 ["Accept", "application/json"], ["X-Acs-Action", "RunInstances"],
+                 ["X-Acs-Content-Sha256", V3_EMPTY_PAYLOAD]]
+    same = signing_v3_case("doc_fixed_value_example_headers_respelled_reordered_and_unsigned_added",
+                           list(reversed(DOC_V3_INPUTS["query"])), respelled,
+                           access_key_id="YourAccessKeyId", secret="YourAccessKeySecret")
+    assert same["authorization"] == DOC_V3_AUTHORIZATION
+    c.append(same)
+
+    # Both operations, as bidcert's Signer signs them (names start with operation_: the Rust suite
+    # also signs these operations with Signer::sign_v3 and compares).
+    c.append(signing_v3_case("operation_query_certified_info_normal",
+                             [["PK", "1234567890123456"], ["BidType", "NORMAL"]], v3_headers(CRM_HOST, *QUERY_V3)))
+    c.append(signing_v3_case("operation_query_certified_info_lightweight_sts",
+                             [["PK", "1750000000000787"], ["BidType", "LIGHTWEIGHT"]],
+                             v3_headers(CRM_HOST, *QUERY_V3, timestamp="2026-11-23T23:59:59Z", nonce=NONCE_2, token=STS_TOKEN)))
+    c.append(signing_v3_case("operation_generate_cert_ways_url_pc_all",
+                             cert_ways_query("1039740447764893", "LIGHTWEIGHT", "pc", "all", "false", "false"),
+                             v3_headers(AAS_HOST, *CERT_WAYS_V3)))
+    c.append(signing_v3_case("operation_generate_cert_ways_url_h5_personal_open_app_mobile",
+                             cert_ways_query("1039740447764893", "NORMAL", "h5", "personal", "true", "true"),
+                             v3_headers(AAS_HOST, *CERT_WAYS_V3, nonce=NONCE_2)))
+    c.append(signing_v3_case("operation_generate_cert_ways_url_app_enterprise_sts",
+                             cert_ways_query("2000000000000001", "LIGHTWEIGHT", "app", "enterprise", "true", "false"),
+                             v3_headers(AAS_HOST, *CERT_WAYS_V3, timestamp="2026-12-31T23:59:59Z", token=STS_TOKEN)))
+    c.append(signing_v3_case("operation_generate_cert_ways_url_emulator_endpoint_with_port",
+                             cert_ways_query("1039740447764893", "LIGHTWEIGHT", "pc", "all", "false", "false"),
+                             v3_headers("127.0.0.1:18080", *CERT_WAYS_V3)))
+    c.append(signing_v3_case("operation_rpc_call_get_describe_regions",
+                             [["RegionId", "cn-hangzhou"], ["AcceptLanguage", "zh-CN"]],
+                             v3_headers("ecs.aliyuncs.com", "DescribeRegions", "2014-05-26"), method="GET"))
+
+    # Query names and values that need (or must not get) encoding: the one RFC 3986 set.
+    hdrs = v3_headers(CRM_HOST, *QUERY_V3)
+    for name, value in [
+        ("query_value_space_plus_asterisk_tilde", "John Doe+1 ***~x~"),
+        ("query_value_slash_percent_ampersand_equals", "a/b 100% a&b=c"),
+        ("query_value_question_hash_sub_delims", "what?#1 !$'()*,;:@[]"),
+        ("query_value_all_printable_ascii", "".join(chr(i) for i in range(0x20, 0x7F))),
+        ("query_value_already_percent_encoded", "a%20b%2Fc"),
+        ("query_value_control_characters", "line1\nline2\r\n\tend"),
+        ("query_value_chinese", "张三 身份验证"),
+        ("query_value_emoji_four_byte_utf8", "ok 😀🔑"),
+        ("query_value_combining_characters_nfd", "cafe\u0301 Z\u030c"),
+        ("query_value_empty", ""),
+    ]:
+        c.append(signing_v3_case(name, [["PK", "1234567890123456"], ["Name", value]], hdrs))
+    c.append(signing_v3_case("query_names_needing_encoding", [["名字", "张三"], ["key with space", "v"], ["a=b&c", "d"], ["x+y", "z"]], hdrs))
+    c.append(signing_v3_case("query_names_differing_only_in_case", [["a", "lower"], ["A", "upper"], ["pk", "2"], ["PK", "1"]], hdrs))
+    c.append(signing_v3_case("query_sorted_by_raw_name_then_utf8_bytes",
+                             [["a/", "slash"], ["a.", "dot"], ["a", "plain"], ["😀", "astral"], ["\uff21", "fullwidth A"], ["z", "ascii"]], hdrs))
+    c.append(signing_v3_case("query_empty", [], hdrs))
+
+    # Headers: case, duplicates, whitespace, which are signed.
+    c.append(signing_v3_case("headers_differing_only_in_case_are_one_header_values_sorted_joined_with_comma",
+                             [["PK", "1"]], hdrs + [["X-Acs-Meta", "b"], ["x-acs-meta", "a"], ["X-ACS-META", "c"]]))
+    c.append(signing_v3_case("headers_duplicate_values_trimmed_before_sorting",
+                             [["PK", "1"]], hdrs + [["x-acs-meta", " zeta"], ["X-Acs-Meta", "\talpha  "], ["x-acs-Meta", "mid dle"]]))
+    c.append(signing_v3_case("headers_surrounding_spaces_and_tabs_trimmed_inner_kept",
+                             [["PK", "1"]], [["Host", "  crm-cn-hangzhou.aliyuncs.com "], ["x-acs-action", "\tQueryBidUserCertifiedInfo\t"],
+                                             ["x-acs-version", " 2015-04-08"], ["x-acs-date", TIMESTAMP + "  "],
+                                             ["x-acs-signature-nonce", NONCE], ["x-acs-content-sha256", V3_EMPTY_PAYLOAD],
+                                             ["x-acs-note", "  two  inner  spaces  "], ["x-acs-blank", "   "]]))
+    c.append(signing_v3_case("headers_unsigned_ones_left_out",
+                             [["PK", "1"]], hdrs + [["User-Agent", "bidcert/0.1"], ["Authorization", "ACS3-HMAC-SHA256 old"],
+                                                    ["Date", "Mon, 23 Nov 2026 08:00:00 GMT"], ["Content-Length", "0"],
+                                                    ["x-acs", "no dash after acs"], ["x-acsx-extra", "not the prefix"]]))
+    c.append(signing_v3_case("headers_security_token_sts",
+                             [["PK", "1234567890123456"], ["BidType", "NORMAL"]],
+                             [["x-acs-security-token", STS_TOKEN]] + v3_headers(CRM_HOST, *QUERY_V3)))
+    c.append(signing_v3_case("headers_none_signed", [["PK", "1"]], [["Accept", "application/json"]]))
+    body = '{"AliyunPk":"1039740447764893","BidType":"LIGHTWEIGHT"}'
+    c.append(signing_v3_case("body_json_content_type_signed_and_payload_hashed", [],
+                             [["Content-Type", "application/json"]] + v3_headers(AAS_HOST, *CERT_WAYS_V3)[:3]
+                             + [["x-acs-content-sha256", hashlib.sha256(body.encode()).hexdigest()]] + v3_headers(AAS_HOST, *CERT_WAYS_V3)[4:],
+                             hashed_payload=hashlib.sha256(body.encode()).hexdigest()))
+    c.append(signing_v3_case("canonical_uri_roa_path_kept_as_given", [["RegionId", "cn-hangzhou"]],
+                             v3_headers("cs.aliyuncs.com", "DescribeClusters", "2015-12-15"), method="GET",
+                             canonical_uri="/api/v1/clusters"))
+
+    # Secrets and ids: the key is the plain secret (no "&").
+    q = [["PK", "1234567890123456"], ["BidType", "NORMAL"]]
+    c.append(signing_v3_case("secret_with_symbols", q, hdrs, secret="a&b=c%d+e/f"))
+    c.append(signing_v3_case("secret_unicode", q, hdrs, secret="秘密ключ🔑"))
+    c.append(signing_v3_case("secret_single_character", q, hdrs, secret="x"))
+    c.append(signing_v3_case("secret_longer_than_the_hmac_block", q, hdrs, secret="k" * 100))
+    c.append(signing_v3_case("access_key_id_sts_style", q, hdrs, access_key_id="STS.NSjeTodte64fJxeVqRCLfw8Gf"))
 
     names = [x["name"] for x in c]
     assert len(names) == len(set(names)), "duplicate case names"
@@ -684,6 +909,120 @@ def diagnosis(name, our_method, ours, server_method, server, message_suffix="", 
             "expect": {"server_string_found": True, "identical": identical, "differences": diffs}}
 
 
+V3_MESSAGE = "Specified signature does not match our calculation."
+
+
+def v3_message(server_cr, quote_request=True, separator=" ", suffix=""):
+    """A V3 gateway message: its string to sign, and optionally its canonical request."""
+    m = V3_MESSAGE + " server StringToSign is [" + v3_string_to_sign(server_cr) + "]"
+    if quote_request:
+        m += separator + "server CanonicalRequest is [" + server_cr + "]"
+    return m + suffix
+
+
+def v3_parts(method="POST", uri="/", query=None, headers=None, payload=V3_EMPTY_PAYLOAD):
+    """A request's V3 parts; `headers` are already canonical: {lower-case name: value}."""
+    if query is None:
+        query = [["BidType", "NORMAL"], ["PK", "1234567890123456"]]
+    if headers is None:
+        headers = {k: v for k, v in v3_headers(CRM_HOST, *QUERY_V3) if k != "Accept"}
+    return {"method": method, "uri": uri, "query": query, "headers": headers, "payload": payload}
+
+
+def v3_request(parts):
+    return v3_canonical_request(parts["method"], parts["uri"], parts["query"], list(parts["headers"].items()), parts["payload"])
+
+
+def v3_differences(ours, server):
+    """Reference V3 diff written from the parts themselves, not from parsing canonical requests."""
+    out = differences(ours["method"], ours["query"], server["method"], server["query"])
+    if ours["uri"] != server["uri"]:  # the path comes after the method, before the parameters
+        at = 1 if out and out[0]["kind"] == "method" else 0
+        out.insert(at, {"kind": "path", "ours": ours["uri"], "server": server["uri"]})
+    shown = lambda n, v: "<redacted>" if n == "x-acs-security-token" else v  # noqa: E731
+    o, s = ours["headers"], server["headers"]
+    for name in sorted(set(o) | set(s)):
+        if o.get(name) != s.get(name):
+            d = {"kind": "header", "name": name}
+            if name in o:
+                d["ours"] = shown(name, o[name])
+            if name in s:
+                d["server"] = shown(name, s[name])
+            out.append(d)
+    if sorted(o) != sorted(s):
+        out.append({"kind": "signed_headers", "ours": ";".join(sorted(o)), "server": ";".join(sorted(s))})
+    if ours["payload"] != server["payload"]:
+        out.append({"kind": "payload_hash", "ours": ours["payload"], "server": server["payload"]})
+    return out
+
+
+def v3_diagnosis(name, ours, server, quote_request=True, separator=" ", suffix=""):
+    our_cr, server_cr = v3_request(ours), v3_request(server)
+    identical = our_cr == server_cr
+    if quote_request:
+        diffs = v3_differences(ours, server)
+    elif identical:
+        diffs = []
+    else:
+        diffs = [{"kind": "hashed_canonical_request", "ours": v3_string_to_sign(our_cr).split("\n")[1],
+                  "server": v3_string_to_sign(server_cr).split("\n")[1]}]
+    assert identical == (not diffs), name
+    return {"name": name, "server_message": v3_message(server_cr, quote_request, separator, suffix), "canonical_request": our_cr,
+            "expect": {"server_string_found": True, "identical": identical, "differences": diffs}}
+
+
+def with_headers(parts, **changes):
+    """`parts` with headers changed (name_with_underscores=value) or removed (=None)."""
+    h = dict(parts["headers"])
+    for k, v in changes.items():
+        k = k.replace("_", "-")
+        if v is None:
+            h.pop(k, None)
+        else:
+            h[k] = v
+    return dict(parts, headers=h)
+
+
+def v3_diagnosis_cases():
+    c = []
+    p = v3_parts()
+    sts_token = with_headers(p, x_acs_security_token=STS_TOKEN)
+    c.append(v3_diagnosis("v3_identical_string_to_sign_secret_is_wrong", p, p, quote_request=False))
+    c.append(v3_diagnosis("v3_identical_with_canonical_request_quoted", p, p))
+    c.append(v3_diagnosis("v3_only_string_to_sign_quoted_requests_differ",
+                          p, with_headers(p, x_acs_date="2026-11-23T08:00:01Z"), quote_request=False))
+    c.append(v3_diagnosis("v3_method_differs", dict(p, method="GET"), p))
+    c.append(v3_diagnosis("v3_path_differs", p, dict(p, uri="/api")))
+    c.append(v3_diagnosis("v3_query_parameter_value_differs", p,
+                          dict(p, query=[["BidType", "LIGHTWEIGHT"], ["PK", "1234567890123456"]])))
+    c.append(v3_diagnosis("v3_query_parameter_missing_added_on_the_way", p, dict(p, query=p["query"] + [["RegionId", "cn-hangzhou"]])))
+    c.append(v3_diagnosis("v3_query_parameter_extra_dropped_on_the_way", dict(p, query=p["query"] + [["Name", "张三 李"]]), p))
+    c.append(v3_diagnosis("v3_header_value_differs", p, with_headers(p, x_acs_date="2026-11-23T08:00:01Z")))
+    c.append(v3_diagnosis("v3_header_missing_content_type_added_by_a_proxy", p, with_headers(p, content_type="application/json")))
+    c.append(v3_diagnosis("v3_header_extra_host_not_received", p, with_headers(p, host=None)))
+    c.append(v3_diagnosis("v3_security_token_values_never_shown", sts_token, with_headers(p, x_acs_security_token=STS_TOKEN[:-4] + "AAA=")))
+    c.append(v3_diagnosis("v3_security_token_not_received", sts_token, p))
+    c.append(v3_diagnosis("v3_payload_hash_differs", p, dict(p, payload=hashlib.sha256(b"{}").hexdigest())))
+    c.append(v3_diagnosis("v3_every_stage_in_order",
+                          dict(p, method="GET", query=p["query"] + [["A", "ours only"]]),
+                          with_headers(dict(p, uri="/x", query=[["BidType", "LIGHTWEIGHT"], ["PK", "1234567890123456"], ["B", "server only"]],
+                                            payload=hashlib.sha256(b"x").hexdigest()),
+                                       x_acs_version="2015-07-01", content_type="text/plain")))
+    c.append(v3_diagnosis("v3_quotes_on_separate_lines", p, with_headers(p, x_acs_signature_nonce=NONCE_2), separator="\n"))
+    c.append(v3_diagnosis("v3_text_after_the_quote", p, with_headers(p, x_acs_action="QueryBidUserCertifiedInfo2"),
+                          suffix=" RequestId: 0A1B2C3D [see the troubleshooting page]"))
+    our_cr = v3_request(p)
+    c.append({"name": "v3_other_algorithm", "canonical_request": our_cr,
+              "server_message": V3_MESSAGE + " server StringToSign is [ACS3-HMAC-SM3\n" + v3_string_to_sign(our_cr).split("\n")[1] + "]",
+              "expect": {"server_string_found": True, "identical": False,
+                         "differences": [{"kind": "algorithm", "ours": "ACS3-HMAC-SHA256", "server": "ACS3-HMAC-SM3"}]}})
+    c.append({"name": "v3_message_without_marker", "server_message": V3_MESSAGE, "canonical_request": our_cr,
+              "expect": {"server_string_found": False, "identical": False, "differences": []}})
+    c.append({"name": "v3_v1_message_is_not_read_as_v3", "server_message": SPEC_MISMATCH_MESSAGE, "canonical_request": our_cr,
+              "expect": {"server_string_found": False, "identical": False, "differences": []}})
+    return c
+
+
 def replace(params, **changes):
     return [[k, changes.get(k, v)] for k, v in params]
 
@@ -718,6 +1057,7 @@ def diagnosis_cases():
               "expect": {"server_string_found": False, "identical": False, "differences": []}})
     c.append({"name": "message_empty", "server_message": "", "string_to_sign": string_to_sign("POST", q),
               "expect": {"server_string_found": False, "identical": False, "differences": []}})
+    c += v3_diagnosis_cases()
     names = [x["name"] for x in c]
     assert len(names) == len(set(names)), "duplicate case names"
     return c
@@ -1069,6 +1409,7 @@ def write(filename, kind, cases):
 
 def main():
     write("signing.json", "signing", signing_cases())
+    write("signing_v3.json", "signing_v3", signing_v3_cases())
     write("responses.json", "responses", responses_cases())
     write("fast_auth_events.json", "fast_auth_events", fast_auth_cases())
     write("diagnosis.json", "diagnosis", diagnosis_cases())

@@ -1,5 +1,6 @@
 //! `Signer::sign` for a full GenerateCertWaysUrl request beside its floor: HMAC-SHA1 + Base64
-//! of the same finished string-to-sign, in the same run. Also counts heap allocations per sign.
+//! of the same finished string-to-sign, in the same run; and `Signer::sign_v3` for the same
+//! request. Also counts heap allocations per sign.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
@@ -111,6 +112,12 @@ fn bench(c: &mut Criterion) {
     }
     let per_sign = (ALLOCS.load(Ordering::Relaxed) - before) as f64 / N as f64;
     println!("allocations per Signer::sign: {per_sign}");
+    let before = ALLOCS.load(Ordering::Relaxed);
+    for _ in 0..N {
+        black_box(signer.sign_v3(&op, ts, &nonce).unwrap());
+    }
+    let per_sign = (ALLOCS.load(Ordering::Relaxed) - before) as f64 / N as f64;
+    println!("allocations per Signer::sign_v3: {per_sign}");
 
     let mut g = c.benchmark_group("sign");
     g.bench_function("floor_hmac_sha1_base64", |b| {
@@ -126,6 +133,13 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("signer_sign_generate_cert_ways_url", |b| {
         b.iter(|| signer.sign(black_box(&op), ts, black_box(&nonce)).unwrap())
+    });
+    g.bench_function("signer_sign_v3_generate_cert_ways_url", |b| {
+        b.iter(|| {
+            signer
+                .sign_v3(black_box(&op), ts, black_box(&nonce))
+                .unwrap()
+        })
     });
     g.finish();
 }

@@ -1,14 +1,17 @@
 //! Explaining a `SignatureDoesNotMatch`: compare the server's string to sign with ours.
+//! V3 (its own message shape and stages) is in [`v3`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use percent_encoding::percent_decode_str;
 
+pub(crate) mod v3;
+
 /// The marker before the server's string in a `SignatureDoesNotMatch` message.
 pub const SERVER_STRING_MARKER: &str = "server string to sign is:";
 
-/// One way the server's string to sign differs from ours.
+/// One way the server's string to sign (or, with V3, canonical request) differs from ours.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Difference {
     /// The strings were signed for different methods (we sent one, signed another?).
@@ -50,10 +53,58 @@ pub enum Difference {
         /// The server's encoded `name=value`.
         server: String,
     },
+    /// V3: the canonical URIs differ.
+    Path {
+        /// Ours.
+        ours: String,
+        /// The server's.
+        server: String,
+    },
+    /// V3: a signed header differs, or only one side signed it. The security token's values
+    /// are never shown (`<redacted>`).
+    Header {
+        /// Its lower-case name.
+        name: String,
+        /// Our value (none when only the server has the header).
+        ours: Option<String>,
+        /// The server's value (none when the server did not receive it).
+        server: Option<String>,
+    },
+    /// V3: the lists of signed header names differ.
+    SignedHeaders {
+        /// Ours.
+        ours: String,
+        /// The server's.
+        server: String,
+    },
+    /// V3: the payload hashes differ (the body changed on the way, or was hashed wrongly).
+    PayloadHash {
+        /// Ours.
+        ours: String,
+        /// The server's.
+        server: String,
+    },
+    /// V3: the signature algorithms differ.
+    Algorithm {
+        /// Ours.
+        ours: String,
+        /// The server's.
+        server: String,
+    },
+    /// V3: the canonical requests differ, and the message does not quote the server's (only
+    /// its hash), so the differing stage cannot be named.
+    HashedCanonicalRequest {
+        /// The hex SHA-256 of our canonical request.
+        ours: String,
+        /// The server's.
+        server: String,
+    },
 }
 
 impl Difference {
-    /// A stable snake_case name: `method`, `missing`, `extra`, `different` or `encoding`.
+    /// A stable snake_case name: `method`, `missing`, `extra`, `different`, `encoding`, and
+    /// for V3 `path`, `header`, `signed_headers`, `payload_hash`, `algorithm`,
+    /// `hashed_canonical_request`.
     pub fn kind(&self) -> &'static str {
         match self {
             Difference::Method { .. } => "method",
@@ -61,39 +112,58 @@ impl Difference {
             Difference::Extra { .. } => "extra",
             Difference::Different { .. } => "different",
             Difference::Encoding { .. } => "encoding",
+            Difference::Path { .. } => "path",
+            Difference::Header { .. } => "header",
+            Difference::SignedHeaders { .. } => "signed_headers",
+            Difference::PayloadHash { .. } => "payload_hash",
+            Difference::Algorithm { .. } => "algorithm",
+            Difference::HashedCanonicalRequest { .. } => "hashed_canonical_request",
         }
     }
 
-    /// The parameter's name (none for a method difference).
+    /// The parameter's or header's name (none for the other kinds).
     pub fn name(&self) -> Option<&str> {
         match self {
-            Difference::Method { .. } => None,
             Difference::Missing { name, .. }
             | Difference::Extra { name, .. }
             | Difference::Different { name, .. }
-            | Difference::Encoding { name, .. } => Some(name),
+            | Difference::Encoding { name, .. }
+            | Difference::Header { name, .. } => Some(name),
+            _ => None,
         }
     }
 
-    /// Our side (none when only the server has the parameter).
+    /// Our side (none when only the server has the parameter or header).
     pub fn ours(&self) -> Option<&str> {
         match self {
             Difference::Missing { .. } => None,
+            Difference::Header { ours, .. } => ours.as_deref(),
             Difference::Method { ours, .. }
             | Difference::Extra { ours, .. }
             | Difference::Different { ours, .. }
-            | Difference::Encoding { ours, .. } => Some(ours),
+            | Difference::Encoding { ours, .. }
+            | Difference::Path { ours, .. }
+            | Difference::SignedHeaders { ours, .. }
+            | Difference::PayloadHash { ours, .. }
+            | Difference::Algorithm { ours, .. }
+            | Difference::HashedCanonicalRequest { ours, .. } => Some(ours),
         }
     }
 
-    /// The server's side (none when only we have the parameter).
+    /// The server's side (none when only we have the parameter or header).
     pub fn server(&self) -> Option<&str> {
         match self {
             Difference::Extra { .. } => None,
+            Difference::Header { server, .. } => server.as_deref(),
             Difference::Method { server, .. }
             | Difference::Missing { server, .. }
             | Difference::Different { server, .. }
-            | Difference::Encoding { server, .. } => Some(server),
+            | Difference::Encoding { server, .. }
+            | Difference::Path { server, .. }
+            | Difference::SignedHeaders { server, .. }
+            | Difference::PayloadHash { server, .. }
+            | Difference::Algorithm { server, .. }
+            | Difference::HashedCanonicalRequest { server, .. } => Some(server),
         }
     }
 }
@@ -120,6 +190,43 @@ impl fmt::Display for Difference {
                 f,
                 "{name}: same value, encoded {ours} by us and {server} by the server"
             ),
+            Difference::Path { ours, server } => write!(
+                f,
+                "canonical URI: we signed {ours:?}, the server computed {server:?}"
+            ),
+            Difference::Header { name, ours, server } => match (ours, server) {
+                (Some(o), Some(s)) => write!(
+                    f,
+                    "header {name}: we signed {o:?}, the server received {s:?}"
+                ),
+                (None, Some(s)) => write!(
+                    f,
+                    "header {name}: the server received {s:?}, which we did not sign"
+                ),
+                (Some(o), None) => write!(
+                    f,
+                    "header {name}: we signed {o:?}, which the server did not receive"
+                ),
+                (None, None) => write!(f, "header {name}"),
+            },
+            Difference::SignedHeaders { ours, server } => write!(
+                f,
+                "signed headers: we signed {ours}, the server computed {server}"
+            ),
+            Difference::PayloadHash { ours, server } => write!(
+                f,
+                "payload hash: we signed {ours}, the server computed {server}"
+            ),
+            Difference::Algorithm { ours, server } => write!(
+                f,
+                "algorithm: we signed with {ours}, the server computed {server}"
+            ),
+            Difference::HashedCanonicalRequest { ours, server } => write!(
+                f,
+                "canonical request: ours hashes to {ours}, the server's to {server}; the \
+                 message quotes only the hash, so compare our canonical request with what the \
+                 server received (a proxy may have changed a header or the query)"
+            ),
         }
     }
 }
@@ -128,16 +235,32 @@ impl fmt::Display for Difference {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnosis {
     server_string_to_sign: Option<String>,
+    // V3 only, when the message quotes it.
+    server_canonical_request: Option<String>,
     differences: Vec<Difference>,
     identical: bool,
 }
 
 impl Diagnosis {
+    fn not_found() -> Self {
+        Diagnosis {
+            server_string_to_sign: None,
+            server_canonical_request: None,
+            differences: Vec::new(),
+            identical: false,
+        }
+    }
     /// The server's string to sign, when the message carried one.
     pub fn server_string_to_sign(&self) -> Option<&str> {
         self.server_string_to_sign.as_deref()
     }
-    /// Each difference: the method first, then parameters by name in byte order.
+    /// V3: the server's canonical request, when the message quoted it.
+    pub fn server_canonical_request(&self) -> Option<&str> {
+        self.server_canonical_request.as_deref()
+    }
+    /// Each difference: the method first, then parameters by name in byte order. V3: the
+    /// algorithm, method, path, parameters, headers by name, signed headers and payload hash,
+    /// or the hashed canonical request when the message quotes no more than that.
     pub fn differences(&self) -> &[Difference] {
         &self.differences
     }
@@ -205,31 +328,66 @@ impl fmt::Display for Diagnosis {
     }
 }
 
+/// A canonical query's parameters: name -> (decoded value, encoded `name=value`).
+type Params = BTreeMap<String, (String, String)>;
+
 struct Parsed<'a> {
     method: &'a str,
     path: &'a str,
-    // name -> (decoded value, encoded `name=value`)
-    params: BTreeMap<String, (String, String)>,
+    params: Params,
 }
 
 fn decode(s: &str) -> String {
     percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
-fn parse(sts: &str) -> Parsed<'_> {
-    let mut parts = sts.splitn(3, '&');
-    let method = parts.next().unwrap_or("");
-    let path = parts.next().unwrap_or("");
-    let query = decode(parts.next().unwrap_or(""));
+/// The parameters of a canonical query (`a=1&b=2`, each name and value encoded once).
+fn params_of(query: &str) -> Params {
     let mut params = BTreeMap::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         params.insert(decode(k), (decode(v), pair.to_owned()));
     }
+    params
+}
+
+fn parse(sts: &str) -> Parsed<'_> {
+    let mut parts = sts.splitn(3, '&');
+    let method = parts.next().unwrap_or("");
+    let path = parts.next().unwrap_or("");
+    let params = params_of(&decode(parts.next().unwrap_or("")));
     Parsed {
         method,
         path,
         params,
+    }
+}
+
+/// Each parameter missing, extra, different or encoded differently, by name in byte order.
+fn compare_params(ours: &Params, server: &Params, out: &mut Vec<Difference>) {
+    let names: BTreeSet<&String> = server.keys().chain(ours.keys()).collect();
+    for name in names {
+        match (ours.get(name), server.get(name)) {
+            (Some((ov, _)), None) => out.push(Difference::Extra {
+                name: name.clone(),
+                ours: ov.clone(),
+            }),
+            (None, Some((sv, _))) => out.push(Difference::Missing {
+                name: name.clone(),
+                server: sv.clone(),
+            }),
+            (Some((ov, _)), Some((sv, _))) if ov != sv => out.push(Difference::Different {
+                name: name.clone(),
+                ours: ov.clone(),
+                server: sv.clone(),
+            }),
+            (Some((_, oe)), Some((_, se))) if oe != se => out.push(Difference::Encoding {
+                name: name.clone(),
+                ours: oe.clone(),
+                server: se.clone(),
+            }),
+            _ => {}
+        }
     }
 }
 
@@ -247,11 +405,7 @@ fn parse(sts: &str) -> Parsed<'_> {
 /// ```
 pub fn diagnose_signature_mismatch(server_message: &str, our_string_to_sign: &str) -> Diagnosis {
     let Some(at) = server_message.find(SERVER_STRING_MARKER) else {
-        return Diagnosis {
-            server_string_to_sign: None,
-            differences: Vec::new(),
-            identical: false,
-        };
+        return Diagnosis::not_found();
     };
     let server = server_message[at + SERVER_STRING_MARKER.len()..].trim();
     let ours = our_string_to_sign.trim();
@@ -265,35 +419,7 @@ pub fn diagnose_signature_mismatch(server_message: &str, our_string_to_sign: &st
                 server: s.method.to_owned(),
             });
         }
-        let names: std::collections::BTreeSet<&String> =
-            s.params.keys().chain(o.params.keys()).collect();
-        for name in names {
-            match (o.params.get(name), s.params.get(name)) {
-                (Some((ov, _)), None) => differences.push(Difference::Extra {
-                    name: name.clone(),
-                    ours: ov.clone(),
-                }),
-                (None, Some((sv, _))) => differences.push(Difference::Missing {
-                    name: name.clone(),
-                    server: sv.clone(),
-                }),
-                (Some((ov, oe)), Some((sv, se))) if ov != sv => {
-                    differences.push(Difference::Different {
-                        name: name.clone(),
-                        ours: ov.clone(),
-                        server: sv.clone(),
-                    })
-                }
-                (Some((_, oe2)), Some((_, se2))) if oe2 != se2 => {
-                    differences.push(Difference::Encoding {
-                        name: name.clone(),
-                        ours: oe2.clone(),
-                        server: se2.clone(),
-                    })
-                }
-                _ => {}
-            }
-        }
+        compare_params(&o.params, &s.params, &mut differences);
         if differences.is_empty() && s.path != o.path {
             differences.push(Difference::Encoding {
                 name: "(path)".into(),
@@ -304,6 +430,7 @@ pub fn diagnose_signature_mismatch(server_message: &str, our_string_to_sign: &st
     }
     Diagnosis {
         server_string_to_sign: Some(server.to_owned()),
+        server_canonical_request: None,
         differences,
         identical,
     }

@@ -1,5 +1,6 @@
-//! The pure core of bidcert: Alibaba Cloud's RPC request signature (version 1.0, HMAC-SHA1)
-//! and the two reseller identity-verification operations.
+//! The pure core of bidcert: Alibaba Cloud's RPC request signature (version 1.0, HMAC-SHA1;
+//! V3, ACS3-HMAC-SHA256, opt-in in [`v3`]) and the two reseller identity-verification
+//! operations.
 //!
 //! No network, no threads, no global state: the clock and the nonce are inputs
 //! ([`Timestamp::now`] and [`Nonce::random`] are conveniences for callers). The `bidcert`
@@ -32,7 +33,9 @@ mod ops;
 mod redact;
 mod response;
 mod sign;
+pub mod v3;
 mod verify;
+mod version;
 
 pub use clock::{Nonce, Timestamp};
 pub use credentials::Credentials;
@@ -54,3 +57,4 @@ pub use response::{
 };
 pub use sign::{canonicalized_query, signature, string_to_sign, SignedRequest, Signer};
 pub use verify::{verify, MemoryNonceStore, NonceStore, Verified, VerifyError, WINDOW_SECONDS};
+pub use version::SignatureVersion;

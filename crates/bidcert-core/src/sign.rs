@@ -12,6 +12,7 @@ use crate::credentials::Credentials;
 use crate::encode::{encode_both, encode_into, encoded_len_bound, percent_encode};
 use crate::error::ValidationError;
 use crate::ops::{Endpoint, Method, Operation, Product, Target};
+use crate::version::SignatureVersion;
 
 /// `%2F`: the encoded path `/` in every string-to-sign.
 const ENCODED_PATH: &str = "%2F";
@@ -361,6 +362,7 @@ impl Signer {
             query_end,
             string_to_sign: sts,
             timestamp,
+            v3: None,
         })
     }
 }
@@ -376,7 +378,8 @@ impl fmt::Debug for Signer {
 }
 
 /// A signed request, ready for any HTTP client: send `method` to `url` with `headers` and
-/// `body`. Every parameter, `Signature` included, is in the URL's query.
+/// `body`. With v1.0 every parameter, `Signature` included, is in the URL's query; with V3
+/// ([`Signer::sign_v3`]) the query holds the operation's parameters and the headers the rest.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SignedRequest {
     method: Method,
@@ -385,22 +388,71 @@ pub struct SignedRequest {
     query_end: usize,
     string_to_sign: String,
     timestamp: Timestamp,
+    // V3 only: one pointer that stays null for v1.0, so v1.0 signing neither allocates nor
+    // moves more for it.
+    v3: Option<Box<V3Parts>>,
+}
+
+/// What a V3 request carries beyond a v1.0 one.
+#[derive(Clone, PartialEq, Eq)]
+struct V3Parts {
+    canonical_request: String,
+    // Sent after `Accept`.
+    headers: Vec<(String, String)>,
 }
 
 const HEADERS: &[(&str, &str)] = &[("Accept", "application/json")];
 
 impl SignedRequest {
+    /// A V3 request (`query` is the URL's query; `headers` go after `Accept`).
+    pub(crate) fn signed_v3(
+        method: Method,
+        url: String,
+        query: std::ops::Range<usize>,
+        string_to_sign: String,
+        timestamp: Timestamp,
+        canonical_request: String,
+        headers: Vec<(String, String)>,
+    ) -> Self {
+        SignedRequest {
+            method,
+            url,
+            query_start: query.start,
+            query_end: query.end,
+            string_to_sign,
+            timestamp,
+            v3: Some(Box::new(V3Parts {
+                canonical_request,
+                headers,
+            })),
+        }
+    }
     /// The method it was signed for; send it with this one.
     pub fn method(&self) -> Method {
         self.method
     }
-    /// The full URL, query and `Signature` included.
+    /// The full URL: the query, and with v1.0 `Signature`.
     pub fn url(&self) -> &str {
         &self.url
     }
-    /// Headers to send.
-    pub fn headers(&self) -> &'static [(&'static str, &'static str)] {
+    /// Headers to send: `Accept`, and with V3 every signed header and `Authorization`.
+    pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        let v3 = self.v3.iter().flat_map(|p| p.headers.iter());
         HEADERS
+            .iter()
+            .copied()
+            .chain(v3.map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+    /// Which signature it carries.
+    pub fn signature_version(&self) -> SignatureVersion {
+        match self.v3 {
+            None => SignatureVersion::V1,
+            Some(_) => SignatureVersion::V3,
+        }
+    }
+    /// The V3 canonical request (none for v1.0).
+    pub fn canonical_request(&self) -> Option<&str> {
+        self.v3.as_ref().map(|p| p.canonical_request.as_str())
     }
     /// The body to send: empty, as every parameter is in the query.
     pub fn body(&self) -> &'static [u8] {
@@ -410,12 +462,21 @@ impl SignedRequest {
     pub fn canonicalized_query(&self) -> &str {
         &self.url[self.query_start..self.query_end]
     }
-    /// The string that was signed: compare it with a server's `server string to sign is:`.
+    /// The string that was signed: compare it with a server's `server string to sign is:`
+    /// (v1.0) or `server StringToSign is [` (V3, `ACS3-HMAC-SHA256\n<hex>`).
     pub fn string_to_sign(&self) -> &str {
         &self.string_to_sign
     }
-    /// The `Signature` parameter.
+    /// The signature: v1.0's `Signature` parameter, or V3's hex `Signature=` in
+    /// `Authorization`.
     pub fn signature(&self) -> String {
+        if let Some(auth) = self.headers().find(|(k, _)| *k == "Authorization") {
+            return auth
+                .1
+                .rsplit_once("Signature=")
+                .map_or("", |(_, s)| s)
+                .to_owned();
+        }
         let encoded = &self.url[self.query_end + "&Signature=".len()..];
         percent_encoding::percent_decode_str(encoded)
             .decode_utf8_lossy()

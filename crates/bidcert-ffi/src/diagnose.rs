@@ -39,6 +39,33 @@ pub unsafe extern "C" fn bidcert_diagnose_signature_mismatch(
     })
 }
 
+/// Compares the V3 string to sign (and canonical request, when quoted) in a
+/// `SignatureDoesNotMatch` message (`server_message`: `server StringToSign is [...]`,
+/// `server CanonicalRequest is [...]`) with `our_canonical_request`. Identical strings to sign:
+/// the secret is wrong. Otherwise each differing stage (`method`, `path`, a parameter, a
+/// `header`, `signed_headers`, `payload_hash`), or `hashed_canonical_request` when the message
+/// quotes only the hash. Security token values never appear.
+///
+/// Ownership: the arguments are borrowed for the call; `*out` is owned by the caller; free it
+/// with `bidcert_diagnosis_free`. Thread-safety: safe from any thread.
+/// Returns: `BIDCERT_OK` (also when the message quotes nothing: see
+/// `bidcert_diagnosis_server_string_found`); `BIDCERT_NULL_ARGUMENT`; `BIDCERT_INVALID_UTF8`.
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_v3_diagnose_signature_mismatch(
+    server_message: *const c_char,
+    our_canonical_request: *const c_char,
+    out: *mut *mut bidcert_diagnosis,
+) -> bidcert_status {
+    ffi_status!({
+        let message = unsafe { str_arg(server_message, "server_message") }?;
+        let ours = unsafe { str_arg(our_canonical_request, "our_canonical_request") }?;
+        let out = unsafe { out_arg(out, "out") }?;
+        let inner = bidcert_rs::v3::diagnose_signature_mismatch(message, ours);
+        *out = into_object(bidcert_diagnosis { inner });
+        Ok(())
+    })
+}
+
 fn difference_json(d: &Difference) -> Value {
     let mut out = serde_json::Map::new();
     out.insert("kind".into(), d.kind().into());
@@ -70,8 +97,10 @@ pub unsafe extern "C" fn bidcert_diagnosis_text(
 
 /// The structured result as JSON text into `*out`:
 /// `{"server_string_found": bool, "identical": bool, "differences": [{"kind": "method" |
-/// "missing" | "extra" | "different" | "encoding", "name", "ours", "server"}]}` (each
-/// difference has the keys its kind needs; `method` first, then by parameter name).
+/// "missing" | "extra" | "different" | "encoding" (V3 also "path" | "header" |
+/// "signed_headers" | "payload_hash" | "algorithm" | "hashed_canonical_request"), "name",
+/// "ours", "server"}]}` (each difference has the keys its kind needs; `method` first, then by
+/// parameter name; V3 in canonical request order).
 ///
 /// Ownership: `*out` is owned by the caller; free it with `bidcert_string_free`.
 /// Thread-safety: safe from any thread.

@@ -28,6 +28,7 @@ mod results;
 mod signer;
 mod status;
 mod strings;
+mod v3;
 
 pub use client::*;
 pub use convert::bidcert_param;
@@ -43,3 +44,4 @@ pub use results::*;
 pub use signer::*;
 pub use status::*;
 pub use strings::*;
+pub use v3::*;

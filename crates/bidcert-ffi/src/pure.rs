@@ -9,7 +9,7 @@ use crate::convert::{bidcert_param, out_arg, params_arg, str_arg, string_out};
 use crate::error::bidcert_error;
 use crate::status::bidcert_status;
 
-unsafe fn method_arg(method: *const c_char) -> Result<Method, bidcert_error> {
+pub(crate) unsafe fn method_arg(method: *const c_char) -> Result<Method, bidcert_error> {
     let method = unsafe { str_arg(method, "method") }?;
     Ok(method.parse::<Method>()?)
 }

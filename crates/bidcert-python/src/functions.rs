@@ -112,6 +112,59 @@ fn diagnose_signature_mismatch(server_message: &str, string_to_sign: &str) -> Py
     bidcert::diagnose_signature_mismatch(server_message, string_to_sign).into()
 }
 
+/// The signature V3 (ACS3-HMAC-SHA256) canonical request. `query` and `headers` are mappings
+/// or (name, value) pairs: `host`, `content-type` and `x-acs-*` headers are signed,
+/// lower-cased, trimmed; names differing only in case are one header (values sorted, joined
+/// with `,`). `hashed_payload` is the lower-case hex SHA-256 of the body.
+#[pyfunction]
+fn v3_canonical_request(
+    method: &Bound<'_, PyAny>,
+    canonical_uri: &Bound<'_, PyAny>,
+    query: &Bound<'_, PyAny>,
+    headers: &Bound<'_, PyAny>,
+    hashed_payload: &Bound<'_, PyAny>,
+) -> PyResult<String> {
+    let m = parse_method(method)?;
+    let uri = convert::text(canonical_uri, "canonical_uri")?;
+    let held_query = convert::params(query)?;
+    let query = convert::borrow_params(&held_query)?;
+    let held_headers = convert::params(headers)?;
+    let headers = convert::borrow_params(&held_headers)?;
+    let payload = convert::text(hashed_payload, "hashed_payload")?;
+    bidcert::v3::canonical_request(m, &uri, &query, &headers, &payload)
+        .map(bidcert::v3::CanonicalRequest::into_string)
+        .map_err(|e| BindingError::from(e).into())
+}
+
+/// The V3 string to sign: `ACS3-HMAC-SHA256\n` + hex SHA-256 of the canonical request.
+#[pyfunction]
+fn v3_string_to_sign(canonical_request: &Bound<'_, PyAny>) -> PyResult<String> {
+    let cr = convert::text(canonical_request, "canonical_request")?;
+    Ok(bidcert::v3::string_to_sign(&cr))
+}
+
+/// The V3 `Authorization` header value of a canonical request (HMAC-SHA256 keyed with the
+/// plain secret).
+#[pyfunction]
+fn v3_authorization(
+    canonical_request: &Bound<'_, PyAny>,
+    access_key_id: &Bound<'_, PyAny>,
+    access_key_secret: &Bound<'_, PyAny>,
+) -> PyResult<String> {
+    let cr = convert::text(canonical_request, "canonical_request")?;
+    let id = convert::text(access_key_id, "access_key_id")?;
+    let secret = convert::text(access_key_secret, "access_key_secret")?;
+    let cr: bidcert::v3::CanonicalRequest = cr.parse().map_err(BindingError::from)?;
+    Ok(bidcert::v3::authorization(&cr, &id, &secret))
+}
+
+/// Explains a V3 `SignatureDoesNotMatch`: compares the server's string to sign (and canonical
+/// request, when its message quotes it) with our canonical request.
+#[pyfunction]
+fn v3_diagnose_signature_mismatch(server_message: &str, canonical_request: &str) -> PyDiagnosis {
+    bidcert::v3::diagnose_signature_mismatch(server_message, canonical_request).into()
+}
+
 /// `s` masked for display: a quarter of the characters (at most 4) kept at each end.
 #[pyfunction]
 fn mask(s: &str) -> String {
@@ -127,5 +180,9 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(parse_cert_ways_url, m)?)?;
     m.add_function(wrap_pyfunction!(parse_fast_auth_event, m)?)?;
     m.add_function(wrap_pyfunction!(diagnose_signature_mismatch, m)?)?;
+    m.add_function(wrap_pyfunction!(v3_canonical_request, m)?)?;
+    m.add_function(wrap_pyfunction!(v3_string_to_sign, m)?)?;
+    m.add_function(wrap_pyfunction!(v3_authorization, m)?)?;
+    m.add_function(wrap_pyfunction!(v3_diagnose_signature_mismatch, m)?)?;
     m.add_function(wrap_pyfunction!(mask, m)?)
 }

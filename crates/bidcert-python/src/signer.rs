@@ -122,7 +122,7 @@ impl PySignedRequest {
     fn headers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         for (k, v) in self.inner.headers() {
-            d.set_item(*k, *v)?;
+            d.set_item(k, v)?;
         }
         Ok(d)
     }

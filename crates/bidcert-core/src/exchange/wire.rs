@@ -44,8 +44,6 @@ impl<'c> Attempt<'c> {
         let user_agent: &'c str = self.policy.user_agent();
         self.request
             .headers()
-            .iter()
-            .copied()
             .filter(|(name, _)| !name.eq_ignore_ascii_case("accept"))
             .chain([("Accept", ACCEPT), ("User-Agent", user_agent)])
     }
