@@ -13,6 +13,7 @@ pub const SERVER_STRING_MARKER: &str = "server string to sign is:";
 
 /// One way the server's string to sign (or, with V3, canonical request) differs from ours.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Difference {
     /// The strings were signed for different methods (we sent one, signed another?).
     Method {
