@@ -1074,7 +1074,8 @@ def diagnosis_cases():
 # a timestamp error.
 
 DEFAULT_POLICY = {"max_attempts": 3, "base_delay_ms": 200, "max_delay_ms": 2000, "budget_ms": 30000,
-                  "attempt_timeout_ms": 10000, "connect_timeout_ms": 5000, "max_body_bytes": 1 << 20}
+                  "attempt_timeout_ms": 10000, "connect_timeout_ms": 5000, "max_body_bytes": 1 << 20,
+                  "signature_version": "v1"}
 EXCHANGE_START_MS = 1795420800_000  # our clock at the first attempt: 2026-11-23T08:00:00Z
 assert datetime.fromtimestamp(EXCHANGE_START_MS // 1000, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") == TIMESTAMP
 RETRYABLE_TRANSPORT = {"connect", "timeout", "reset"}  # tls is not: the certificate stays wrong
@@ -1386,6 +1387,20 @@ def exchange_cases():
     s = Script("a_link_expires_three_hours_after_the_corrected_time", op=URL_OP)
     s.skew(1200)
     s.step(resp(200, OK_URL), done={"expires_at": wire_time(EXCHANGE_START_MS + (1200 + 3 * 3600) * 1000)})
+    c.append(s.done())
+
+    s = Script("signature_v3_is_chosen_by_the_policy", policy={"signature_version": "v3"})
+    s.step(resp(503, err("ServiceUnavailable")), kind="service_unavailable", retryable=True)
+    s.step(ok, done={"is_certified": True})
+    for st in s.case["steps"]:
+        st["request"]["authorization"] = "ACS3-HMAC-SHA256"
+    c.append(s.done())
+
+    s = Script("a_v3_signature_mismatch_is_diagnosed_from_the_canonical_request", policy={"signature_version": "v3"})
+    s.step(resp(400, err("SignatureDoesNotMatch", "Specified signature does not match our calculation. "
+                         "server StringToSign is [ACS3-HMAC-SHA256\\n" + "0" * 64 + "]")),
+           kind="signature_mismatch", fail_extra={"diagnosed": True})
+    s.case["steps"][0]["request"]["authorization"] = "ACS3-HMAC-SHA256"
     c.append(s.done())
 
     s = Script("any_rpc_action_goes_through_the_same_engine", op=RPC_OP)

@@ -56,6 +56,10 @@ pub(crate) struct Global {
     #[arg(long, global = true, value_name = "N",
           value_parser = clap::value_parser!(u32).range(0..=10))]
     pub(crate) retries: Option<u32>,
+    /// Signature scheme: v1 (HMAC-SHA1, as the API documents) or v3 (ACS3-HMAC-SHA256)
+    /// [default: v1].
+    #[arg(long, global = true, value_name = "VERSION", value_parser = clap::value_parser!(bidcert::SignatureVersion))]
+    pub(crate) signature_version: Option<bidcert::SignatureVersion>,
     /// A PEM file of CA certificates to trust beside the system's (a TLS-inspecting proxy).
     #[arg(long, global = true, value_name = "FILE")]
     pub(crate) ca_file: Option<std::path::PathBuf>,

@@ -50,6 +50,9 @@ impl Context {
         if let Some(r) = g.retries {
             builder = builder.max_attempts(r + 1);
         }
+        if let Some(v) = g.signature_version {
+            builder = builder.signature_version(v);
+        }
         if let Some(path) = &g.ca_file {
             builder = builder.ca_file(path);
         }

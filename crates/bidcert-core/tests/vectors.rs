@@ -278,6 +278,9 @@ fn exchange_policy(p: &Value) -> Policy {
     if let Some(n) = p["max_body_bytes"].as_u64() {
         policy = policy.with_max_body_bytes(n as usize);
     }
+    if let Some(v) = p["signature_version"].as_str() {
+        policy = policy.with_signature_version(v.parse().expect("v1 or v3"));
+    }
     policy
 }
 
@@ -340,10 +343,16 @@ fn check_exchange(case: &Value) -> Result<(), String> {
         let attempt = call
             .next_request(&signer, at(step, "at_ms"), &nonce)
             .map_err(|e| fail(format!("no request: {e}")))?;
+        // The scheme of the Authorization header, when there is one (V3).
+        let authorization = attempt
+            .headers()
+            .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+            .and_then(|(_, v)| v.split(' ').next());
         let got = json!({
             "attempt": attempt.number(),
             "timestamp": attempt.request().timestamp().as_str(),
             "timeout_ms": attempt.timeout().as_millis() as u64,
+            "authorization": authorization,
         });
         subset(&got, &step["request"]).map_err(|w| fail(format!("request {w}")))?;
         let (answered, jitter) = (

@@ -128,6 +128,11 @@ impl ClientBuilder {
         self.policy = self.policy.with_max_attempts(n);
         self
     }
+    /// Signs with this scheme ([`Policy::with_signature_version`]; v1.0 by default).
+    pub fn signature_version(mut self, version: bidcert_core::SignatureVersion) -> Self {
+        self.policy = self.policy.with_signature_version(version);
+        self
+    }
     /// Appended to the `User-Agent` after `bidcert/<version>`.
     pub fn user_agent_suffix(mut self, suffix: impl AsRef<str>) -> Self {
         self.policy = self.policy.with_user_agent_suffix(suffix.as_ref());

@@ -53,6 +53,7 @@ use crate::error::{
     ApiError, ApiErrorKind, Error, ParseError, TransportError, TransportKind, ValidationError,
 };
 use crate::sign::{SignedRequest, Signer};
+use crate::version::SignatureVersion;
 
 /// What to do after an attempt.
 #[derive(Debug)]
@@ -178,7 +179,10 @@ impl<O: Exchange> Call<O> {
             .checked_add(self.clock_offset)
             .ok_or_else(|| ValidationError::new("Timestamp", "out of range"))
             .and_then(Timestamp::from_unix)
-            .and_then(|timestamp| signer.sign(&self.op, timestamp, nonce));
+            .and_then(|timestamp| match self.policy.signature_version() {
+                SignatureVersion::V1 => signer.sign(&self.op, timestamp, nonce),
+                SignatureVersion::V3 => signer.sign_v3(&self.op, timestamp, nonce),
+            });
         let request = match signed {
             Ok(request) => request,
             Err(e) => {
@@ -307,7 +311,10 @@ fn explain(mut e: ApiError, response: &Response<'_>, flight: &InFlight) -> ApiEr
     }
     match e.kind() {
         ApiErrorKind::SignatureMismatch => {
-            let d = diagnose_signature_mismatch(e.message(), flight.request.string_to_sign());
+            let d = match flight.request.canonical_request() {
+                Some(ours) => crate::v3::diagnose_signature_mismatch(e.message(), ours),
+                None => diagnose_signature_mismatch(e.message(), flight.request.string_to_sign()),
+            };
             e.with_diagnosis(d)
         }
         ApiErrorKind::Timestamp => match response.date() {

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::error::ValidationError;
+use crate::version::SignatureVersion;
 
 /// The `User-Agent` every binding sends, `bidcert/<version>`.
 pub const USER_AGENT: &str = concat!("bidcert/", env!("CARGO_PKG_VERSION"));
@@ -14,7 +15,7 @@ pub const ACCEPT: &str = "application/json";
 ///
 /// Defaults: 3 attempts; backoff from 200 ms doubling to at most 2 s, with jitter (half to
 /// all of it); 30 s in all; 10 s per attempt, 5 s of it to connect; bodies up to 1 MiB;
-/// `User-Agent: bidcert/<version>`.
+/// `User-Agent: bidcert/<version>`; signature v1.0.
 ///
 /// ```
 /// use std::time::Duration;
@@ -34,6 +35,7 @@ pub struct Policy {
     connect_timeout: Duration,
     max_body_bytes: usize,
     user_agent: String,
+    signature_version: SignatureVersion,
 }
 
 impl Default for Policy {
@@ -47,6 +49,7 @@ impl Default for Policy {
             connect_timeout: Duration::from_secs(5),
             max_body_bytes: 1 << 20,
             user_agent: USER_AGENT.to_owned(),
+            signature_version: SignatureVersion::V1,
         }
     }
 }
@@ -98,6 +101,17 @@ impl Policy {
         self
     }
 
+    /// Signs every attempt with this scheme (default v1.0, as the API documents describe;
+    /// V3 is what Alibaba's current SDK core sends).
+    pub fn with_signature_version(mut self, v: SignatureVersion) -> Self {
+        self.signature_version = v;
+        self
+    }
+
+    /// The signature scheme.
+    pub fn signature_version(&self) -> SignatureVersion {
+        self.signature_version
+    }
     /// Attempts in all.
     pub fn max_attempts(&self) -> u32 {
         self.max_attempts
