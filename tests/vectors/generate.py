@@ -885,7 +885,10 @@ def differences(our_method, ours, server_method, server):
     out = []
     if our_method != server_method:
         out.append({"kind": "method", "ours": our_method, "server": server_method})
-    o, s = dict(ours), dict(server)
+    # The security token is a secret: a diagnosis never shows its value.
+    hide = lambda name, value: "<redacted>" if name == "SecurityToken" else value  # noqa: E731
+    o = {k: hide(k, v) for k, v in ours}
+    s = {k: hide(k, v) for k, v in server}
     for name in sorted(set(o) | set(s), key=lambda n: n.encode("utf-8")):
         if name not in o:
             out.append({"kind": "missing", "name": name, "server": s[name]})

@@ -408,8 +408,12 @@ pub fn diagnose_signature_mismatch(server_message: &str, our_string_to_sign: &st
     let Some(at) = server_message.find(SERVER_STRING_MARKER) else {
         return Diagnosis::not_found();
     };
-    let server = server_message[at + SERVER_STRING_MARKER.len()..].trim();
-    let ours = our_string_to_sign.trim();
+    // Both sides without the security token: its value never shows in a diagnosis.
+    let server = crate::redact::redact_security_token(
+        server_message[at + SERVER_STRING_MARKER.len()..].trim(),
+    );
+    let ours = crate::redact::redact_security_token(our_string_to_sign.trim());
+    let (server, ours) = (server.as_ref(), ours.as_ref());
     let identical = server == ours;
     let mut differences = Vec::new();
     if !identical {

@@ -50,7 +50,7 @@ pub use ops::{
     BidType, Endpoint, GenerateCertWaysUrl, Method, Operation, Pk, Platform, Product,
     QueryCertifiedInfo, RpcCall, SubjectType, Target, COMMON_PARAMS,
 };
-pub use redact::{mask, mask_unless};
+pub use redact::{mask, mask_unless, redact_security_token};
 pub use response::{
     parse_cert_ways_url, parse_certified_info, parse_rpc_response, AccountCertType, CertType,
     CertWaysUrl, CertifiedInfo, CERT_WAYS_URL_VALIDITY_SECONDS,

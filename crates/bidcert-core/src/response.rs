@@ -280,7 +280,10 @@ fn envelope(status: u16, body: &[u8]) -> Result<Map<String, Value>, Error> {
         http_status: status,
         kind: crate::error::ApiErrorKind::from_code(&code),
         code,
-        message: string_field(&obj, "message").unwrap_or_default(),
+        // A mismatch message quotes the string the server signed, token and all.
+        message: string_field(&obj, "message")
+            .map(|m| crate::redact::redact_security_token(&m).into_owned())
+            .unwrap_or_default(),
         request_id: string_field(&obj, "requestId"),
         host_id: string_field(&obj, "hostId"),
         recommend: string_field(&obj, "recommend"),

@@ -338,3 +338,27 @@ fn an_explicit_proxy_is_where_requests_go() {
     assert!(t.message().contains("proxy"), "{e:?}");
     assert!(target.requests().is_empty());
 }
+
+#[test]
+fn a_mismatch_never_shows_the_security_token() {
+    let emu = emulator();
+    let token = "CAIStheSecurityTokenMustNeverShow+/=";
+    let creds = Credentials::new(NORMAL_ACCESS_KEY_ID, "not-the-secret")
+        .unwrap()
+        .with_security_token(token)
+        .unwrap();
+    let c = Client::builder()
+        .credentials(creds)
+        .endpoint(emu.base_url())
+        .build()
+        .unwrap();
+    let e = c.query_certified_info(&query(UNVERIFIED_PK)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::SignatureMismatch, "{e}");
+    let shown = format!("{e} {e:?}");
+    let encoded = bidcert::percent_encode(token);
+    assert!(
+        !shown.contains("theSecurityTokenMustNeverShow") && !shown.contains(&encoded),
+        "{shown}"
+    );
+    assert!(shown.contains("SecurityToken%3D<redacted>"), "{shown}");
+}
