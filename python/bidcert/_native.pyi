@@ -365,7 +365,8 @@ class Policy:
 
 @final
 class Client:
-    """A client for both operations and any other RPC action; thread-safe."""
+    """A client for both operations and any other RPC action; thread-safe. Policy keywords
+    left at ``None`` keep ``policy``'s value (default: the core's ``Policy()``)."""
 
     def __new__(
         cls,

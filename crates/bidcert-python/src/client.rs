@@ -17,6 +17,12 @@ use crate::results::{PyCertWaysUrl, PyCertifiedInfo};
 
 /// A client for both operations and any other RPC action. Safe to share between threads:
 /// calls run concurrently over one connection pool, without the GIL.
+///
+/// Retries, timeouts, the time budget and the body limit follow `policy` (default: the core's
+/// `Policy()`); each policy keyword given (`max_attempts`, `timeout`, `connect_timeout`,
+/// `budget`, `base_delay`, `max_delay` in seconds, `max_body_bytes`, `user_agent_suffix`)
+/// replaces that one field. A clock skew the server reports is corrected and kept
+/// (`clock_offset`).
 #[pyclass(frozen, module = "bidcert._native", name = "Client")]
 pub(crate) struct PyClient {
     // `None` once closed. Calls clone the client out (an Arc) and release the lock at once.
