@@ -20,7 +20,10 @@ PY_WHEEL_DIR := $(ROOT)/target/python-wheels
 # Where cargo builds for maturin: the workspace target dir unless the caller set CARGO_TARGET_DIR.
 PY_ENV := PATH="$(VENV_BIN):$$PATH" VIRTUAL_ENV="$(VENV)"
 PY_SOURCES := $(ROOT)/pyproject.toml $(wildcard $(ROOT)/python/bidcert/*) \
-	$(wildcard $(ROOT)/crates/*/src/*.rs) $(wildcard $(ROOT)/crates/*/Cargo.toml) $(ROOT)/Cargo.lock
+	$(wildcard $(ROOT)/crates/*/src/*.rs $(ROOT)/crates/*/src/*/*.rs) \
+	$(wildcard $(ROOT)/crates/*/Cargo.toml) $(ROOT)/Cargo.lock
+# The cargo-built command, whose log lines the console script's must match (test_cli.py).
+PY_CARGO_BIN := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)/debug/bidcert
 PY_BUILD_STAMP := $(VENV)/.bidcert-built
 
 .PHONY: venv python-build python-test python-bench
@@ -45,11 +48,14 @@ $(PY_BUILD_STAMP): $(VENV_STAMP) $(PY_SOURCES)
 
 ## python-test: the Python suite against the built wheel, then mypy --strict and stubtest
 python-test: python-build
-	cd "$(ROOT)" && rc=0 && $(PY_ENV) python -m pytest tests/python -q -p no:cacheprovider \
+	cd "$(ROOT)" && $(CARGO) build --quiet -p bidcert-cli
+	cd "$(ROOT)" && rc=0 && $(PY_ENV) BIDCERT_CARGO_BIN="$(PY_CARGO_BIN)" \
+		python -m pytest tests/python -q -p no:cacheprovider \
 		|| rc=$$?; \
 		if [ $$rc -eq 5 ]; then echo "python-test: pytest collected no tests" >&2; exit 1; fi; \
 		exit $$rc
 	cd "$(ROOT)" && $(PY_ENV) python -m mypy --strict --no-incremental tests/python/typed_example.py
+	cd "$(ROOT)/python" && $(PY_ENV) python -m mypy --strict --no-incremental bidcert
 	cd "$(ROOT)" && $(PY_ENV) python -m mypy.stubtest bidcert \
 		--allowlist tests/python/stubtest_allowlist.txt
 

@@ -11,14 +11,19 @@ Quick start::
             link = client.generate_cert_ways_url("1234567890123456", "NORMAL", platform="h5")
             print(link.url, link.expires_at)
 
-Every error is a :class:`bidcert.BidcertError`; API errors have one class per kind
-(:class:`bidcert.NotBidError`, :class:`bidcert.ThrottlingError`, ...). Log records go to the
-``bidcert`` logger of :mod:`logging` (call :func:`refresh_logging` after changing its level).
-For tests, :mod:`bidcert.testing` runs an emulator of both endpoints in-process.
+Every error is a :class:`bidcert.BidcertError`, one class per kind of the core's list
+:data:`ERROR_KINDS` (:class:`bidcert.NotBidError`, :class:`bidcert.ThrottlingError`,
+:class:`bidcert.ConnectError`, ...), each with ``kind`` and ``retryable``. Retries, timeouts
+and the time budget follow :class:`Policy`, whose defaults are the core's. To send with an
+HTTP stack of your own, drive the same call engine: :mod:`bidcert.exchange`. Log records go
+to the ``bidcert`` logger of :mod:`logging` (call :func:`refresh_logging` after changing its
+level). For tests, :mod:`bidcert.testing` runs an emulator of both endpoints in-process.
 """
 
 from bidcert._enums import BidType, CertType, Platform, SubjectType
 from bidcert._native import (
+    ERROR_KINDS,
+    Call,
     CertifiedInfo,
     CertWaysUrl,
     Client,
@@ -27,6 +32,7 @@ from bidcert._native import (
     Difference,
     FastAuthEvent,
     GenerateCertWaysUrl,
+    Policy,
     QueryCertifiedInfo,
     RpcCall,
     SignedRequest,
@@ -47,32 +53,8 @@ from bidcert._native import (
     v3_diagnose_signature_mismatch,
     v3_string_to_sign,
 )
-from bidcert.exceptions import (
-    AccessKeyNotFoundError,
-    AlreadyCertifiedError,
-    ApiError,
-    ApiNotFoundError,
-    BidcertError,
-    BidMismatchError,
-    CredentialsError,
-    EmptyPkError,
-    EventError,
-    InternalServerError,
-    InvalidPkError,
-    MalformedEventError,
-    MissingParameterError,
-    NotBidError,
-    OriginMismatchError,
-    ResponseError,
-    ServiceUnavailableError,
-    SignatureMismatchError,
-    SignatureNonceUsedError,
-    ThrottlingError,
-    TimeoutError,
-    TimestampError,
-    TransportError,
-    ValidationError,
-)
+from bidcert import exceptions as _exceptions
+from bidcert.exceptions import *  # noqa: F403 (one class per error kind; see exceptions.__all__)
 
 __all__ = [
     "__version__",
@@ -81,6 +63,8 @@ __all__ = [
     "Signer",
     "SignedRequest",
     "Client",
+    "Policy",
+    "Call",
     # operations
     "QueryCertifiedInfo",
     "GenerateCertWaysUrl",
@@ -111,29 +95,7 @@ __all__ = [
     "v3_diagnose_signature_mismatch",
     "mask",
     "refresh_logging",
-    # exceptions
-    "BidcertError",
-    "ValidationError",
-    "CredentialsError",
-    "TransportError",
-    "TimeoutError",
-    "ResponseError",
-    "ApiError",
-    "EmptyPkError",
-    "NotBidError",
-    "BidMismatchError",
-    "InvalidPkError",
-    "AlreadyCertifiedError",
-    "ApiNotFoundError",
-    "AccessKeyNotFoundError",
-    "SignatureNonceUsedError",
-    "SignatureMismatchError",
-    "ThrottlingError",
-    "TimestampError",
-    "ServiceUnavailableError",
-    "InternalServerError",
-    "MissingParameterError",
-    "EventError",
-    "OriginMismatchError",
-    "MalformedEventError",
+    # the error kinds; their classes follow
+    "ERROR_KINDS",
 ]
+__all__ += _exceptions.__all__

@@ -1,17 +1,50 @@
 """Type stubs of the native module ``bidcert._native`` (pyo3). Import from ``bidcert``."""
 
 import datetime
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union, final, overload
+from typing import (
+    Any,
+    Dict,
+    Generic,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Protocol,
+    Sequence,
+    Tuple,
+    TypeVar,
+    Union,
+    final,
+    overload,
+)
 
 from bidcert._enums import BidType, CertType, Platform, SubjectType
+from bidcert.exceptions import BidcertError
 
 __version__: str
+#: The core's error kinds; ``bidcert.exceptions`` has one class for each.
+ERROR_KINDS: Tuple[str, ...]
+#: The ways a request can fail to cross the network, for ``Call.on_transport_error``.
+TRANSPORT_KINDS: Tuple[str, ...]
+#: The response headers ``Call.on_response`` reads (lower-case).
+RESPONSE_HEADERS: Tuple[str, ...]
+#: The emulator's fault kinds.
+FAULT_KINDS: Tuple[str, ...]
 
 _Params = Union[Mapping[str, str], Iterable[Tuple[str, str]]]
 _BidTypeLike = Union[BidType, str]
 _PlatformLike = Union[Platform, str]
 _SubjectTypeLike = Union[SubjectType, str]
 _TimestampLike = Union[datetime.datetime, str]
+_Instant = Union[datetime.datetime, float]
+_HeaderPair = Tuple[Union[str, bytes], Union[str, bytes]]
+
+class _HeaderItems(Protocol):
+    # dict, http.client.HTTPMessage, aiohttp's and httpx's headers: anything with items().
+    def items(self) -> Iterable[_HeaderPair]: ...
+
+_Headers = Union[_HeaderItems, Iterable[_HeaderPair]]
+_T = TypeVar("_T")
 _Body = Union[bytes, bytearray, memoryview, str]
 
 @final
@@ -289,8 +322,51 @@ class Diagnosis:
         """Each difference, the method first, then by name."""
 
 @final
+class Policy:
+    """How a call retries and how long it may take; every default is the core's."""
+
+    def __new__(
+        cls,
+        *,
+        max_attempts: Optional[int] = None,
+        timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
+        budget: Optional[float] = None,
+        base_delay: Optional[float] = None,
+        max_delay: Optional[float] = None,
+        max_body_bytes: Optional[int] = None,
+        user_agent_suffix: Optional[str] = None,
+    ) -> Policy: ...
+    @property
+    def max_attempts(self) -> int:
+        """Attempts in all, the first included."""
+    @property
+    def timeout(self) -> float:
+        """Seconds one attempt may take."""
+    @property
+    def connect_timeout(self) -> float:
+        """Seconds one attempt may take to connect."""
+    @property
+    def budget(self) -> float:
+        """Seconds a whole call may take, retries included."""
+    @property
+    def base_delay(self) -> float:
+        """Seconds before the first retry (doubling, with jitter)."""
+    @property
+    def max_delay(self) -> float:
+        """The longest backoff in seconds."""
+    @property
+    def max_body_bytes(self) -> int:
+        """The largest response body accepted."""
+    @property
+    def user_agent(self) -> str:
+        """The ``User-Agent`` sent."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
 class Client:
-    """A client for both operations and any other RPC action; thread-safe."""
+    """A client for both operations and any other RPC action; thread-safe. Policy keywords
+    left at ``None`` keep ``policy``'s value (default: the core's ``Policy()``)."""
 
     def __new__(
         cls,
@@ -299,9 +375,14 @@ class Client:
         endpoint: Optional[str] = None,
         crm_endpoint: Optional[str] = None,
         aas_endpoint: Optional[str] = None,
-        timeout: float = 10.0,
-        connect_timeout: float = 5.0,
-        max_attempts: int = 3,
+        policy: Optional[Policy] = None,
+        max_attempts: Optional[int] = None,
+        timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
+        budget: Optional[float] = None,
+        base_delay: Optional[float] = None,
+        max_delay: Optional[float] = None,
+        max_body_bytes: Optional[int] = None,
         user_agent_suffix: Optional[str] = None,
         proxy: Optional[str] = None,
         allow_insecure_http: bool = False,
@@ -342,12 +423,140 @@ class Client:
     def aas_endpoint(self) -> str:
         """Where Aas requests go."""
     @property
+    def policy(self) -> Policy:
+        """The policy every call follows."""
+    @property
+    def clock_offset(self) -> int:
+        """The server's clock minus ours, in seconds, as learned (0 until a skew is seen)."""
+    @property
     def closed(self) -> bool:
         """Whether ``close()`` was called."""
     def close(self) -> None:
         """Closes the connection pool. Idempotent."""
     def __enter__(self) -> Client: ...
     def __exit__(self, *_args: object) -> None: ...
+
+@final
+class Attempt:
+    """One attempt to send, with the limits to apply."""
+
+    @property
+    def number(self) -> int:
+        """1 for the first attempt, 2 for the first retry, ..."""
+    @property
+    def method(self) -> str:
+        """``GET`` or ``POST``."""
+    @property
+    def url(self) -> str:
+        """The URL, query and signature included."""
+    @property
+    def headers(self) -> Dict[str, str]:
+        """Every header to send."""
+    @property
+    def body(self) -> bytes:
+        """The body to send."""
+    @property
+    def timeout(self) -> float:
+        """Seconds the whole attempt may take."""
+    @property
+    def connect_timeout(self) -> float:
+        """Seconds connecting may take."""
+    @property
+    def max_body_bytes(self) -> int:
+        """The largest body the call accepts."""
+    @property
+    def request(self) -> SignedRequest:
+        """The signed request."""
+
+@final
+class Done(Generic[_T]):
+    """The call succeeded."""
+
+    @property
+    def value(self) -> _T:
+        """The result."""
+
+@final
+class Retry:
+    """Wait ``after`` seconds, then ask for the next attempt."""
+
+    @property
+    def after(self) -> float:
+        """Seconds to wait."""
+    @property
+    def cause(self) -> BidcertError:
+        """Why the attempt failed (not raised)."""
+
+@final
+class Fail:
+    """The call failed; no attempt can help."""
+
+    @property
+    def error(self) -> BidcertError:
+        """The call's error (not raised)."""
+
+@final
+class Call(Generic[_T]):
+    """One API call as the core's engine runs it, for a driver with its own HTTP stack."""
+
+    @overload
+    def __new__(
+        cls,
+        operation: QueryCertifiedInfo,
+        signer: Union[Signer, Credentials],
+        *,
+        policy: Optional[Policy] = None,
+        clock_offset: int = 0,
+    ) -> Call[CertifiedInfo]: ...
+    @overload
+    def __new__(
+        cls,
+        operation: GenerateCertWaysUrl,
+        signer: Union[Signer, Credentials],
+        *,
+        policy: Optional[Policy] = None,
+        clock_offset: int = 0,
+    ) -> Call[CertWaysUrl]: ...
+    @overload
+    def __new__(
+        cls,
+        operation: RpcCall,
+        signer: Union[Signer, Credentials],
+        *,
+        policy: Optional[Policy] = None,
+        clock_offset: int = 0,
+    ) -> Call[Dict[str, Any]]: ...
+    def next_request(self, now: Optional[_Instant] = None, nonce: Optional[str] = None) -> Attempt:
+        """The next attempt, signed at ``now`` with ``nonce`` (defaults: clock, random)."""
+    def on_response(
+        self,
+        status: int,
+        headers: _Headers,
+        body: _Body,
+        now: Optional[_Instant] = None,
+        jitter: Optional[float] = None,
+    ) -> Union[Done[_T], Retry, Fail]:
+        """Feeds the response to the attempt in flight."""
+    def on_transport_error(
+        self,
+        kind: str,
+        message: str,
+        now: Optional[_Instant] = None,
+        jitter: Optional[float] = None,
+    ) -> Union[Done[_T], Retry, Fail]:
+        """Feeds a transport failure (one of ``TRANSPORT_KINDS``) of the attempt in flight."""
+    @property
+    def attempts(self) -> int:
+        """Attempts handed out so far."""
+    @property
+    def clock_offset(self) -> int:
+        """The clock offset in use; start the next call with it."""
+    @property
+    def finished(self) -> bool:
+        """Whether the call has come to its decision."""
+    @property
+    def policy(self) -> Policy:
+        """The policy it follows."""
 
 @final
 class EmulatorHandle:
@@ -378,14 +587,8 @@ class EmulatorHandle:
         """Marks a customer verified."""
     def customer(self, pk: str) -> Optional[Dict[str, Any]]:
         """A customer's state."""
-    def inject_fault(
-        self,
-        kind: str,
-        count: Optional[int] = 1,
-        action: Optional[str] = None,
-        latency_ms: Optional[int] = None,
-    ) -> None:
-        """Adds a fault."""
+    def inject_fault(self, fault_json: str) -> None:
+        """Adds a fault given in the admin API's JSON form."""
     def clear_faults(self) -> None:
         """Removes every fault."""
     def requests(self) -> List[Dict[str, Any]]:

@@ -25,22 +25,16 @@ import json
 import os
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Dict, List, Mapping, Optional, Type, Union
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Type, Union
 
+from bidcert import _native
 from bidcert._native import Client, Credentials, EmulatorHandle, demo_fixture_json, demo_values
+from bidcert.exceptions import ValidationError
 
 __all__ = ["DEMO", "Demo", "Emulator", "FAULT_KINDS", "demo_fixture"]
 
-#: The fault kinds :meth:`Emulator.inject_fault` accepts.
-FAULT_KINDS = (
-    "latency",
-    "http_500",
-    "http_503",
-    "throttling",
-    "drop_connection",
-    "truncated_body",
-    "non_json_body",
-)
+#: The fault kinds :meth:`Emulator.inject_fault` accepts, as the emulator names them.
+FAULT_KINDS: Tuple[str, ...] = _native.FAULT_KINDS
 
 
 @dataclass(frozen=True)
@@ -158,12 +152,30 @@ class Emulator:
         action: Optional[str] = None,
         *,
         latency_ms: Optional[int] = None,
+        retry_after_ms: Optional[int] = None,
     ) -> None:
         """Makes the next ``count`` API requests fail as ``kind`` (one of
-        :data:`FAULT_KINDS`; ``latency`` needs ``latency_ms``). With ``action``, only
-        requests for that action count; ``count=None`` with an action applies to every such
-        request until :meth:`clear_faults`."""
-        self._handle.inject_fault(kind, count, action, latency_ms)
+        :data:`FAULT_KINDS`; ``latency`` needs ``latency_ms``; ``throttling`` takes the
+        server's hint ``retry_after_ms``). With ``action``, only requests for that action
+        count; ``count=None`` with an action applies to every such request until
+        :meth:`clear_faults`."""
+        if count is None and action is None:
+            raise ValidationError("count", "may be None only together with an action")
+        fault: Dict[str, Any] = {"kind": kind}
+        for name, value in (
+            ("next", count),
+            ("action", action),
+            ("latency_ms", latency_ms),
+            ("retry_after_ms", retry_after_ms),
+        ):
+            if value is not None:
+                fault[name] = value
+        self.add_fault(fault)
+
+    def add_fault(self, fault: Mapping[str, Any]) -> None:
+        """Adds a fault in the admin API's JSON form, as ``POST /_emulator/faults`` takes it
+        (``{"kind": "throttling", "retry_after_ms": 300, "next": 1}``)."""
+        self._handle.inject_fault(json.dumps(dict(fault)))
 
     def clear_faults(self) -> None:
         """Removes every pending fault."""

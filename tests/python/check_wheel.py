@@ -22,6 +22,7 @@ def main(path: str) -> int:
         "bidcert/_native.pyi",
         "bidcert/py.typed",
         "bidcert/exceptions.py",
+        "bidcert/exchange.py",
         "bidcert/testing.py",
         "bidcert/pytest_plugin.py",
     ):

@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 import json
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
+from typing import Dict, Tuple
 
 import pytest
 
 import bidcert
+from bidcert.exchange import Attempt, Call, Retry
 from bidcert.testing import DEMO, FAULT_KINDS, Emulator, demo_fixture
+
+
+def _signer(emu: Emulator) -> bidcert.Signer:
+    return bidcert.Signer(emu.credentials, crm_endpoint=emu.url, aas_endpoint=emu.url)
+
+
+def _send(attempt: Attempt) -> Tuple[int, Dict[str, str], bytes]:
+    req = urllib.request.Request(attempt.url, data=attempt.body, method=attempt.method, headers=attempt.headers)
+    try:
+        with urllib.request.urlopen(req, timeout=attempt.timeout) as r:
+            return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, {k.lower(): v for k, v in e.headers.items()}, e.read()
 
 MINE = {
     "resellers": [
@@ -91,16 +109,50 @@ def test_admin_helpers(bidcert_emulator: Emulator) -> None:
     assert emu.clock_offset == 0
 
 
+def test_fault_kinds_are_the_emulators_own() -> None:
+    from bidcert import _native
+
+    assert FAULT_KINDS is _native.FAULT_KINDS
+    assert len(FAULT_KINDS) == len(set(FAULT_KINDS)) >= 7
+
+
 @pytest.mark.parametrize("kind", FAULT_KINDS)
-def test_every_fault_kind_is_accepted(bidcert_emulator: Emulator, kind: str) -> None:
+def test_every_fault_kind_is_injected_and_logged(bidcert_emulator: Emulator, kind: str) -> None:
     latency = 1 if kind == "latency" else None
     bidcert_emulator.inject_fault(kind, latency_ms=latency)
+    with bidcert_emulator.client(max_attempts=1) as client:
+        try:
+            client.query_certified_info(bidcert_emulator.personal_pk, "NORMAL")
+        except bidcert.BidcertError:
+            pass
+    time.sleep(0.05)  # a dropped connection is logged as the emulator closes it
+    assert [r["fault"] for r in bidcert_emulator.requests()] == [kind]
+
+
+def test_a_fault_in_the_admin_apis_form(bidcert_emulator: Emulator) -> None:
+    bidcert_emulator.add_fault({"kind": "throttling", "retry_after_ms": 1500, "next": 1})
+    bidcert_emulator.inject_fault("throttling", retry_after_ms=2500)
+    hints = []
+    for _ in range(2):
+        call = Call(bidcert.QueryCertifiedInfo(DEMO.PERSONAL_PK, "NORMAL"), _signer(bidcert_emulator))
+        attempt = call.next_request()
+        status, headers, body = _send(attempt)
+        hints.append(headers.get("x-acs-retry-after"))
+        assert isinstance(call.on_response(status, headers, body), Retry)
+    assert hints == ["1500", "2500"]
 
 
 def test_bad_faults_are_refused(bidcert_emulator: Emulator) -> None:
-    for kwargs in ({"kind": "gremlins"}, {"kind": "latency"}, {"kind": "http_500", "count": None}):
+    for kwargs in (
+        {"kind": "gremlins"},
+        {"kind": "latency"},
+        {"kind": "http_500", "count": None},
+        {"kind": "http_500", "retry_after_ms": 5},
+    ):
         with pytest.raises(bidcert.ValidationError):
             bidcert_emulator.inject_fault(**kwargs)  # type: ignore[arg-type]
+    with pytest.raises(bidcert.ValidationError):
+        bidcert_emulator.add_fault({"kind": "http_500", "next": 1, "when": "always"})
 
 
 @pytest.mark.bidcert_fixture(MINE)

@@ -7,7 +7,8 @@ import datetime
 from typing import Dict, List, Optional, Tuple, Union
 
 import bidcert
-from bidcert.testing import Emulator
+from bidcert.exchange import Attempt, Call, Decision, Done, Fail, Retry
+from bidcert.testing import FAULT_KINDS, Emulator
 
 
 def sign_offline(secret: str) -> Tuple[str, str]:
@@ -33,8 +34,32 @@ def describe(info: bidcert.CertifiedInfo) -> str:
     return f"{info.is_certified} {cert} {info.account_cert_type}"
 
 
+def replay(creds: bidcert.Credentials) -> int:
+    """Drives the call engine by hand, with a given clock, nonce and jitter."""
+    policy = bidcert.Policy(max_attempts=2, budget=5.0)
+    call: Call[bidcert.CertifiedInfo] = Call(bidcert.QueryCertifiedInfo("1", "NORMAL"), creds, policy=policy)
+    at = datetime.datetime(2026, 11, 23, 8, tzinfo=datetime.timezone.utc)
+    attempt: Attempt = call.next_request(now=at, nonce="n-1")
+    assert attempt.timeout <= policy.timeout and attempt.headers["Accept"]
+    decision: Decision[bidcert.CertifiedInfo] = call.on_transport_error("reset", "closed", now=at, jitter=0.0)
+    if isinstance(decision, Retry):
+        cause: bidcert.BidcertError = decision.cause
+        assert cause.kind == "reset" and decision.after > 0
+        call.next_request(now=at.timestamp() + decision.after)
+        ok = '{"requestId":"r","result":"{\\"isCertified\\":\\"1\\"}"}'
+        done = call.on_response(200, {"Date": "Mon, 23 Nov 2026 08:00:01 GMT"}, ok)
+        if isinstance(done, Done):
+            info: bidcert.CertifiedInfo = done.value
+            assert info.is_certified
+        elif isinstance(done, Fail):
+            raise done.error
+    return call.clock_offset
+
+
 def run(emu: Emulator) -> Optional[datetime.datetime]:
-    with bidcert.Client(emu.credentials, endpoint=emu.url, timeout=5.0, max_attempts=2) as client:
+    with bidcert.Client(emu.credentials, endpoint=emu.url, timeout=5.0, max_attempts=2, budget=20.0) as client:
+        offset: int = client.clock_offset
+        assert offset == 0 and client.policy.budget == 20.0
         info: bidcert.CertifiedInfo = client.query_certified_info(emu.personal_pk, "NORMAL")
         describe(info)
         try:
@@ -42,7 +67,9 @@ def run(emu: Emulator) -> Optional[datetime.datetime]:
         except bidcert.AlreadyCertifiedError as e:
             code: str = e.code
             retry: bool = e.retryable
-            assert code and not retry
+            kind: str = e.kind
+            skew: Optional[int] = e.clock_offset
+            assert code and not retry and kind == "already_certified" and skew is None
         op = bidcert.GenerateCertWaysUrl(
             aliyun_pk=emu.unverified_pk,
             bid_type="NORMAL",
@@ -81,6 +108,9 @@ def main() -> None:
     sign_offline("secret")
     assert sign_v3("secret").startswith("ACS3-HMAC-SHA256 Credential=id,SignedHeaders=host;x-acs-action,")
     sign_request(bidcert.Credentials("id", "secret", security_token=None))
+    assert replay(bidcert.Credentials("id", "secret")) == 0
+    kinds: Tuple[str, ...] = bidcert.ERROR_KINDS + FAULT_KINDS
+    assert bidcert.exception_class(kinds[0]).kind == kinds[0]
     with Emulator() as emu:
         assert run(emu) is not None
     assert events()

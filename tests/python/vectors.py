@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 VECTOR_DIR = Path(__file__).resolve().parents[1] / "vectors"
-KINDS = ("signing", "signing_v3", "responses", "fast_auth_events", "diagnosis")
+KINDS = ("signing", "signing_v3", "responses", "fast_auth_events", "diagnosis", "exchange")
 
 
 @dataclass

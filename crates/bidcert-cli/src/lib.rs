@@ -26,6 +26,23 @@ use crate::failure::CliError;
 /// status: 0 success, 1 a call or an audit row failed, 2 a usage or input error. Output goes
 /// to stdout and stderr; nothing exits the process.
 pub fn run(args: Vec<String>) -> i32 {
+    run_with_logger(args, |logger, level| {
+        // Another `run` in the same process keeps the first logger.
+        if log::set_boxed_logger(logger).is_ok() {
+            log::set_max_level(level);
+        }
+    })
+}
+
+/// Runs the `bidcert` command as [`run`] does, but hands its stderr logger (and the level it
+/// lets through) to `install` instead of making it the process's logger: for a host that owns
+/// the process's logger already (the Python module routes records to Python's `logging`) and
+/// installs this one for the duration of the command, so that `-v` logs the same everywhere.
+/// `install` is called once, after the arguments are parsed and before the command runs.
+pub fn run_with_logger(
+    args: Vec<String>,
+    install: impl FnOnce(Box<dyn log::Log>, log::LevelFilter),
+) -> i32 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -35,7 +52,9 @@ pub fn run(args: Vec<String>) -> i32 {
         }
     };
     let Cli { global, command } = cli;
-    init_logging(global.verbose);
+    let logger = stderr_logger(global.verbose);
+    let level = logger.filter();
+    install(Box::new(logger), level);
     let json = global.json;
     let mut ctx = Context::new(global);
     match dispatch(&mut ctx, &command) {
@@ -97,18 +116,17 @@ fn dispatch(ctx: &mut Context, command: &Command) -> Result<i32, CliError> {
 
 /// Log records of our crates on stderr: warnings by default, each request with `-v`, more
 /// with `-vv`. Records carry actions, hosts, statuses and request ids, never secrets or bodies.
-fn init_logging(verbose: u8) {
+fn stderr_logger(verbose: u8) -> env_logger::Logger {
     let level = match verbose {
         0 => log::LevelFilter::Warn,
         1 => log::LevelFilter::Debug,
         _ => log::LevelFilter::Trace,
     };
-    // `bidcert` also covers `bidcert_cli` and `bidcert_emulator` (a prefix match). Another
-    // `run` in the same process (the Python module) keeps the first logger.
-    let _ = env_logger::Builder::new()
+    // `bidcert` also covers `bidcert_cli` and `bidcert_emulator` (a prefix match).
+    env_logger::Builder::new()
         .filter_level(log::LevelFilter::Off)
         .filter_module("bidcert", level)
         .target(env_logger::Target::Stderr)
         .format_target(true)
-        .try_init();
+        .build()
 }

@@ -2,7 +2,6 @@
 
 use std::borrow::Cow;
 use std::sync::{RwLock, RwLockReadGuard};
-use std::time::Duration;
 
 use bidcert::Product;
 use pyo3::exceptions::PyTypeError;
@@ -13,24 +12,21 @@ use crate::convert::{quote, type_name};
 use crate::credentials::PyCredentials;
 use crate::errors::{invalid, BindingError};
 use crate::ops::{PyGenerateCertWaysUrl, PyQueryCertifiedInfo, PyRpcCall};
+use crate::policy::{PolicyArgs, PyPolicy};
 use crate::results::{PyCertWaysUrl, PyCertifiedInfo};
 
 /// A client for both operations and any other RPC action. Safe to share between threads:
 /// calls run concurrently over one connection pool, without the GIL.
+///
+/// Retries, timeouts, the time budget and the body limit follow `policy` (default: the core's
+/// `Policy()`); each policy keyword given (`max_attempts`, `timeout`, `connect_timeout`,
+/// `budget`, `base_delay`, `max_delay` in seconds, `max_body_bytes`, `user_agent_suffix`)
+/// replaces that one field. A clock skew the server reports is corrected and kept
+/// (`clock_offset`).
 #[pyclass(frozen, module = "bidcert._native", name = "Client")]
 pub(crate) struct PyClient {
     // `None` once closed. Calls clone the client out (an Arc) and release the lock at once.
     inner: RwLock<Option<bidcert::Client>>,
-}
-
-fn seconds(what: &str, s: f64) -> PyResult<Duration> {
-    if !(s.is_finite() && s > 0.0) {
-        return Err(invalid(
-            what,
-            format!("{s} is not a positive number of seconds"),
-        ));
-    }
-    Duration::try_from_secs_f64(s).map_err(|e| invalid(what, e.to_string()))
 }
 
 impl PyClient {
@@ -40,8 +36,10 @@ impl PyClient {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn client(&self) -> Result<bidcert::Client, BindingError> {
-        self.read().clone().ok_or(BindingError::Closed)
+    fn client(&self) -> PyResult<bidcert::Client> {
+        self.read()
+            .clone()
+            .ok_or_else(|| invalid("client", "is closed"))
     }
 
     fn endpoint(&self, product: Product) -> PyResult<String> {
@@ -56,6 +54,8 @@ impl PyClient {
 
 #[pymethods]
 impl PyClient {
+    /// Every policy keyword left at `None` keeps `policy`'s value, and `policy` left at `None`
+    /// is the core's default policy (see `Policy`).
     #[new]
     #[pyo3(signature = (
         credentials = None,
@@ -63,9 +63,14 @@ impl PyClient {
         endpoint = None,
         crm_endpoint = None,
         aas_endpoint = None,
-        timeout = 10.0,
-        connect_timeout = 5.0,
-        max_attempts = 3,
+        policy = None,
+        max_attempts = None,
+        timeout = None,
+        connect_timeout = None,
+        budget = None,
+        base_delay = None,
+        max_delay = None,
+        max_body_bytes = None,
         user_agent_suffix = None,
         proxy = None,
         allow_insecure_http = false,
@@ -77,21 +82,31 @@ impl PyClient {
         endpoint: Option<String>,
         crm_endpoint: Option<String>,
         aas_endpoint: Option<String>,
-        timeout: f64,
-        connect_timeout: f64,
-        max_attempts: i64,
+        policy: Option<&Bound<'_, PyPolicy>>,
+        max_attempts: Option<i64>,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        budget: Option<f64>,
+        base_delay: Option<f64>,
+        max_delay: Option<f64>,
+        max_body_bytes: Option<i64>,
         user_agent_suffix: Option<String>,
         proxy: Option<String>,
         allow_insecure_http: bool,
     ) -> PyResult<Self> {
-        let max_attempts = u32::try_from(max_attempts)
-            .ok()
-            .filter(|n| *n >= 1)
-            .ok_or_else(|| invalid("max_attempts", format!("{max_attempts} is not at least 1")))?;
+        let policy = PolicyArgs {
+            max_attempts,
+            timeout,
+            connect_timeout,
+            budget,
+            base_delay,
+            max_delay,
+            max_body_bytes,
+            user_agent_suffix,
+        }
+        .apply(policy.map(|p| p.get().inner.clone()).unwrap_or_default())?;
         let mut builder = bidcert::Client::builder()
-            .timeout(seconds("timeout", timeout)?)
-            .connect_timeout(seconds("connect_timeout", connect_timeout)?)
-            .max_attempts(max_attempts)
+            .policy(policy)
             .allow_insecure_http(allow_insecure_http);
         if let Some(c) = credentials {
             builder = builder.credentials(c.get().inner.clone());
@@ -104,9 +119,6 @@ impl PyClient {
         }
         if let Some(url) = aas_endpoint {
             builder = builder.aas_endpoint(url);
-        }
-        if let Some(s) = user_agent_suffix {
-            builder = builder.user_agent_suffix(s);
         }
         if let Some(p) = proxy {
             builder = builder.proxy(p);
@@ -265,13 +277,28 @@ impl PyClient {
         self.endpoint(Product::Aas)
     }
 
+    /// The policy every call follows.
+    #[getter]
+    fn policy(&self) -> PyResult<PyPolicy> {
+        Ok(PyPolicy {
+            inner: self.client()?.policy().clone(),
+        })
+    }
+
+    /// The server's clock minus ours, in seconds, as learned from the last timestamp error
+    /// (0 until then). Every request is timestamped with our clock plus it.
+    #[getter]
+    fn clock_offset(&self) -> PyResult<i64> {
+        Ok(self.client()?.clock_offset())
+    }
+
     /// Whether `close()` was called.
     #[getter]
     fn closed(&self) -> bool {
         self.read().is_none()
     }
 
-    /// Closes the connection pool; later calls raise `BidcertError`. Idempotent.
+    /// Closes the connection pool; later calls raise `ValidationError`. Idempotent.
     fn close(&self) {
         let client = self
             .inner

@@ -1,6 +1,7 @@
 //! Conversions at the edge: Python enums and strings, datetimes, parameter lists, bodies.
 
 use std::borrow::Cow;
+use std::time::{Duration, SystemTime};
 
 use bidcert::{BidType, CertType, Platform, SubjectType, Timestamp};
 use pyo3::exceptions::PyTypeError;
@@ -152,6 +153,43 @@ pub(crate) fn timestamp(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Timestam
         "{what} must be an aware datetime or a str like 2026-11-23T08:00:00Z, not {}",
         type_name(obj)
     )))
+}
+
+/// An instant for the call engine, to the microsecond: an aware `datetime`, or seconds since
+/// the Unix epoch (`time.time()`); `None` is the system clock.
+pub(crate) fn instant(obj: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<SystemTime> {
+    let Some(obj) = obj else {
+        return Ok(SystemTime::now());
+    };
+    let py = obj.py();
+    let secs: f64 = if obj.is_instance(datetime_type(py)?)? {
+        if obj.call_method0("utcoffset")?.is_none() {
+            return Err(invalid(
+                what,
+                "is a naive datetime; give an aware one (tzinfo=datetime.timezone.utc)",
+            ));
+        }
+        obj.call_method0("timestamp")?.extract()?
+    } else if obj.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(PyTypeError::new_err(format!(
+            "{what} must be a number, not bool"
+        )));
+    } else {
+        obj.extract().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "{what} must be an aware datetime or seconds since the epoch, not {}",
+                type_name(obj)
+            ))
+        })?
+    };
+    let out_of_range = || invalid(what, format!("{secs} is out of range"));
+    let since = Duration::try_from_secs_f64(secs.abs()).map_err(|_| out_of_range())?;
+    let t = if secs >= 0.0 {
+        SystemTime::UNIX_EPOCH.checked_add(since)
+    } else {
+        SystemTime::UNIX_EPOCH.checked_sub(since)
+    };
+    t.ok_or_else(out_of_range)
 }
 
 fn datetime_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {

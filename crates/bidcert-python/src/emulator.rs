@@ -2,12 +2,13 @@
 
 use std::sync::{Mutex, MutexGuard};
 
-use bidcert_emulator::{demo, Emulator, EmulatorHandle, Fault, Fixture};
+use bidcert_emulator::{demo, Emulator, EmulatorHandle, Fault, FaultKind, Fixture};
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyTuple};
 
 use crate::convert::{json_to_py, py_bool, quote};
-use crate::errors::{invalid, BindingError};
+use crate::errors::invalid;
 
 /// A running emulator of both endpoints on a loopback port. Use `bidcert.testing.Emulator`.
 #[pyclass(frozen, module = "bidcert._native", name = "EmulatorHandle")]
@@ -28,13 +29,13 @@ impl PyEmulatorHandle {
     fn with<T>(&self, f: impl FnOnce(&EmulatorHandle) -> T) -> PyResult<T> {
         match self.lock().as_ref() {
             Some(h) => Ok(f(h)),
-            None => Err(BindingError::Other("the emulator has been shut down".into()).into()),
+            None => Err(invalid("emulator", "has been shut down")),
         }
     }
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> PyResult<String> {
-    serde_json::to_string(value).map_err(|e| BindingError::Other(e.to_string()).into())
+    serde_json::to_string(value).map_err(|e| PyRuntimeError::new_err(e.to_string()))
 }
 
 #[pymethods]
@@ -122,33 +123,11 @@ impl PyEmulatorHandle {
         }
     }
 
-    /// Adds a fault: `kind` one of `latency` (with `latency_ms`), `http_500`, `http_503`,
-    /// `throttling`, `drop_connection`, `truncated_body`, `non_json_body`; for the next
-    /// `count` API requests, only those with `action` when given (`count=None` with an
-    /// action: every such request until cleared).
-    #[pyo3(signature = (kind, count = Some(1), action = None, latency_ms = None))]
-    fn inject_fault(
-        &self,
-        kind: &str,
-        count: Option<u32>,
-        action: Option<String>,
-        latency_ms: Option<u64>,
-    ) -> PyResult<()> {
-        if count.is_none() && action.is_none() {
-            return Err(invalid("count", "may be None only together with an action"));
-        }
-        // The admin API's flat form, with only the fields given so the defaults apply.
-        let wire: serde_json::Map<String, serde_json::Value> = [
-            ("kind", Some(kind.into())),
-            ("latency_ms", latency_ms.map(Into::into)),
-            ("next", count.map(Into::into)),
-            ("action", action.map(Into::into)),
-        ]
-        .into_iter()
-        .filter_map(|(name, value)| Some((name.to_owned(), value?)))
-        .collect();
+    /// Adds a fault given in the admin API's JSON form (`{"kind": "http_503", "next": 2}`;
+    /// the emulator's README lists the fields).
+    fn inject_fault(&self, fault_json: &str) -> PyResult<()> {
         let fault: Fault =
-            serde_json::from_value(wire.into()).map_err(|e| invalid("fault", e.to_string()))?;
+            serde_json::from_str(fault_json).map_err(|e| invalid("fault", e.to_string()))?;
         self.with(|h| h.inject_fault(fault))
     }
 
@@ -200,6 +179,7 @@ fn demo_fixture_json() -> String {
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEmulatorHandle>()?;
+    m.add("FAULT_KINDS", PyTuple::new(m.py(), FaultKind::NAMES)?)?;
     m.add_function(wrap_pyfunction!(demo_values, m)?)?;
     m.add_function(wrap_pyfunction!(demo_fixture_json, m)?)
 }

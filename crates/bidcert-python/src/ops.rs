@@ -1,14 +1,16 @@
 //! The operations: `QueryCertifiedInfo`, `GenerateCertWaysUrl`, `RpcCall`. Each is validated
 //! when built, so signing and sending cannot see a bad value.
 
+use bidcert::exchange::AnyOperation;
 use bidcert::Operation as _;
 use bidcert::{
     Endpoint, GenerateCertWaysUrl, Method, Product, QueryCertifiedInfo, RpcCall, Target,
 };
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-use crate::convert::{self, py_bool, quote, text};
+use crate::convert::{self, py_bool, quote, text, type_name};
 use crate::errors::{invalid, BindingError};
 
 /// `QueryBidUserCertifiedInfo` (Crm 2015-04-08): whether a customer has passed identity
@@ -262,6 +264,22 @@ impl PyRpcCall {
                 .join(", "),
             quote(self.method())
         )
+    }
+}
+
+/// `op` as one of the engine's operations (a copy: the call keeps it).
+pub(crate) fn any_operation(op: &Bound<'_, PyAny>) -> PyResult<AnyOperation> {
+    if let Ok(q) = op.cast::<PyQueryCertifiedInfo>() {
+        Ok(q.get().inner.clone().into())
+    } else if let Ok(g) = op.cast::<PyGenerateCertWaysUrl>() {
+        Ok(g.get().inner.clone().into())
+    } else if let Ok(c) = op.cast::<PyRpcCall>() {
+        Ok(c.get().inner.clone().into())
+    } else {
+        Err(PyTypeError::new_err(format!(
+            "the operation must be a QueryCertifiedInfo, GenerateCertWaysUrl or RpcCall, not {}",
+            type_name(op)
+        )))
     }
 }
 

@@ -13,7 +13,7 @@ use crate::ops::{PyGenerateCertWaysUrl, PyQueryCertifiedInfo, PyRpcCall};
 /// Signs operations with one set of credentials; sends nothing.
 #[pyclass(frozen, module = "bidcert._native", name = "Signer")]
 pub(crate) struct PySigner {
-    inner: Signer,
+    pub(crate) inner: Signer,
 }
 
 #[pymethods]
@@ -100,7 +100,7 @@ impl PySigner {
 /// A signed request: send `method` to `url` with `headers` and `body`.
 #[pyclass(frozen, module = "bidcert._native", name = "SignedRequest")]
 pub(crate) struct PySignedRequest {
-    inner: SignedRequest,
+    pub(crate) inner: SignedRequest,
 }
 
 #[pymethods]
