@@ -1,12 +1,14 @@
 """Type stubs of the native module ``bidcert._native`` (pyo3). Import from ``bidcert``."""
 
 import datetime
+import os
 from typing import (
     Any,
     Dict,
     Generic,
     Iterable,
     List,
+    Literal,
     Mapping,
     Optional,
     Protocol,
@@ -336,6 +338,7 @@ class Policy:
         max_delay: Optional[float] = None,
         max_body_bytes: Optional[int] = None,
         user_agent_suffix: Optional[str] = None,
+        signature_version: Optional[Literal["v1", "v3"]] = None,
     ) -> Policy: ...
     @property
     def max_attempts(self) -> int:
@@ -361,6 +364,9 @@ class Policy:
     @property
     def user_agent(self) -> str:
         """The ``User-Agent`` sent."""
+    @property
+    def signature_version(self) -> Literal["v1", "v3"]:
+        """The signature scheme: ``"v1"`` (the default) or ``"v3"``."""
     def __eq__(self, other: object, /) -> bool: ...
 
 @final
@@ -384,7 +390,9 @@ class Client:
         max_delay: Optional[float] = None,
         max_body_bytes: Optional[int] = None,
         user_agent_suffix: Optional[str] = None,
+        signature_version: Optional[Literal["v1", "v3"]] = None,
         proxy: Optional[str] = None,
+        ca_file: Union[str, os.PathLike[str], None] = None,
         allow_insecure_http: bool = False,
     ) -> Client: ...
     @classmethod

@@ -59,6 +59,15 @@ class Demo:
     LIGHTWEIGHT_CUSTOMER_PK: str
     NO_AAS_CUSTOMER_PK: str
     UNKNOWN_PK: str
+    ROLE_ARN: str
+    EXTERNAL_ROLE_ARN: str
+    EXTERNAL_ID: str
+    CHAINED_ROLE_ARN: str
+    ECS_ROLE_ARN: str
+    ECS_ROLE_NAME: str
+    OIDC_PROVIDER_ARN: str
+    OIDC_TOKEN: str
+    EXPIRED_OIDC_TOKEN: str
 
 
 #: The demo fixture's values: ids, secrets and PKs for each documented case.

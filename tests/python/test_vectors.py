@@ -207,10 +207,15 @@ def test_exchange_vector(case: Dict[str, Any]) -> None:
             assert info.value.kind == step["request_error"], f"step {i}"
             break
         attempt = call.next_request(now=at, nonce=nonce)
+        # The scheme of the Authorization header, when there is one (V3).
+        authorization = next(
+            (v.split(" ")[0] for k, v in attempt.headers.items() if k.lower() == "authorization"), None
+        )
         got_request = {
             "attempt": attempt.number,
             "timestamp": attempt.request.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "timeout_ms": round(attempt.timeout * 1000),
+            "authorization": authorization,
         }
         _subset(got_request, step["request"], f"step {i} request")
         answered = (start_ms + step["after_ms"]) / 1000

@@ -72,7 +72,9 @@ impl PyClient {
         max_delay = None,
         max_body_bytes = None,
         user_agent_suffix = None,
+        signature_version = None,
         proxy = None,
+        ca_file = None,
         allow_insecure_http = false,
     ))]
     #[allow(clippy::too_many_arguments)]
@@ -91,7 +93,9 @@ impl PyClient {
         max_delay: Option<f64>,
         max_body_bytes: Option<i64>,
         user_agent_suffix: Option<String>,
+        signature_version: Option<String>,
         proxy: Option<String>,
+        ca_file: Option<std::path::PathBuf>,
         allow_insecure_http: bool,
     ) -> PyResult<Self> {
         let policy = PolicyArgs {
@@ -103,6 +107,7 @@ impl PyClient {
             max_delay,
             max_body_bytes,
             user_agent_suffix,
+            signature_version,
         }
         .apply(policy.map(|p| p.get().inner.clone()).unwrap_or_default())?;
         let mut builder = bidcert::Client::builder()
@@ -110,6 +115,9 @@ impl PyClient {
             .allow_insecure_http(allow_insecure_http);
         if let Some(c) = credentials {
             builder = builder.credentials(c.get().inner.clone());
+        }
+        if let Some(path) = ca_file {
+            builder = builder.ca_file(path);
         }
         if let Some(url) = endpoint {
             builder = builder.endpoint(url);

@@ -20,6 +20,7 @@ pub(crate) struct PolicyArgs {
     pub(crate) max_delay: Option<f64>,
     pub(crate) max_body_bytes: Option<i64>,
     pub(crate) user_agent_suffix: Option<String>,
+    pub(crate) signature_version: Option<String>,
 }
 
 fn seconds(what: &str, s: f64) -> PyResult<Duration> {
@@ -58,6 +59,9 @@ impl PolicyArgs {
         if let Some(suffix) = self.user_agent_suffix {
             p = p.with_user_agent_suffix(&suffix);
         }
+        if let Some(v) = self.signature_version {
+            p = p.with_signature_version(v.parse().map_err(BindingError::from)?);
+        }
         p.validate().map_err(BindingError::from)?;
         Ok(p)
     }
@@ -83,6 +87,7 @@ impl PyPolicy {
         max_delay = None,
         max_body_bytes = None,
         user_agent_suffix = None,
+        signature_version = None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -94,6 +99,7 @@ impl PyPolicy {
         max_delay: Option<f64>,
         max_body_bytes: Option<i64>,
         user_agent_suffix: Option<String>,
+        signature_version: Option<String>,
     ) -> PyResult<Self> {
         let args = PolicyArgs {
             max_attempts,
@@ -104,10 +110,17 @@ impl PyPolicy {
             max_delay,
             max_body_bytes,
             user_agent_suffix,
+            signature_version,
         };
         Ok(PyPolicy {
             inner: args.apply(Policy::default())?,
         })
+    }
+
+    /// The signature scheme, `"v1"` or `"v3"`.
+    #[getter]
+    fn signature_version(&self) -> &'static str {
+        self.inner.signature_version().as_str()
     }
 
     /// Attempts in all, the first included (1: no retry).
