@@ -14,6 +14,8 @@ use bidcert_core::{
 };
 use serde_json::{json, Value};
 
+mod support;
+
 fn vector_files() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
@@ -254,36 +256,6 @@ fn exchange_operation(op: &Value) -> Result<AnyOperation, String> {
     })
 }
 
-fn exchange_policy(p: &Value) -> Policy {
-    let ms = |key: &str| p[key].as_u64().map(Duration::from_millis);
-    let mut policy = Policy::default();
-    if let Some(n) = p["max_attempts"].as_u64() {
-        policy = policy.with_max_attempts(n as u32);
-    }
-    if let Some(d) = ms("base_delay_ms") {
-        policy = policy.with_base_delay(d);
-    }
-    if let Some(d) = ms("max_delay_ms") {
-        policy = policy.with_max_delay(d);
-    }
-    if let Some(d) = ms("budget_ms") {
-        policy = policy.with_budget(d);
-    }
-    if let Some(d) = ms("attempt_timeout_ms") {
-        policy = policy.with_attempt_timeout(d);
-    }
-    if let Some(d) = ms("connect_timeout_ms") {
-        policy = policy.with_connect_timeout(d);
-    }
-    if let Some(n) = p["max_body_bytes"].as_u64() {
-        policy = policy.with_max_body_bytes(n as usize);
-    }
-    if let Some(v) = p["signature_version"].as_str() {
-        policy = policy.with_signature_version(v.parse().expect("v1 or v3"));
-    }
-    policy
-}
-
 fn check_done(output: &AnyOutput, want: &Value) -> Result<(), String> {
     let got = match output {
         AnyOutput::CertifiedInfo(i) => {
@@ -316,7 +288,7 @@ fn check_failure(e: &Error, want: &Value) -> Result<(), String> {
 fn check_exchange(case: &Value) -> Result<(), String> {
     let signer = Signer::new(Credentials::new("LTAI5tBidcertTestKey01", "testsecret").unwrap());
     let op = exchange_operation(&case["operation"])?;
-    let mut call = Call::new(op, exchange_policy(&case["policy"]))
+    let mut call = Call::new(op, support::policy(Policy::default(), &case["policy"]))
         .with_clock_offset(case["clock_offset"].as_i64().unwrap_or(0));
     let start = SystemTime::UNIX_EPOCH
         + Duration::from_millis(case["start_ms"].as_u64().ok_or("no start_ms")?);

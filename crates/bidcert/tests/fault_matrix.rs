@@ -8,6 +8,10 @@ use bidcert::{BidType, Client, Credentials, GenerateCertWaysUrl, Policy, QueryCe
 use bidcert_emulator::{demo, Emulator, EmulatorHandle, Fault};
 use serde_json::Value;
 
+// The shared files' policy form, read as the core's vector runner reads it.
+#[path = "../../bidcert-core/tests/support/mod.rs"]
+mod support;
+
 fn matrix() -> Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -15,26 +19,6 @@ fn matrix() -> Value {
     );
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn with_policy(mut policy: Policy, p: &Value) -> Policy {
-    let ms = |key: &str| p[key].as_u64().map(Duration::from_millis);
-    if let Some(n) = p["max_attempts"].as_u64() {
-        policy = policy.with_max_attempts(n as u32);
-    }
-    if let Some(d) = ms("base_delay_ms") {
-        policy = policy.with_base_delay(d);
-    }
-    if let Some(d) = ms("max_delay_ms") {
-        policy = policy.with_max_delay(d);
-    }
-    if let Some(d) = ms("budget_ms") {
-        policy = policy.with_budget(d);
-    }
-    if let Some(d) = ms("attempt_timeout_ms") {
-        policy = policy.with_attempt_timeout(d);
-    }
-    policy
 }
 
 fn outcome<T>(r: Result<T, bidcert::Error>) -> String {
@@ -57,7 +41,10 @@ fn run_case(
             serde_json::from_value(f.clone()).map_err(|e| format!("fault {f}: {e}"))?;
         emu.inject_fault(fault);
     }
-    let policy = with_policy(with_policy(Policy::default(), file_policy), &case["policy"]);
+    let policy = support::policy(
+        support::policy(Policy::default(), file_policy),
+        &case["policy"],
+    );
     let builder = Client::builder()
         .credentials(
             Credentials::new(demo::NORMAL_ACCESS_KEY_ID, demo::NORMAL_ACCESS_KEY_SECRET).unwrap(),
