@@ -294,8 +294,10 @@ mod tests {
             .into_owned()
     }
 
+    type Pairs = Vec<(String, String)>;
+
     /// What a server receives for `req`: its decoded query and its headers.
-    fn received(req: &SignedRequest) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    fn received(req: &SignedRequest) -> (Pairs, Pairs) {
         let query = req
             .canonicalized_query()
             .split('&')
