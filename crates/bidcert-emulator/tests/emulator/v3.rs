@@ -7,7 +7,7 @@ use bidcert_core::{
     v3, BidType, Credentials, Endpoint, GenerateCertWaysUrl, Method, Nonce, Product,
     QueryCertifiedInfo, RpcCall, SignedRequest, Signer, Timestamp, V3_REQUIRED_HEADERS,
 };
-use bidcert_emulator::{demo, Emulator, EmulatorHandle};
+use bidcert_emulator::{demo, Emulator, EmulatorHandle, Fault, FaultKind, FaultScope};
 use sha2::{Digest, Sha256};
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 
@@ -424,4 +424,22 @@ fn an_unsigned_v3_assume_role_with_oidc_names_its_action_in_headers() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.json()["Credentials"]["SecurityToken"].is_string());
     assert_eq!(emu.requests()[0].signature_version, None);
+}
+
+#[test]
+fn a_fault_for_an_action_finds_it_in_x_acs_action() {
+    let emu = start();
+    emu.inject_fault(Fault::new(
+        FaultKind::Http503,
+        FaultScope::Action(QUERY.to_owned()),
+    ));
+    let agent = agent();
+    send(&agent, &v3_query(&emu, NORMAL)).assert_error(503, "ServiceUnavailable");
+    let op = GenerateCertWaysUrl::new(demo::UNVERIFIED_PK, BidType::Normal).unwrap();
+    let signer = signer_at(emu.base_url(), NORMAL, None);
+    let r = send(
+        &agent,
+        &signer.sign_v3(&op, emu.now(), &Nonce::random()).unwrap(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
 }
