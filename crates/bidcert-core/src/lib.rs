@@ -56,5 +56,6 @@ pub use response::{
     CertWaysUrl, CertifiedInfo, CERT_WAYS_URL_VALIDITY_SECONDS,
 };
 pub use sign::{canonicalized_query, signature, string_to_sign, SignedRequest, Signer};
+pub use verify::v3::{verify_v3, ReceivedRequest, V3_REQUIRED_HEADERS};
 pub use verify::{verify, MemoryNonceStore, NonceStore, Verified, VerifyError, WINDOW_SECONDS};
 pub use version::SignatureVersion;

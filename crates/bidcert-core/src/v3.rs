@@ -150,7 +150,7 @@ fn is_token_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
-fn check_header(name: &str, value: &str) -> Result<(), ValidationError> {
+pub(crate) fn check_header(name: &str, value: &str) -> Result<(), ValidationError> {
     if name.is_empty() || !name.bytes().all(is_token_byte) {
         return Err(ValidationError::new(
             "header name",
@@ -202,6 +202,31 @@ where
     HK: AsRef<str>,
     HV: AsRef<str>,
 {
+    let mut signed: Vec<(String, &str)> = Vec::with_capacity(headers.len());
+    for (name, value) in headers {
+        let (name, value) = (name.as_ref(), value.as_ref());
+        check_header(name, value)?;
+        let name = name.to_ascii_lowercase();
+        if is_signed(&name) {
+            signed.push((name, value));
+        }
+    }
+    build(method, canonical_uri, query, signed, hashed_payload)
+}
+
+/// The canonical request of `signed` headers (lower-case names, values as given), whichever
+/// rule chose them: [`canonical_request`]'s for a signer, `SignedHeaders` for a verifier.
+pub(crate) fn build<QK, QV>(
+    method: Method,
+    canonical_uri: &str,
+    query: &[(QK, QV)],
+    mut signed: Vec<(String, &str)>,
+    hashed_payload: &str,
+) -> Result<CanonicalRequest, ValidationError>
+where
+    QK: AsRef<str>,
+    QV: AsRef<str>,
+{
     if !canonical_uri.starts_with('/') || canonical_uri.contains(['\n', '\r']) {
         return Err(ValidationError::new(
             "canonical_uri",
@@ -234,14 +259,8 @@ where
         ));
     }
 
-    let mut signed: Vec<(String, &str)> = Vec::with_capacity(headers.len());
-    for (name, value) in headers {
-        let (name, value) = (name.as_ref(), value.as_ref());
-        check_header(name, value)?;
-        let name = name.to_ascii_lowercase();
-        if is_signed(&name) {
-            signed.push((name, value.trim_matches([' ', '\t'])));
-        }
+    for (_, value) in &mut signed {
+        *value = value.trim_matches([' ', '\t']);
     }
     // By name, then by value: the values of one header end up in byte order.
     signed.sort_unstable();
@@ -291,7 +310,7 @@ where
     CanonicalRequest::layout(text)
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(2 * bytes.len());
     for &b in bytes {

@@ -1,4 +1,5 @@
 //! The server side of the signature: what the gateway checks before it runs an action.
+//! V3 (its own request shape and checks) is in [`v3`].
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
@@ -9,6 +10,8 @@ use hmac::Mac;
 use crate::clock::Timestamp;
 use crate::ops::Method;
 use crate::sign::{string_to_sign, SigningKey};
+
+pub(crate) mod v3;
 
 /// How far a request's timestamp may be from the server's clock, and how long nonces are kept.
 pub const WINDOW_SECONDS: i64 = 15 * 60;
@@ -105,6 +108,20 @@ pub enum VerifyError {
     },
     /// The nonce was used within the window.
     NonceUsed(String),
+    /// V3: `Authorization` cannot be read, or `SignedHeaders` leaves out a header that must be
+    /// signed (or names one the request does not carry). Says which.
+    IncompleteSignature(String),
+    /// V3: the `Authorization` algorithm is not ACS3-HMAC-SHA256.
+    UnsupportedAlgorithm(String),
+    /// V3: a required header is absent or empty.
+    MissingHeader(&'static str),
+    /// V3: the signature differs from the server's.
+    SignatureMismatchV3 {
+        /// The server's string to sign (`ACS3-HMAC-SHA256\n` + hex SHA-256).
+        server_string_to_sign: String,
+        /// The canonical request the server rebuilt from what it received.
+        server_canonical_request: String,
+    },
 }
 
 impl VerifyError {
@@ -120,6 +137,10 @@ impl VerifyError {
             VerifyError::AccessKeyNotFound(_) => "InvalidAccessKeyId.NotFound".into(),
             VerifyError::SignatureMismatch { .. } => "SignatureDoesNotMatch".into(),
             VerifyError::NonceUsed(_) => "SignatureNonceUsed".into(),
+            VerifyError::IncompleteSignature(_) => "IncompleteSignature".into(),
+            VerifyError::UnsupportedAlgorithm(_) => "InvalidAuthorization".into(),
+            VerifyError::MissingHeader(_) => "MissingParameter".into(),
+            VerifyError::SignatureMismatchV3 { .. } => "SignatureDoesNotMatch".into(),
         }
     }
 
@@ -159,6 +180,24 @@ impl VerifyError {
                 "Specified signature is not matched with our calculation. server string to sign is:{server_string_to_sign}"
             ),
             VerifyError::NonceUsed(_) => "SignatureNonceUsed".into(),
+            VerifyError::IncompleteSignature(why) => {
+                format!("The request signature does not conform to Aliyun standards. {why}")
+            }
+            VerifyError::UnsupportedAlgorithm(a) => format!(
+                "Specified signature algorithm \"{a}\" is not supported; use {}.",
+                crate::v3::ALGORITHM
+            ),
+            VerifyError::MissingHeader(name) => format!(
+                "The input parameter \"{name}\" that is mandatory for processing this request is not supplied."
+            ),
+            VerifyError::SignatureMismatchV3 {
+                server_string_to_sign,
+                server_canonical_request,
+            } => format!(
+                "Specified signature does not match our calculation. {}{server_string_to_sign}] {}{server_canonical_request}]",
+                crate::v3::SERVER_STRING_TO_SIGN_MARKER,
+                crate::v3::SERVER_CANONICAL_REQUEST_MARKER,
+            ),
         }
     }
 }

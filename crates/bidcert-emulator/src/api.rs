@@ -3,8 +3,8 @@
 //! shapes of the API documents. STS's own rules are in `sts`.
 
 use bidcert_core::{
-    verify, BidType, GenerateCertWaysUrl, Method, Platform, Product, QueryCertifiedInfo,
-    SubjectType, Timestamp, VerifyError,
+    verify, verify_v3, BidType, GenerateCertWaysUrl, Method, Platform, Product, QueryCertifiedInfo,
+    ReceivedRequest, SignatureVersion, SubjectType, Timestamp, VerifyError,
 };
 use serde::Serialize;
 
@@ -70,6 +70,99 @@ mod msg {
     pub(super) const NOT_BID_AAS: &str = "The interface can not be called by a non-bid account";
     pub(super) const API_NOT_FOUND: &str =
         "Specified api is not found, please check your url and method.";
+}
+
+/// An API request as the gateway reads it: v1.0 puts everything in parameters, V3 puts the
+/// common ones in `x-acs-*` headers and `Authorization`.
+#[derive(Debug)]
+pub(crate) struct ApiRequest<'a> {
+    /// The path as received.
+    pub(crate) path: &'a str,
+    /// The URL's query, decoded.
+    pub(crate) query: Vec<(String, String)>,
+    /// The query and, for a form body, its parameters, decoded.
+    pub(crate) params: Vec<(String, String)>,
+    /// Every header as received.
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: &'a [u8],
+}
+
+impl ApiRequest<'_> {
+    fn received(&self, method: Method) -> ReceivedRequest<'_> {
+        ReceivedRequest {
+            method,
+            path: self.path,
+            query: &self.query,
+            headers: &self.headers,
+            body: self.body,
+        }
+    }
+
+    fn param(&self, name: &str) -> Option<&str> {
+        param(&self.params, name)
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Whether it claims V3 (an `ACS3-` `Authorization`).
+    pub(crate) fn is_v3(&self) -> bool {
+        // The method does not matter to the question.
+        self.received(Method::Post).is_v3()
+    }
+
+    /// The signature it claims; `None` when it carries none.
+    pub(crate) fn signature_version(&self) -> Option<SignatureVersion> {
+        if self.is_v3() {
+            Some(SignatureVersion::V3)
+        } else {
+            self.param("Signature").map(|_| SignatureVersion::V1)
+        }
+    }
+
+    /// V3 names its common parameters in headers; an unsigned V3 call (`AssumeRoleWithOIDC`)
+    /// too.
+    fn common(&self, v1: &str, v3: &str) -> Option<&str> {
+        if self.is_v3() {
+            self.header(v3)
+        } else {
+            self.param(v1).or_else(|| self.header(v3))
+        }
+    }
+
+    pub(crate) fn action(&self) -> Option<&str> {
+        self.common("Action", "x-acs-action")
+    }
+
+    fn version(&self) -> Option<&str> {
+        self.common("Version", "x-acs-version")
+    }
+
+    pub(crate) fn nonce(&self) -> Option<&str> {
+        self.common("SignatureNonce", "x-acs-signature-nonce")
+    }
+
+    pub(crate) fn timestamp(&self) -> Option<&str> {
+        self.common("Timestamp", "x-acs-date")
+    }
+
+    fn security_token(&self) -> Option<&str> {
+        self.common("SecurityToken", "x-acs-security-token")
+    }
+
+    /// `AccessKeyId`, or V3's `Credential=` in `Authorization`.
+    pub(crate) fn access_key_id(&self) -> Option<&str> {
+        if !self.is_v3() {
+            return self.param("AccessKeyId");
+        }
+        let auth = self.header("authorization")?;
+        let (_, rest) = auth.split_once("Credential=")?;
+        Some(rest.split(',').next().unwrap_or(rest).trim())
+    }
 }
 
 pub(crate) fn request_id() -> String {
@@ -195,19 +288,18 @@ pub(crate) fn method_not_allowed(method: &str, action: Option<&str>, host: &str)
     error_answer(refusal, Service::of(action), host)
 }
 
-/// Answers an API request at emulator time `now`. `method` is `GET` or `POST`; `params` are
-/// the decoded query and form parameters, `Signature` included; `host` is the `Host` the
-/// client called.
+/// Answers an API request at emulator time `now`. `method` is `GET` or `POST`; `host` is the
+/// `Host` the client called.
 pub(crate) fn answer(
     state: &mut State,
     now: Timestamp,
     base_url: &str,
     host: &str,
     method: Method,
-    params: &[(String, String)],
+    request: &ApiRequest<'_>,
 ) -> Answer {
-    let service = Service::of(param(params, "Action"));
-    match run(state, now, base_url, method, params) {
+    let service = Service::of(request.action());
+    match run(state, now, base_url, method, request) {
         Ok((request_id, body)) => Answer {
             status: 200,
             body,
@@ -264,15 +356,21 @@ fn run(
     now: Timestamp,
     base_url: &str,
     method: Method,
-    params: &[(String, String)],
+    request: &ApiRequest<'_>,
 ) -> Result<(String, Vec<u8>), Refusal> {
+    let params = &request.params[..];
+    let v3 = request.is_v3();
     // AssumeRoleWithOIDC is sent unsigned, as the service expects: the OIDC token is the
     // credential. Signed, it is verified like any other action.
-    let action = param(params, "Action");
-    if action == Some(sts::ASSUME_ROLE_WITH_OIDC) && param(params, "AccessKeyId").is_none() {
+    let action = request.action();
+    if action == Some(sts::ASSUME_ROLE_WITH_OIDC) && !v3 && request.param("AccessKeyId").is_none() {
         unique(params)?;
-        service_of(action, param(params, "Version"))?;
+        service_of(action, request.version())?;
         return sts::assume_role_with_oidc(state, now, params);
+    }
+    // `verify` checks this itself; V3 parameters are the business ones only.
+    if v3 {
+        unique(params)?;
     }
     // The key lookup that finds the secret also tells who is calling.
     let mut caller = None;
@@ -289,14 +387,18 @@ fn run(
             caller = Some(who);
             Some(secret.to_owned())
         };
-        verify(method, params, secret_of, now, nonces)?
+        if v3 {
+            verify_v3(&request.received(method), secret_of, now, nonces)?
+        } else {
+            verify(method, params, secret_of, now, nonces)?
+        }
     };
     // `verify` succeeded, so it looked the key up and `caller` is set.
     let signer = match caller {
         Some(Caller::Reseller(i)) => Signer::Reseller(i),
         Some(Caller::Account(i)) => Signer::Account(i),
         Some(Caller::Session) | None => {
-            let token = param(params, "SecurityToken");
+            let token = request.security_token();
             Signer::Session(state.sts.check(verified.access_key_id, token, now.unix())?)
         }
     };

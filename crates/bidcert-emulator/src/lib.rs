@@ -3,7 +3,8 @@
 //! port, for tests and demos.
 //!
 //! It behaves like the gateway rather than a mock: every request is verified with
-//! [`bidcert_core::verify`] (signature, 15-minute timestamp window, nonce replay), then the
+//! [`bidcert_core::verify`] (signature v1.0) or [`bidcert_core::verify_v3`] (signature V3,
+//! an `ACS3-` `Authorization`): signature, 15-minute timestamp window, nonce replay; then the
 //! business rules of the API documents answer with their exact status codes and body shapes.
 //! The verification link it issues points at a page of its own that plays the FastAuthc
 //! events and, on success, marks the customer verified. Faults (latency, 5xx, throttling,

@@ -285,8 +285,7 @@ async fn route(
     };
 
     if path == "/" {
-        let form = is_form(&head.headers).then_some(&body[..]);
-        let call = Call::new(method, host, base, door, query, form);
+        let call = Call::new(&head, host, base, door, &body);
         return rpc(&shared, call).await;
     }
     if let Some(rest) = path.strip_prefix(admin::PREFIX) {
@@ -333,40 +332,51 @@ struct Call<'a> {
     /// The base URL of the listener it came in on (links point back at it).
     base: &'a str,
     door: Door,
-    /// The decoded query and form parameters.
-    params: Vec<(String, String)>,
+    /// What the gateway reads of it: path, query, form, headers, body.
+    request: api::ApiRequest<'a>,
 }
 
 impl<'a> Call<'a> {
     fn new(
-        method: &'a str,
+        head: &'a hyper::http::request::Parts,
         host: &'a str,
         base: &'a str,
         door: Door,
-        query: &str,
-        form: Option<&[u8]>,
+        body: &'a [u8],
     ) -> Self {
-        let mut params: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-            .into_owned()
-            .collect();
-        if let Some(form) = form {
-            params.extend(form_urlencoded::parse(form).into_owned());
+        let method = head.method.as_str();
+        let query: Vec<(String, String)> =
+            form_urlencoded::parse(head.uri.query().unwrap_or("").as_bytes())
+                .into_owned()
+                .collect();
+        let mut params = query.clone();
+        if is_form(&head.headers) {
+            params.extend(form_urlencoded::parse(body).into_owned());
         }
+        // Header values that are not UTF-8 are read lossily: they then fail the signature, as
+        // they would at a gateway that reads text.
+        let headers = head
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                let v = String::from_utf8_lossy(v.as_bytes()).into_owned();
+                (k.as_str().to_owned(), v)
+            })
+            .collect();
         Call {
             method,
             signed: method.parse().ok(),
             host,
             base,
             door,
-            params,
+            request: api::ApiRequest {
+                path: head.uri.path(),
+                query,
+                params,
+                headers,
+                body,
+            },
         }
-    }
-
-    fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -445,7 +455,7 @@ async fn rpc(shared: &Shared, call: Call<'_>) -> Result<Response<Body>, Dropped>
         // Faults apply to GET and POST only.
         let fault = call
             .signed
-            .and_then(|_| fault::take(&mut state.faults, FaultTarget::Api, call.param("Action")));
+            .and_then(|_| fault::take(&mut state.faults, FaultTarget::Api, call.request.action()));
         let delay = match fault {
             Some(FaultKind::Latency(delay)) => delay,
             _ => std::time::Duration::ZERO,
@@ -460,13 +470,14 @@ async fn rpc(shared: &Shared, call: Call<'_>) -> Result<Response<Body>, Dropped>
 
 /// Verifies and answers an API request, shapes the answer by its fault, and logs it.
 fn finish(state: &mut State, call: &Call<'_>, fault: Option<FaultKind>) -> Outcome {
-    let action = call.param("Action");
+    let request = &call.request;
+    let action = request.action();
     if let Some(a) = action.filter(|a| sts::ACTIONS.contains(a)) {
         *state.sts_calls.entry(a.to_owned()).or_default() += 1;
     }
     let now = state.now();
     let answer = match call.signed {
-        Some(m) => api::answer(state, now, call.base, call.host, m, &call.params),
+        Some(m) => api::answer(state, now, call.base, call.host, m, request),
         None => api::method_not_allowed(call.method, action, call.host),
     };
     // An error fault answers in place of the real answer, which was still worked out.
@@ -493,9 +504,10 @@ fn finish(state: &mut State, call: &Call<'_>, fault: Option<FaultKind>) -> Outco
         at: now.to_string(),
         method: call.method.to_owned(),
         action: action.map(str::to_owned),
-        access_key_id: call.param("AccessKeyId").map(str::to_owned),
-        nonce: call.param("SignatureNonce").map(str::to_owned),
-        timestamp: call.param("Timestamp").map(str::to_owned),
+        access_key_id: request.access_key_id().map(str::to_owned),
+        nonce: request.nonce().map(str::to_owned),
+        timestamp: request.timestamp().map(str::to_owned),
+        signature_version: request.signature_version().map(|v| v.as_str().to_owned()),
         tls: call.door == Door::Https,
         status,
         code,

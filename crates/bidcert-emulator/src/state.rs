@@ -30,15 +30,19 @@ pub struct RequestRecord {
     pub at: String,
     /// `GET` or `POST` (or whatever else was sent).
     pub method: String,
-    /// The `Action` parameter, if any.
+    /// The `Action` parameter (V3: the `x-acs-action` header), if any.
     pub action: Option<String>,
-    /// The `AccessKeyId` parameter, if any.
+    /// The `AccessKeyId` parameter (V3: the `Credential` of `Authorization`), if any.
     pub access_key_id: Option<String>,
-    /// The `SignatureNonce` parameter, if any.
+    /// The `SignatureNonce` parameter (V3: `x-acs-signature-nonce`), if any.
     pub nonce: Option<String>,
-    /// The `Timestamp` parameter as sent, if any: with `code`, what clock-skew correction is
-    /// checked against (a stale one answers `InvalidTimeStamp.Expired`).
+    /// The `Timestamp` parameter (V3: `x-acs-date`) as sent, if any: with `code`, what
+    /// clock-skew correction is checked against (a stale one answers
+    /// `InvalidTimeStamp.Expired`).
     pub timestamp: Option<String>,
+    /// The signature it claimed: `"v1"` (a `Signature` parameter), `"v3"` (an `ACS3-`
+    /// `Authorization`), or `None` for an unsigned request.
+    pub signature_version: Option<String>,
     /// Whether it came over HTTPS.
     pub tls: bool,
     /// The HTTP status sent; `None` when the connection was dropped.

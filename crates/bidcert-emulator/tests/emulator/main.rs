@@ -11,4 +11,5 @@ mod metadata;
 mod robustness;
 mod sts;
 mod tls;
+mod v3;
 mod verification;
