@@ -139,3 +139,22 @@ fn a_stale_x_acs_date_is_corrected_from_the_servers_date() {
     let codes: Vec<_> = emu.requests().iter().map(|r| r.code.clone()).collect();
     assert_eq!(codes, [Some("InvalidTimeStamp.Expired".to_owned()), None]);
 }
+
+#[test]
+fn a_v3_mismatch_with_sts_keys_never_shows_the_token() {
+    let emu = Emulator::builder().start().unwrap();
+    let token = "CAIStheV3TokenMustNeverShow";
+    let wrong = Credentials::new(NORMAL_ACCESS_KEY_ID, "not-the-secret")
+        .unwrap()
+        .with_security_token(token)
+        .unwrap();
+    let e = v3_client(emu.base_url(), wrong, None)
+        .query_certified_info(&query())
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::SignatureMismatch, "{e}");
+    let shown = format!("{e} {e:?}");
+    assert!(!shown.contains("TokenMustNeverShow"), "{shown}");
+    assert!(shown.contains("x-acs-security-token:<redacted>"), "{shown}");
+    let d = e.api_error().unwrap().diagnosis().unwrap();
+    assert!(d.is_identical(), "still blames the secret: {d}");
+}
