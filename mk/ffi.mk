@@ -67,9 +67,14 @@ go-test: ffi-lib-release
 	cd $(ROOT)/go && BIDCERT_VECTORS_DIR=$(ROOT)/tests/vectors GOEXPERIMENT=cgocheck2 $(GO) test -count=1 ./...
 	cd $(ROOT)/examples/go && $(GO) vet ./... && $(GO) run .
 
-## go-bench: signing through cgo beside the Alibaba Cloud Go SDK's signer (fetched here only)
+## go-bench: signing through cgo beside the Alibaba Cloud Go SDK's signer (fetched here only),
+## then CPU per query end to end for three clients, the emulator pinned to the other core
 go-bench: ffi-lib-release
+	$(CARGO) build --quiet -p bidcert-cli --bin bidcert-emulator --release
 	cd $(ROOT)/go/bench && GOFLAGS=-mod=mod $(GO) test -run '^$$' -bench . -benchmem -count 3 ./...
+	@mkdir -p $(FFI_OUT)
+	cd $(ROOT)/go/bench && GOFLAGS=-mod=mod $(GO) build -o $(FFI_OUT)/go-e2e ./cmd/e2e
+	taskset -c 0 $(FFI_OUT)/go-e2e -emulator $(FFI_RELEASE)/bidcert-emulator -emulator-cpu 1 -n 5000 -runs 2
 
 ## install: libraries, header and bidcert.pc under PREFIX (default /usr/local)
 install: ffi-lib-release
