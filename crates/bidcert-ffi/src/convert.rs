@@ -76,11 +76,20 @@ pub(crate) unsafe fn params_arg<'a>(
     p: *const bidcert_param,
     len: usize,
 ) -> Result<Vec<(&'a str, &'a str)>, bidcert_error> {
+    unsafe { params_arg_named(p, len, "params") }
+}
+
+/// [`params_arg`] for the argument `name`.
+pub(crate) unsafe fn params_arg_named<'a>(
+    p: *const bidcert_param,
+    len: usize,
+    name: &str,
+) -> Result<Vec<(&'a str, &'a str)>, bidcert_error> {
     if p.is_null() {
         return if len == 0 {
             Ok(Vec::new())
         } else {
-            Err(bidcert_error::null("params"))
+            Err(bidcert_error::null(name))
         };
     }
     // SAFETY: by the contract, `p` points to `len` initialized `bidcert_param`s.
@@ -89,8 +98,8 @@ pub(crate) unsafe fn params_arg<'a>(
         .iter()
         .enumerate()
         .map(|(i, param)| {
-            let key = unsafe { str_arg(param.key, &format!("params[{i}].key")) }?;
-            let value = unsafe { str_arg(param.value, &format!("params[{i}].value")) }?;
+            let key = unsafe { str_arg(param.key, &format!("{name}[{i}].key")) }?;
+            let value = unsafe { str_arg(param.value, &format!("{name}[{i}].value")) }?;
             Ok((key, value))
         })
         .collect()
