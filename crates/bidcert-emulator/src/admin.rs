@@ -67,6 +67,15 @@ pub(crate) fn handle(shared: &Shared, method: &str, path: &str, body: &[u8]) -> 
         },
         ("GET", ["faults"]) => (200, json!({ "faults": state.faults })),
         ("GET", ["faults", "kinds"]) => (200, json!(FaultKind::NAMES)),
+        ("GET", ["demo"]) => (
+            200,
+            Value::Object(
+                crate::demo::VALUES
+                    .iter()
+                    .map(|(name, value)| ((*name).to_owned(), json!(value)))
+                    .collect(),
+            ),
+        ),
         ("POST", ["faults"]) => match serde_json::from_slice::<Fault>(body) {
             Ok(f) => {
                 if f.is_live() {
@@ -94,7 +103,7 @@ pub(crate) fn handle(shared: &Shared, method: &str, path: &str, body: &[u8]) -> 
                 "ca_pem": shared.ca_pem,
             }),
         ),
-        (_, ["state" | "reset" | "clock" | "faults" | "requests" | "fixture" | "tls"])
+        (_, ["state" | "reset" | "clock" | "faults" | "requests" | "fixture" | "tls" | "demo"])
         | (_, ["faults", "kinds"])
         | (_, ["customers", _] | ["customers", _, "verify"]) => {
             error(405, format!("{method} is not allowed on {PREFIX}{path}"))
