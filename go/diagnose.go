@@ -4,8 +4,6 @@ package bidcert
 // #include "bidcert.h"
 import "C"
 
-import "encoding/json"
-
 // Difference is one way the server's string to sign differs from ours.
 type Difference struct {
 	Kind   string `json:"kind"` // method, missing, extra, different, encoding
@@ -32,21 +30,17 @@ func DiagnoseSignatureMismatch(serverMessage, ourStringToSign string) (*Diagnosi
 	defer free(msg)
 	defer free(ours)
 	var d *C.bidcert_diagnosis
-	if err := call(func() C.bidcert_status { return C.bidcert_diagnose_signature_mismatch(msg, ours, &d) }); err != nil {
+	if err := ccall(func() C.bidcert_status { return C.bidcert_diagnose_signature_mismatch(msg, ours, &d) }); err != nil {
 		return nil, err
 	}
 	defer C.bidcert_diagnosis_free(d)
-	text, err := stringOf(func(o **C.char) C.bidcert_status { return C.bidcert_diagnosis_text(d, o) })
-	if err != nil {
-		return nil, err
-	}
 	js, err := stringOf(func(o **C.char) C.bidcert_status { return C.bidcert_diagnosis_to_json(d, o) })
 	if err != nil {
 		return nil, err
 	}
-	out := &Diagnosis{Text: text}
-	if err := json.Unmarshal([]byte(js), out); err != nil {
-		return nil, &Error{Status: StatusInternal, Kind: KindInternal, Message: err.Error()}
+	out := diagnosisFromJSON(js)
+	if out == nil {
+		return nil, &Error{Status: StatusInternal, Kind: KindInternal, Message: "the diagnosis is not JSON"}
 	}
 	return out, nil
 }

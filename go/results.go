@@ -92,7 +92,7 @@ func ParseCertifiedInfo(status int, body []byte) (*CertifiedInfo, error) {
 	}
 	p, n := bytesArg(body)
 	var info *C.bidcert_certified_info
-	if err := call(func() C.bidcert_status { return C.bidcert_parse_certified_info(st, p, n, &info) }); err != nil {
+	if err := ccall(func() C.bidcert_status { return C.bidcert_parse_certified_info(st, p, n, &info) }); err != nil {
 		return nil, err
 	}
 	return takeCertifiedInfo(info), nil
@@ -117,7 +117,7 @@ func ParseCertWaysURL(status int, body []byte, issuedAt string) (*CertWaysURL, e
 func parseCertWaysURL(status C.uint16_t, body []byte, issuedAt *C.char) (*CertWaysURL, error) {
 	p, n := bytesArg(body)
 	var url *C.bidcert_cert_ways_url
-	if err := call(func() C.bidcert_status { return C.bidcert_parse_cert_ways_url(status, p, n, issuedAt, &url) }); err != nil {
+	if err := ccall(func() C.bidcert_status { return C.bidcert_parse_cert_ways_url(status, p, n, issuedAt, &url) }); err != nil {
 		return nil, err
 	}
 	return takeCertWaysURL(url), nil

@@ -675,10 +675,11 @@ bidcert_status bidcert_diagnose_signature_mismatch(const char *server_message,
 // Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`diagnosis`, `out`); `BIDCERT_INTERNAL`.
 bidcert_status bidcert_diagnosis_text(const struct bidcert_diagnosis *diagnosis, char **out);
 
-// The structured result as JSON text into `*out`:
-// `{"server_string_found": bool, "identical": bool, "differences": [{"kind": "method" |
-// "missing" | "extra" | "different" | "encoding", "name", "ours", "server"}]}` (each
-// difference has the keys its kind needs; `method` first, then by parameter name).
+// The structured result as JSON text into `*out`, the core's one shape:
+// `{"server_string_found": bool, "server_string_to_sign": string | null, "identical": bool,
+// "differences": [{"kind": "method" | "missing" | "extra" | "different" | "encoding", "name",
+// "ours", "server"}], "summary": string}` (each difference has the keys its kind needs;
+// `method` first, then by parameter name).
 //
 // Ownership: `*out` is owned by the caller; free it with `bidcert_string_free`.
 // Thread-safety: safe from any thread.
@@ -800,6 +801,14 @@ bidcert_status bidcert_error_field(const struct bidcert_error *err, char **out);
 // Thread-safety: safe from any thread.
 // Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_INTERNAL`.
 bidcert_status bidcert_error_diagnosis(const struct bidcert_error *err, char **out);
+
+// For a `SignatureDoesNotMatch` from a call: the diagnosis as JSON text (the shape of
+// `bidcert_diagnosis_to_json`) into `*out` (owned; free with `bidcert_string_free`), else
+// NULL.
+//
+// Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_INTERNAL`.
+bidcert_status bidcert_error_diagnosis_json(const struct bidcert_error *err, char **out);
 
 // For a timestamp error from a call: writes whether the server's `Date` showed its clock
 // into `*known` and, when it did, the server's clock minus ours in seconds into `*seconds`

@@ -314,7 +314,14 @@ static void run_diagnosis(const cJSON *cases) {
         if (d == NULL) continue;
         CHECK_STATUS(bidcert_diagnosis_to_json(d, &json), BIDCERT_OK);
         got = cJSON_Parse(json);
-        CHECK(cJSON_Compare(got, want, true), "diagnosis %s", json ? json : "(null)");
+        {
+            /* The vectors name a subset of the core's keys. */
+            const cJSON *key;
+            cJSON_ArrayForEach(key, want) {
+                CHECK(cJSON_Compare(item(got, key->string), key, true), "diagnosis.%s in %s", key->string,
+                      json ? json : "(null)");
+            }
+        }
         cJSON_Delete(got);
         bidcert_string_free(json);
         CHECK_STATUS(bidcert_diagnosis_server_string_found(d, &found), BIDCERT_OK);

@@ -115,14 +115,15 @@ pub unsafe extern "C" fn bidcert_client_new(
             if let Some(url) = unsafe { opt_str_arg(cfg.aas_endpoint, "config.aas_endpoint") }? {
                 builder = builder.aas_endpoint(url);
             }
+            builder = builder
+                .policy(policy(cfg))
+                .allow_insecure_http(cfg.allow_insecure_http);
+            // After the policy, which it changes.
             if let Some(s) =
                 unsafe { opt_str_arg(cfg.user_agent_suffix, "config.user_agent_suffix") }?
             {
                 builder = builder.user_agent_suffix(s);
             }
-            builder = builder
-                .policy(policy(cfg))
-                .allow_insecure_http(cfg.allow_insecure_http);
         }
         *out = into_object(bidcert_client {
             inner: builder.build()?,

@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::ffi::c_char;
 
-use bidcert_rs::{ApiError, ErrorKind, EventError, ValidationError};
+use bidcert_rs::{ApiError, Diagnosis, ErrorKind, EventError, ValidationError};
 
 use crate::convert::{free_object, get_opt_string, get_string, get_value, into_object, out_arg};
 use crate::enums::{FfiEnum, Mirror};
@@ -105,7 +105,7 @@ pub struct bidcert_error {
     pub(crate) http_status: u16,
     pub(crate) retryable: bool,
     pub(crate) field: Option<String>,
-    pub(crate) diagnosis: Option<String>,
+    pub(crate) diagnosis: Option<Diagnosis>,
     pub(crate) clock_offset: Option<i64>,
 }
 
@@ -183,7 +183,7 @@ impl bidcert_error {
             http_status: e.http_status(),
             retryable: e.is_retryable(),
             field: None,
-            diagnosis: e.diagnosis().map(ToString::to_string),
+            diagnosis: e.diagnosis().cloned(),
             clock_offset: e.clock_offset(),
         }
     }
@@ -415,7 +415,33 @@ pub unsafe extern "C" fn bidcert_error_diagnosis(
     err: *const bidcert_error,
     out: *mut *mut c_char,
 ) -> bidcert_status {
-    ffi_status!({ unsafe { get_opt_string(err, "err", out, |e| e.diagnosis.as_deref()) } })
+    ffi_status!({
+        unsafe {
+            get_opt_string(err, "err", out, |e| {
+                e.diagnosis.as_ref().map(ToString::to_string)
+            })
+        }
+    })
+}
+
+/// For a `SignatureDoesNotMatch` from a call: the diagnosis as JSON text (the shape of
+/// `bidcert_diagnosis_to_json`) into `*out` (owned; free with `bidcert_string_free`), else
+/// NULL.
+///
+/// Thread-safety: safe from any thread.
+/// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_INTERNAL`.
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_error_diagnosis_json(
+    err: *const bidcert_error,
+    out: *mut *mut c_char,
+) -> bidcert_status {
+    ffi_status!({
+        unsafe {
+            get_opt_string(err, "err", out, |e| {
+                e.diagnosis.as_ref().map(|d| d.to_json().to_string())
+            })
+        }
+    })
 }
 
 /// For a timestamp error from a call: writes whether the server's `Date` showed its clock

@@ -22,7 +22,7 @@ import (
 	"syscall"
 	"time"
 
-	"bidcert"
+	bidcert "github.com/bidcert/bidcert/go"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
