@@ -22,12 +22,26 @@ func newOperation(f func(out **C.bidcert_operation) C.bidcert_status) (*Operatio
 	if err := ccall(func() C.bidcert_status { return f(&op.ptr) }); err != nil {
 		return nil, err
 	}
-	runtime.SetFinalizer(op, (*Operation).Close) // a backstop only: call Close
 	return op, nil
+}
+
+// backstop frees op if its owner forgets Close; Client's own operations, closed at once, do
+// without.
+func (op *Operation) backstop() *Operation {
+	runtime.SetFinalizer(op, (*Operation).Close)
+	return op
 }
 
 // NewQueryOperation is QueryBidUserCertifiedInfo for customer pk.
 func NewQueryOperation(pk string, bidType BidType) (*Operation, error) {
+	op, err := queryOperation(pk, bidType)
+	if err != nil {
+		return nil, err
+	}
+	return op.backstop(), nil
+}
+
+func queryOperation(pk string, bidType BidType) (*Operation, error) {
 	if err := noNUL(pk); err != nil {
 		return nil, err
 	}
@@ -40,6 +54,14 @@ func NewQueryOperation(pk string, bidType BidType) (*Operation, error) {
 
 // NewCertWaysOperation is GenerateAliyunBidCertWaysUrl for req.
 func NewCertWaysOperation(req CertWaysRequest) (*Operation, error) {
+	op, err := certWaysOperation(req)
+	if err != nil {
+		return nil, err
+	}
+	return op.backstop(), nil
+}
+
+func certWaysOperation(req CertWaysRequest) (*Operation, error) {
 	if err := noNUL(req.AliyunPK); err != nil {
 		return nil, err
 	}
@@ -72,6 +94,14 @@ type RPCRequest struct {
 
 // NewRPCOperation is the RPC action req.
 func NewRPCOperation(req RPCRequest) (*Operation, error) {
+	op, err := rpcOperation(req)
+	if err != nil {
+		return nil, err
+	}
+	return op.backstop(), nil
+}
+
+func rpcOperation(req RPCRequest) (*Operation, error) {
 	if err := noNUL(req.Endpoint, req.Action, req.Version, req.Method); err != nil {
 		return nil, err
 	}
@@ -156,6 +186,16 @@ type Call struct {
 // NewCall starts a call of op under the client's policy, credentials and clock offset; the
 // call hands the offset it learns back to the client when it has its decision.
 func (c *Client) NewCall(op *Operation) (*Call, error) {
+	call, err := c.newCall(op)
+	if err != nil {
+		return nil, err
+	}
+	runtime.SetFinalizer(call, (*Call).Close) // a backstop only: call Close
+	return call, nil
+}
+
+// newCall is NewCall without the finalizer, for the Client's own calls, closed at once.
+func (c *Client) newCall(op *Operation) (*Call, error) {
 	call := &Call{}
 	err := c.use(func(client *C.bidcert_client) error {
 		return ccall(func() C.bidcert_status { return C.bidcert_call_new(client, op.ptr, &call.ptr) })
@@ -164,7 +204,6 @@ func (c *Client) NewCall(op *Operation) (*Call, error) {
 	if err != nil {
 		return nil, err
 	}
-	runtime.SetFinalizer(call, (*Call).Close) // a backstop only: call Close
 	return call, nil
 }
 
@@ -218,7 +257,8 @@ func (call *Call) NextRequest(in *CallInputs) (*Attempt, error) {
 		Timestamp:      C.GoString(a.timestamp),
 	}
 	for _, h := range headers {
-		attempt.Header.Set(C.GoString(h.key), C.GoString(h.value))
+		// The engine's names as it gives them: nothing to canonicalize.
+		attempt.Header[C.GoString(h.key)] = []string{C.GoString(h.value)}
 	}
 	if a.body_len > 0 {
 		attempt.Body = C.GoBytes(unsafe.Pointer(a.body), C.int(a.body_len))
@@ -320,11 +360,11 @@ func (call *Call) Err() error {
 
 // CertifiedInfo is the result of a done QueryBidUserCertifiedInfo call.
 func (call *Call) CertifiedInfo() (*CertifiedInfo, error) {
-	var info *C.bidcert_certified_info
-	if err := ccall(func() C.bidcert_status { return C.bidcert_call_certified_info(call.ptr, &info) }); err != nil {
+	var f C.bidcert_certified_info_fields
+	if err := ccall(func() C.bidcert_status { return C.bidcert_call_certified_info_fields(call.ptr, &f) }); err != nil {
 		return nil, err
 	}
-	return takeCertifiedInfo(info), nil
+	return certifiedInfoFrom(&f), nil
 }
 
 // CertWaysURL is the result of a done GenerateAliyunBidCertWaysUrl call.

@@ -13,6 +13,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -152,12 +153,12 @@ func (c *Client) ClockOffset() time.Duration {
 
 // QueryCertifiedInfo asks whether customer pk has passed identity verification.
 func (c *Client) QueryCertifiedInfo(ctx context.Context, pk string, bidType BidType) (*CertifiedInfo, error) {
-	op, err := NewQueryOperation(pk, bidType)
+	op, err := queryOperation(pk, bidType)
 	if err != nil {
 		return nil, err
 	}
 	defer op.Close()
-	call, err := c.Do(ctx, op)
+	call, err := c.do(ctx, op)
 	if err != nil {
 		return nil, err
 	}
@@ -167,12 +168,12 @@ func (c *Client) QueryCertifiedInfo(ctx context.Context, pk string, bidType BidT
 
 // GenerateCertWaysURL gets the one-time verification link (valid 3 hours) for a customer.
 func (c *Client) GenerateCertWaysURL(ctx context.Context, req CertWaysRequest) (*CertWaysURL, error) {
-	op, err := NewCertWaysOperation(req)
+	op, err := certWaysOperation(req)
 	if err != nil {
 		return nil, err
 	}
 	defer op.Close()
-	call, err := c.Do(ctx, op)
+	call, err := c.do(ctx, op)
 	if err != nil {
 		return nil, err
 	}
@@ -182,12 +183,12 @@ func (c *Client) GenerateCertWaysURL(ctx context.Context, req CertWaysRequest) (
 
 // Call calls any other RPC action and returns the response's JSON object.
 func (c *Client) Call(ctx context.Context, req RPCRequest) ([]byte, error) {
-	op, err := NewRPCOperation(req)
+	op, err := rpcOperation(req)
 	if err != nil {
 		return nil, err
 	}
 	defer op.Close()
-	call, err := c.Do(ctx, op)
+	call, err := c.do(ctx, op)
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +208,16 @@ func (c *Client) Call(ctx context.Context, req RPCRequest) ([]byte, error) {
 // deadline is not waited for: the call fails at once with the cause of the retry, as it does
 // when the engine's own budget is spent.
 func (c *Client) Do(ctx context.Context, op *Operation) (*Call, error) {
-	call, err := c.NewCall(op)
+	call, err := c.do(ctx, op)
+	if err == nil {
+		runtime.SetFinalizer(call, (*Call).Close) // a backstop only: call Close
+	}
+	return call, err
+}
+
+// do is Do without the finalizer, for the Client's own calls, closed at once.
+func (c *Client) do(ctx context.Context, op *Operation) (*Call, error) {
+	call, err := c.newCall(op)
 	if err != nil {
 		return nil, err
 	}

@@ -379,6 +379,31 @@ typedef struct bidcert_decision {
   uint64_t retry_after_ms;
 } bidcert_decision;
 
+// Every field of a `bidcert_certified_info` at once, borrowed from it (valid until its
+// `_free`); each string is NULL when absent. The personal data (`name`, `phone`,
+// `cert_number`) is verbatim, not masked: copy it, never log it. For bindings that copy a
+// whole result (one call instead of one per field).
+typedef struct bidcert_certified_info_fields {
+  // Whether the customer has passed identity verification.
+  bool is_certified;
+  // The server's request id.
+  const char *request_id;
+  // The customer's account id.
+  const char *aliyun_pk;
+  // `personal`, `enterprise`, or the server's value verbatim.
+  const char *account_cert_type;
+  // The verified name (personal data).
+  const char *name;
+  // The phone number (personal data).
+  const char *phone;
+  // `ID`, `BUSINESS`, `ORGANIZATION_CODE`, `INSTITUTION_LEGAL_PERSON`, or the code.
+  const char *cert_type;
+  // The certificate type's wire code (`0`, `9`, ...).
+  const char *cert_type_code;
+  // The certificate number (personal data).
+  const char *cert_number;
+} bidcert_certified_info_fields;
+
 // How a client connects and retries. Zero-initialize it (`bidcert_client_config cfg = {0};`):
 // every zero or NULL field takes the core's default (the README lists them).
 typedef struct bidcert_client_config {
@@ -514,6 +539,17 @@ bidcert_status bidcert_call_error(const struct bidcert_call *call, struct bidcer
 // operation).
 bidcert_status bidcert_call_certified_info(const struct bidcert_call *call,
                                            struct bidcert_certified_info **out);
+
+// Every field of a done QueryBidUserCertifiedInfo call's result into `*out`, borrowed from
+// the call: `bidcert_call_certified_info` and `bidcert_certified_info_get_fields` in one,
+// without the copy. The personal data is verbatim (see `bidcert_certified_info_fields`).
+//
+// Ownership: the strings are valid until `bidcert_call_free`.
+// Thread-safety: not concurrently with functions that change `call`.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_VALIDATION` (not done, or another
+// operation).
+bidcert_status bidcert_call_certified_info_fields(const struct bidcert_call *call,
+                                                  struct bidcert_certified_info_fields *out);
 
 // The result of a done GenerateAliyunBidCertWaysUrl call (a copy) into `*out`: it expires 3
 // hours after the successful attempt's timestamp.
@@ -1044,6 +1080,14 @@ bidcert_status bidcert_timestamp_parse(const char *s, int64_t *out);
 // `BIDCERT_INVALID_UTF8`; `BIDCERT_VALIDATION` (not `http(s)://host[:port]`, or plain http
 // to another host; the last error says which).
 bidcert_status bidcert_endpoint_check(const char *url, bool allow_insecure_http);
+
+// Writes every field of `info` into `*out` (see `bidcert_certified_info_fields`).
+//
+// Ownership: the strings are borrowed from `info`, valid until `bidcert_certified_info_free`.
+// Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`info`, `out`).
+bidcert_status bidcert_certified_info_get_fields(const struct bidcert_certified_info *info,
+                                                 struct bidcert_certified_info_fields *out);
 
 // The server's request id into `*out`, or NULL when absent.
 //

@@ -30,7 +30,9 @@ use crate::convert::{
 use crate::enums::{bidcert_decision_kind, bidcert_transport_kind, enum_arg};
 use crate::error::bidcert_error;
 use crate::operation::bidcert_operation;
-use crate::results::{bidcert_cert_ways_url, bidcert_certified_info};
+use crate::results::{
+    bidcert_cert_ways_url, bidcert_certified_info, bidcert_certified_info_fields, fields_of, Fields,
+};
 use crate::status::bidcert_status;
 
 /// The inputs a call would otherwise take from the system, for replaying a call exactly
@@ -98,6 +100,8 @@ pub struct bidcert_call {
     in_flight: bool,
     attempt: Sent,
     outcome: Outcome,
+    // The C strings `bidcert_call_certified_info_fields` lends, made on first use.
+    fields: std::sync::OnceLock<Fields>,
 }
 
 /// The attempt in flight, as C strings the `bidcert_attempt` points into.
@@ -136,7 +140,7 @@ fn now(inputs: Option<&bidcert_call_inputs>) -> SystemTime {
 }
 
 fn jitter(inputs: Option<&bidcert_call_inputs>) -> Jitter {
-    inputs.map_or_else(Jitter::random, |i| Jitter::new(i.jitter))
+    Jitter::new(inputs.map_or_else(fastrand::f64, |i| i.jitter))
 }
 
 fn millis(d: Duration) -> u64 {
@@ -217,6 +221,7 @@ pub unsafe extern "C" fn bidcert_call_new(
             in_flight: false,
             attempt: Sent::default(),
             outcome: Outcome::Pending,
+            fields: std::sync::OnceLock::new(),
         });
         Ok(())
     })
@@ -453,6 +458,30 @@ pub unsafe extern "C" fn bidcert_call_certified_info(
             AnyOutput::CertifiedInfo(i) => {
                 *out = into_object(bidcert_certified_info::new(i.clone()))
             }
+            _ => return Err(misuse("is not a QueryBidUserCertifiedInfo call")),
+        }
+        Ok(())
+    })
+}
+
+/// Every field of a done QueryBidUserCertifiedInfo call's result into `*out`, borrowed from
+/// the call: `bidcert_call_certified_info` and `bidcert_certified_info_get_fields` in one,
+/// without the copy. The personal data is verbatim (see `bidcert_certified_info_fields`).
+///
+/// Ownership: the strings are valid until `bidcert_call_free`.
+/// Thread-safety: not concurrently with functions that change `call`.
+/// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_VALIDATION` (not done, or another
+/// operation).
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_call_certified_info_fields(
+    call: *const bidcert_call,
+    out: *mut bidcert_certified_info_fields,
+) -> bidcert_status {
+    ffi_status!({
+        let c = unsafe { ref_arg(call, "call") }?;
+        let out = unsafe { out_arg(out, "out") }?;
+        match c.output()? {
+            AnyOutput::CertifiedInfo(i) => *out = fields_of(i, &c.fields),
             _ => return Err(misuse("is not a QueryBidUserCertifiedInfo call")),
         }
         Ok(())

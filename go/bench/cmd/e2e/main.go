@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -40,6 +41,8 @@ func main() {
 	emulatorCPU := flag.String("emulator-cpu", "1", "the CPU list taskset pins the emulator to ('' for none)")
 	n := flag.Int("n", 5000, "queries per client and run")
 	runs := flag.Int("runs", 2, "runs")
+	only := flag.String("only", "", "measure only the client whose name contains this")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured loops here")
 	flag.Parse()
 	if *emulator == "" {
 		log.Fatal("no emulator: set BIDCERT_EMULATOR or -emulator")
@@ -56,9 +59,21 @@ func main() {
 		{"alibaba-cloud-sdk-go CommonRequest", func() (func(int) error, func()) { return sdkClient(url) }},
 	}
 	fmt.Printf("%d queries per client, CPU time of this process (user+sys); emulator pinned to CPU %q\n", *n, *emulatorCPU)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer f.Close()
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	for run := 1; run <= *runs; run++ {
 		perRequest := map[string]float64{}
 		for _, c := range clients {
+			if !strings.Contains(c.name, *only) {
+				continue
+			}
 			query, done := c.query()
 			cpu, wall := measure(query, *n)
 			done()
@@ -68,6 +83,9 @@ func main() {
 				run, c.name, us, float64(*n)/wall.Seconds())
 		}
 		floorUS := perRequest[clients[0].name]
+		if *only != "" {
+			continue
+		}
 		fmt.Printf("run %d  bidcert / floor = %.2fx   sdk-go / floor = %.2fx\n", run,
 			perRequest[clients[1].name]/floorUS, perRequest[clients[2].name]/floorUS)
 	}
