@@ -43,4 +43,3 @@ func BenchmarkEngineRoundTrip_Bidcert(b *testing.B) {
 		op.Close()
 	}
 }
-
