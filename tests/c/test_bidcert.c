@@ -724,6 +724,9 @@ static void test_last_error(void) {
         CHECK_STATUS(bidcert_error_field(NULL, &s), BIDCERT_NULL_ARGUMENT);
         CHECK_STATUS(bidcert_error_field(err, NULL), BIDCERT_NULL_ARGUMENT);
         CHECK_STATUS(bidcert_error_diagnosis(NULL, &s), BIDCERT_NULL_ARGUMENT);
+        CHECK_STATUS(bidcert_error_diagnosis_json(NULL, &s), BIDCERT_NULL_ARGUMENT);
+        CHECK_STATUS(bidcert_error_diagnosis_json(err, &s), BIDCERT_OK);
+        CHECK(s == NULL, "no diagnosis json");
         CHECK_STATUS(bidcert_error_diagnosis(err, NULL), BIDCERT_NULL_ARGUMENT);
         bidcert_error_free(err);
     }
@@ -1317,6 +1320,10 @@ static void test_emulator(void) {
             CHECK(out != NULL && strstr(out, "secret is wrong") != NULL, "diagnosis %s", out ? out : "(null)");
             bidcert_string_free(out);
             out = NULL;
+            CHECK_STATUS(bidcert_error_diagnosis_json(err, &out), BIDCERT_OK);
+            CHECK(out != NULL && strstr(out, "\"identical\":true") != NULL, "diagnosis json %s", out ? out : "(null)");
+            bidcert_string_free(out);
+            out = NULL;
             bidcert_error_free(err);
         }
     }
@@ -1510,9 +1517,20 @@ static void test_call_paths(void) {
     CHECK_STATUS(bidcert_call_certified_info(call, &info), BIDCERT_OK);
     if (info != SENTINEL) {
         bool certified = false;
+        bidcert_certified_info_fields f;
         CHECK_STATUS(bidcert_certified_info_is_certified(info, &certified), BIDCERT_OK);
         CHECK(certified, "certified");
+        CHECK_STATUS(bidcert_certified_info_get_fields(info, &f), BIDCERT_OK);
+        CHECK(f.is_certified && streq(f.request_id, "R") && f.name == NULL && f.cert_type == NULL, "fields");
+        CHECK_STATUS(bidcert_certified_info_get_fields(NULL, &f), BIDCERT_NULL_ARGUMENT);
+        CHECK_STATUS(bidcert_certified_info_get_fields(info, NULL), BIDCERT_NULL_ARGUMENT);
         bidcert_certified_info_free(info);
+    }
+    {
+        bidcert_certified_info_fields f;
+        CHECK_STATUS(bidcert_call_certified_info_fields(call, &f), BIDCERT_OK);
+        CHECK(f.is_certified && streq(f.request_id, "R") && f.aliyun_pk == NULL, "fields from the call");
+        CHECK_STATUS(bidcert_call_certified_info_fields(call, NULL), BIDCERT_NULL_ARGUMENT);
     }
     CHECK_STATUS(bidcert_call_cert_ways_url(call, &link), BIDCERT_VALIDATION);
     CHECK_STATUS(bidcert_call_json(call, &out), BIDCERT_VALIDATION);
