@@ -45,8 +45,8 @@ func queryOperation(pk string, bidType BidType) (*Operation, error) {
 	if err := noNUL(pk); err != nil {
 		return nil, err
 	}
-	cpk := cString(pk)
-	defer free(cpk)
+	cpk, keep := goCString(pk)
+	defer runtime.KeepAlive(keep)
 	return newOperation(func(out **C.bidcert_operation) C.bidcert_status {
 		return C.bidcert_operation_new_query(cpk, C.uint32_t(bidType), out)
 	})
@@ -281,8 +281,9 @@ func cHeaders(header http.Header) (*C.bidcert_param, C.size_t, func()) {
 		}
 		size++
 	}
-	block := unsafe.Slice((*byte)(C.malloc(C.size_t(size))), size)
-	params := unsafe.Slice((*C.bidcert_param)(unsafe.Pointer(&block[0])), len(header))
+	raw := C.malloc(C.size_t(size))
+	block := unsafe.Slice((*byte)(raw), size)
+	params := unsafe.Slice((*C.bidcert_param)(raw), len(header))
 	at, i := len(header)*paramSize, 0
 	put := func(s string) *C.char {
 		p := (*C.char)(unsafe.Pointer(&block[at]))
@@ -300,7 +301,7 @@ func cHeaders(header http.Header) (*C.bidcert_param, C.size_t, func()) {
 		params[i].value = put(value)
 		i++
 	}
-	return &params[0], C.size_t(len(header)), func() { C.free(unsafe.Pointer(&block[0])) }
+	return &params[0], C.size_t(len(header)), func() { C.free(raw) }
 }
 
 // FeedResponse gives the engine the response to the attempt in flight: its status, its

@@ -36,6 +36,15 @@ func noNUL(values ...string) error {
 	return nil
 }
 
+// goCString is s NUL-terminated in Go memory, for a C call that only reads it during the
+// call (Go memory without Go pointers may be passed): no C allocation. Keep keep alive until
+// the call returns. The caller has checked s for NUL bytes.
+func goCString(s string) (p *C.char, keep []byte) {
+	keep = make([]byte, len(s)+1)
+	copy(keep, s)
+	return (*C.char)(unsafe.Pointer(&keep[0])), keep
+}
+
 // cString copies s into C memory; free it with C.free.
 func cString(s string) *C.char { return C.CString(s) }
 
