@@ -5,17 +5,21 @@ package bidcert
 import "C"
 
 import (
+	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
-	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"runtime"
+	"sync"
 	"time"
 )
 
-const maxBody = 1 << 20
-
-// Config configures a Client. Zero values take the defaults.
+// Config configures a Client. Every zero value takes the core's default (the README lists
+// them); the context's deadline also applies.
 type Config struct {
 	// Credentials; nil resolves them from the default chain (ALIBABA_CLOUD_ACCESS_KEY_ID /
 	// _SECRET / _SECURITY_TOKEN, the CLI profile, the shared credentials file).
@@ -23,170 +27,257 @@ type Config struct {
 	// CRMEndpoint and AASEndpoint (https://host[:port]); "" for the public endpoints.
 	CRMEndpoint string
 	AASEndpoint string
-	// HTTPClient sends the requests; nil for a client of its own.
+	// HTTPClient sends the requests; nil for a client of its own. With your own client the
+	// attempt's connect timeout is your transport's to apply.
 	HTTPClient *http.Client
-	// Timeout of one attempt; 0 for 10 s. The ctx deadline also applies.
-	Timeout time.Duration
-	// MaxAttempts in all (1 = no retry); 0 for 3. Only retryable errors are retried, each
-	// attempt signed afresh (new timestamp and nonce).
+	// Timeout of one attempt, ConnectTimeout of its connection, Budget of the whole call.
+	Timeout        time.Duration
+	ConnectTimeout time.Duration
+	Budget         time.Duration
+	// MaxAttempts in all (1 = no retry). Only what a retry can fix is retried, each attempt
+	// signed afresh.
 	MaxAttempts int
-	// RetryBaseDelay (0 for 200 ms) doubles per retry up to RetryMaxDelay (0 for 2 s),
-	// with jitter.
+	// RetryBaseDelay doubles per retry up to RetryMaxDelay, with jitter.
 	RetryBaseDelay time.Duration
 	RetryMaxDelay  time.Duration
+	// MaxBodyBytes is the largest response body accepted.
+	MaxBodyBytes int64
+	// UserAgentSuffix is appended to the User-Agent.
+	UserAgentSuffix string
 	// AllowInsecureHTTP allows plain http:// to a host that is not loopback.
 	AllowInsecureHTTP bool
 }
 
-// Client calls the two operations. Safe for concurrent use; Close frees it.
+// Client calls the operations: the core's call engine decides every attempt, net/http sends
+// it. Safe for concurrent use; Close frees it.
 type Client struct {
-	signer *Signer
-	http   *http.Client
-	cfg    Config
+	mu      sync.RWMutex
+	ptr     *C.bidcert_client
+	http    *http.Client
+	ownHTTP bool
 }
 
-func or[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
+// millis converts a duration for C, where 0 means the core's default: a positive duration
+// never rounds down to 0.
+func millis(d time.Duration) C.uint64_t {
+	if d <= 0 {
+		return 0
 	}
-	return v
+	return C.uint64_t((d + time.Millisecond - 1) / time.Millisecond)
 }
 
-// checkEndpoint applies the core's transport rule (https, or plain http only to loopback
-// unless allowed), so every binding refuses the same endpoints.
-func checkEndpoint(endpoint string, allowInsecure bool) error {
-	if err := noNUL(endpoint); err != nil {
-		return err
+type connectTimeoutKey struct{}
+
+// newTransport is http.DefaultTransport's configuration, dialling within the attempt's
+// connect timeout (carried by the request's context).
+func newTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	dialer := &net.Dialer{KeepAlive: 30 * time.Second}
+	t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if d, ok := ctx.Value(connectTimeoutKey{}).(time.Duration); ok && d > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, d)
+			defer cancel()
+		}
+		return dialer.DialContext(ctx, network, addr)
 	}
-	cs := cString(endpoint)
-	defer free(cs)
-	return call(func() C.bidcert_status { return C.bidcert_endpoint_check(cs, C.bool(allowInsecure)) })
+	return t
 }
 
-// NewClient returns a client for cfg.
+// NewClient returns a client for cfg. Endpoints, credentials and the policy are checked by
+// the core.
 func NewClient(cfg Config) (*Client, error) {
+	if err := noNUL(cfg.CRMEndpoint, cfg.AASEndpoint, cfg.UserAgentSuffix); err != nil {
+		return nil, err
+	}
 	var creds *C.bidcert_credentials
-	var err error
 	if cfg.Credentials != nil {
-		creds, err = newCredentials(*cfg.Credentials)
-	} else {
-		err = call(func() C.bidcert_status { return C.bidcert_credentials_resolve(&creds) })
-	}
-	if err != nil {
-		return nil, err
-	}
-	signer, err := signerFrom(creds)
-	C.bidcert_credentials_free(creds)
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range []struct {
-		product  Product
-		endpoint string
-	}{{ProductCRM, cfg.CRMEndpoint}, {ProductAAS, cfg.AASEndpoint}} {
-		if e.endpoint == "" {
-			continue
-		}
-		err := checkEndpoint(e.endpoint, cfg.AllowInsecureHTTP)
-		if err == nil {
-			err = signer.SetEndpoint(e.product, e.endpoint)
-		}
-		if err != nil {
-			signer.Close()
+		var err error
+		if creds, err = newCredentials(*cfg.Credentials); err != nil {
 			return nil, err
 		}
+		defer C.bidcert_credentials_free(creds)
 	}
-	// The retry delays stay 0 for the core's defaults (bidcert_retry_delay_ms).
-	cfg.Timeout = or(cfg.Timeout, 10*time.Second)
-	cfg.MaxAttempts = or(cfg.MaxAttempts, 3)
-	httpClient := cfg.HTTPClient
-	if httpClient == nil {
-		httpClient = &http.Client{}
+	crm, aas, ua := optCString(cfg.CRMEndpoint), optCString(cfg.AASEndpoint), optCString(cfg.UserAgentSuffix)
+	defer free(crm)
+	defer free(aas)
+	defer free(ua)
+	maxAttempts := C.uint32_t(0)
+	if cfg.MaxAttempts > 0 {
+		maxAttempts = C.uint32_t(min(cfg.MaxAttempts, 1<<31))
 	}
-	return &Client{signer: signer, http: httpClient, cfg: cfg}, nil
+	// Go memory holding only C pointers: C reads it during the call.
+	ccfg := C.bidcert_client_config{
+		crm_endpoint:        crm,
+		aas_endpoint:        aas,
+		connect_timeout_ms:  millis(cfg.ConnectTimeout),
+		timeout_ms:          millis(cfg.Timeout),
+		max_attempts:        maxAttempts,
+		retry_base_delay_ms: millis(cfg.RetryBaseDelay),
+		retry_max_delay_ms:  millis(cfg.RetryMaxDelay),
+		allow_insecure_http: C.bool(cfg.AllowInsecureHTTP),
+		user_agent_suffix:   ua,
+		budget_ms:           millis(cfg.Budget),
+		max_body_bytes:      C.uint64_t(max(cfg.MaxBodyBytes, 0)),
+	}
+	c := &Client{http: cfg.HTTPClient}
+	if err := ccall(func() C.bidcert_status { return C.bidcert_client_new(creds, &ccfg, &c.ptr) }); err != nil {
+		return nil, err
+	}
+	if c.http == nil {
+		c.http, c.ownHTTP = &http.Client{Transport: newTransport()}, true
+	}
+	return c, nil
 }
 
-// Signer is the client's signer (to sign requests yourself).
-func (c *Client) Signer() *Signer { return c.signer }
+// use runs f with the live C client, or fails when the client is closed.
+func (c *Client) use(f func(*C.bidcert_client) error) error {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.ptr == nil {
+		return errClosed("Client")
+	}
+	return f(c.ptr)
+}
+
+// ClockOffset is the server's clock minus ours, as learned from the last timestamp error
+// (0 until then); every request is timestamped with our clock plus it.
+func (c *Client) ClockOffset() time.Duration {
+	var s C.int64_t
+	_ = c.use(func(p *C.bidcert_client) error {
+		C.bidcert_client_clock_offset(p, &s)
+		return nil
+	})
+	return time.Duration(s) * time.Second
+}
 
 // QueryCertifiedInfo asks whether customer pk has passed identity verification.
 func (c *Client) QueryCertifiedInfo(ctx context.Context, pk string, bidType BidType) (*CertifiedInfo, error) {
-	var info *CertifiedInfo
-	err := c.execute(ctx, func() (*C.bidcert_signed_request, error) {
-		return c.signer.signQuery(pk, bidType, nil)
-	}, func(_ *C.bidcert_signed_request, status C.uint16_t, body []byte) (err error) {
-		info, err = ParseCertifiedInfo(int(status), body)
-		return err
-	})
-	return info, err
+	op, err := queryOperation(pk, bidType)
+	if err != nil {
+		return nil, err
+	}
+	defer op.Close()
+	call, err := c.do(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	defer call.Close()
+	return call.CertifiedInfo()
 }
 
 // GenerateCertWaysURL gets the one-time verification link (valid 3 hours) for a customer.
 func (c *Client) GenerateCertWaysURL(ctx context.Context, req CertWaysRequest) (*CertWaysURL, error) {
-	var link *CertWaysURL
-	err := c.execute(ctx, func() (*C.bidcert_signed_request, error) {
-		return c.signer.signCertWaysURL(req, nil)
-	}, func(signed *C.bidcert_signed_request, status C.uint16_t, body []byte) (err error) {
-		var issuedAt *C.char // NULL (now) only if the getter failed
-		C.bidcert_signed_request_timestamp(signed, &issuedAt)
-		defer C.bidcert_string_free(issuedAt)
-		link, err = parseCertWaysURL(status, body, issuedAt)
-		return err
-	})
-	return link, err
-}
-
-// execute signs each attempt afresh, sends it, parses the answer, and retries what a retry
-// can fix while ctx allows.
-func (c *Client) execute(ctx context.Context, sign func() (*C.bidcert_signed_request, error),
-	parse func(*C.bidcert_signed_request, C.uint16_t, []byte) error) error {
-	for attempt := 1; ; attempt++ {
-		err := c.attempt(ctx, sign, parse)
-		if err == nil || !retryable(err) || attempt >= c.cfg.MaxAttempts {
-			return err
-		}
-		if err := sleep(ctx, c.delay(attempt)); err != nil {
-			return err
-		}
-	}
-}
-
-// attempt signs, sends and parses once. Of the signed request only what is needed leaves C:
-// the method and URL, and the string to sign for a signature mismatch.
-func (c *Client) attempt(ctx context.Context, sign func() (*C.bidcert_signed_request, error),
-	parse func(*C.bidcert_signed_request, C.uint16_t, []byte) error) error {
-	req, err := sign()
+	op, err := certWaysOperation(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer C.bidcert_signed_request_free(req)
-	status, body, err := c.send(ctx,
-		getString(func(o **C.char) C.bidcert_status { return C.bidcert_signed_request_method(req, o) }),
-		getString(func(o **C.char) C.bidcert_status { return C.bidcert_signed_request_url(req, o) }))
+	defer op.Close()
+	call, err := c.do(ctx, op)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	err = parse(req, status, body)
-	var apiErr *APIError
-	if errors.As(err, &apiErr) && apiErr.Kind == KindSignatureMismatch {
-		ours := getString(func(o **C.char) C.bidcert_status { return C.bidcert_signed_request_string_to_sign(req, o) })
-		apiErr.Diagnosis, _ = DiagnoseSignatureMismatch(apiErr.Message, ours)
-	}
-	return err
+	defer call.Close()
+	return call.CertWaysURL()
 }
 
-// delay is the core's backoff (doubling from the base delay, capped, jittered; 0 takes the
-// core's default), so Go backs off exactly as the other bindings do.
-func (c *Client) delay(retry int) time.Duration {
-	var ms C.uint64_t
-	// Fails only for a NULL out_ms, so the thread's last error need not be read.
-	C.bidcert_retry_delay_ms(C.uint32_t(retry), C.uint64_t(c.cfg.RetryBaseDelay.Milliseconds()),
-		C.uint64_t(c.cfg.RetryMaxDelay.Milliseconds()), &ms)
-	return time.Duration(ms) * time.Millisecond
+// Call calls any other RPC action and returns the response's JSON object.
+func (c *Client) Call(ctx context.Context, req RPCRequest) ([]byte, error) {
+	op, err := rpcOperation(req)
+	if err != nil {
+		return nil, err
+	}
+	defer op.Close()
+	call, err := c.do(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	defer call.Close()
+	return call.JSON()
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
+// Do drives a call of op to its decision with net/http and returns it done (read its result,
+// then Close it), or the error it failed with.
+//
+// Context: cancelling ctx cancels the request in flight and returns an error of KindCanceled
+// wrapping context.Canceled; nothing is fed to the engine, since no further attempt is
+// wanted. ctx's deadline bounds every attempt together with the engine's own attempt timeout:
+// when the attempt timeout fires first, that is a transport timeout the engine may retry;
+// when ctx's deadline does, the caller's time is up, and the result is an error of
+// KindTimeout wrapping context.DeadlineExceeded. A retry that could only start after ctx's
+// deadline is not waited for: the call fails at once with the cause of the retry, as it does
+// when the engine's own budget is spent.
+func (c *Client) Do(ctx context.Context, op *Operation) (*Call, error) {
+	call, err := c.do(ctx, op)
+	if err == nil {
+		runtime.SetFinalizer(call, (*Call).Close) // a backstop only: call Close
+	}
+	return call, err
+}
+
+// do is Do without the finalizer, for the Client's own calls, closed at once.
+func (c *Client) do(ctx context.Context, op *Operation) (*Call, error) {
+	call, err := c.newCall(op)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		d, err := c.attempt(ctx, call)
+		if err == nil && d.Kind == Retry {
+			err = wait(ctx, d.After, call)
+		}
+		switch {
+		case err != nil:
+			call.Close()
+			return nil, err
+		case d.Kind == Done:
+			return call, nil
+		case d.Kind == Fail:
+			err := call.Err()
+			call.Close()
+			return nil, err
+		}
+	}
+}
+
+// attempt sends the call's next request and feeds the engine what came back.
+func (c *Client) attempt(ctx context.Context, call *Call) (Decision, error) {
+	a, err := call.NextRequest(nil)
+	if err != nil {
+		return Decision{}, err
+	}
+	actx, cancel := context.WithTimeout(ctx, a.Timeout)
+	defer cancel()
+	actx = context.WithValue(actx, connectTimeoutKey{}, a.ConnectTimeout)
+	var body io.Reader = http.NoBody
+	if len(a.Body) > 0 {
+		body = bytes.NewReader(a.Body)
+	}
+	req, err := http.NewRequestWithContext(actx, a.Method, a.URL, body)
+	if err != nil {
+		return call.FeedTransportError(TransportConnect, err.Error(), nil)
+	}
+	req.Header = a.Header
+	resp, err := c.http.Do(req)
+	var read []byte
+	if err == nil {
+		read, err = io.ReadAll(io.LimitReader(resp.Body, a.MaxBodyBytes+1))
+		resp.Body.Close()
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return Decision{}, contextError(ctx.Err())
+		}
+		return call.FeedTransportError(transportKind(err, actx), err.Error(), nil)
+	}
+	return call.FeedResponse(resp.StatusCode, resp.Header, read, nil)
+}
+
+// wait sleeps before a retry, unless ctx ends first or its deadline leaves no time for it.
+func wait(ctx context.Context, d time.Duration, call *Call) error {
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) <= d {
+		return call.Err()
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -205,38 +296,38 @@ func contextError(err error) error {
 	return &Error{Status: StatusTimeout, Kind: kind, Err: err}
 }
 
-func (c *Client) send(ctx context.Context, method, url string) (C.uint16_t, []byte, error) {
-	attemptCtx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
-	defer cancel()
-	httpReq, err := http.NewRequestWithContext(attemptCtx, method, url, nil)
-	if err != nil {
-		return 0, nil, &Error{Status: StatusValidation, Kind: KindValidation, Message: err.Error(), Err: err}
+// transportKind classifies a net/http failure for the engine.
+func transportKind(err error, attemptCtx context.Context) TransportKind {
+	var netErr net.Error
+	var opErr *net.OpError
+	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	var recordErr tls.RecordHeaderError
+	var authorityErr x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	switch {
+	case attemptCtx.Err() != nil, errors.As(err, &netErr) && netErr.Timeout():
+		return TransportTimeout
+	case errors.As(err, &certErr), errors.As(err, &recordErr), errors.As(err, &authorityErr),
+		errors.As(err, &hostErr):
+		return TransportTLS
+	case errors.As(err, &dnsErr), errors.As(err, &opErr) && opErr.Op == "dial":
+		return TransportConnect
+	default:
+		return TransportReset
 	}
-	httpReq.Header.Set("Accept", "application/json")
-	httpReq.Header.Set("User-Agent", "bidcert-go/0.1.0")
-	resp, err := c.http.Do(httpReq)
-	if err == nil {
-		defer resp.Body.Close()
-		var body []byte
-		body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
-		if err == nil { // net/http only reads three-digit statuses
-			return C.uint16_t(resp.StatusCode), body, nil
-		}
-	}
-	if ctx.Err() != nil {
-		return 0, nil, contextError(ctx.Err())
-	}
-	if attemptCtx.Err() != nil {
-		return 0, nil, &Error{Status: StatusTimeout, Kind: KindTimeout, Retryable: true,
-			Message: fmt.Sprintf("no complete response within %v", c.cfg.Timeout), Err: err}
-	}
-	return 0, nil, &Error{Status: StatusTransport, Kind: KindTransport, Retryable: true, Err: err}
 }
 
-// Close frees the client's signer and idle connections. It is idempotent.
+// Close frees the client and its idle connections. It is idempotent.
 func (c *Client) Close() error {
-	if c.cfg.HTTPClient == nil {
-		c.http.CloseIdleConnections()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ptr != nil {
+		C.bidcert_client_free(c.ptr)
+		c.ptr = nil
+		if c.ownHTTP {
+			c.http.CloseIdleConnections()
+		}
 	}
-	return c.signer.Close()
+	return nil
 }

@@ -5,41 +5,34 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/bidcert/bidcert/go/bidcerttest"
 )
 
-func demo(t *testing.T, name string) string {
+func startEmulator(t *testing.T) *bidcerttest.Emulator {
 	t.Helper()
-	v, err := DemoValue(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
+	return bidcerttest.New(t)
 }
 
-func startEmulator(t *testing.T) *Emulator {
-	t.Helper()
-	emu, err := StartEmulator()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { emu.Close() })
-	return emu
-}
-
-// newClient is a client of emu for the demo reseller `who` (NORMAL, ACCOUNT, NO_AAS, ...).
-func newClient(t *testing.T, emu *Emulator, who string, cfg Config) *Client {
+// newClient is a client of emu for the demo reseller `who` (NORMAL, ACCOUNT, NO_AAS, ...),
+// with one attempt unless cfg says otherwise.
+func newClient(t *testing.T, emu *bidcerttest.Emulator, who string, cfg Config) *Client {
 	t.Helper()
 	if cfg.Credentials == nil {
 		cfg.Credentials = &Credentials{
-			AccessKeyID:     demo(t, who+"_ACCESS_KEY_ID"),
-			AccessKeySecret: demo(t, who+"_ACCESS_KEY_SECRET"),
+			AccessKeyID:     emu.MustDemo(t, who+"_ACCESS_KEY_ID"),
+			AccessKeySecret: emu.MustDemo(t, who+"_ACCESS_KEY_SECRET"),
 		}
 	}
 	cfg.CRMEndpoint, cfg.AASEndpoint = emu.URL, emu.URL
-	cfg.MaxAttempts = or(cfg.MaxAttempts, 1)
+	if cfg.MaxAttempts == 0 {
+		cfg.MaxAttempts = 1
+	}
 	cfg.RetryBaseDelay = 10 * time.Millisecond
+	cfg.RetryMaxDelay = 20 * time.Millisecond
 	c, err := NewClient(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +44,7 @@ func newClient(t *testing.T, emu *Emulator, who string, cfg Config) *Client {
 func TestQueryCertifiedInfoAgainstEmulator(t *testing.T) {
 	emu := startEmulator(t)
 	c := newClient(t, emu, "NORMAL", Config{})
-	info, err := c.QueryCertifiedInfo(context.Background(), demo(t, "PERSONAL_PK"), BidTypeNormal)
+	info, err := c.QueryCertifiedInfo(context.Background(), emu.MustDemo(t, "PERSONAL_PK"), BidTypeNormal)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +60,7 @@ func TestGenerateCertWaysURLThenVerified(t *testing.T) {
 	emu := startEmulator(t)
 	c := newClient(t, emu, "NORMAL", Config{})
 	ctx := context.Background()
-	pk := demo(t, "UNVERIFIED_PK")
+	pk := emu.MustDemo(t, "UNVERIFIED_PK")
 	link, err := c.GenerateCertWaysURL(ctx, CertWaysRequest{AliyunPK: pk, Platform: PlatformH5})
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +89,7 @@ func TestDocumentedErrorsAgainstEmulator(t *testing.T) {
 	ctx := context.Background()
 	normal := newClient(t, emu, "NORMAL", Config{})
 	wrongSecret := newClient(t, emu, "NORMAL", Config{Credentials: &Credentials{
-		AccessKeyID: demo(t, "NORMAL_ACCESS_KEY_ID"), AccessKeySecret: "wrong"}})
+		AccessKeyID: emu.MustDemo(t, "NORMAL_ACCESS_KEY_ID"), AccessKeySecret: "wrong"}})
 	unknownKey := newClient(t, emu, "NORMAL", Config{Credentials: &Credentials{
 		AccessKeyID: "LTAI5tNobody", AccessKeySecret: "s"}})
 	query := func(c *Client, pk string) error {
@@ -112,13 +105,13 @@ func TestDocumentedErrorsAgainstEmulator(t *testing.T) {
 		err  error
 		want error
 	}{
-		{"already certified", link(normal, demo(t, "PERSONAL_PK")), ErrAlreadyCertified},
-		{"invalid pk", query(normal, demo(t, "UNKNOWN_PK")), ErrInvalidPK},
-		{"bid mismatch", query(normal, demo(t, "LIGHTWEIGHT_CUSTOMER_PK")), ErrBidMismatch},
-		{"not bid", query(newClient(t, emu, "ACCOUNT", Config{}), demo(t, "PERSONAL_PK")), ErrNotBid},
-		{"api not found", link(newClient(t, emu, "NO_AAS", Config{}), demo(t, "NO_AAS_CUSTOMER_PK")), ErrAPINotFound},
-		{"access key not found", query(unknownKey, demo(t, "PERSONAL_PK")), ErrAccessKeyNotFound},
-		{"signature mismatch", query(wrongSecret, demo(t, "PERSONAL_PK")), ErrSignatureMismatch},
+		{"already certified", link(normal, emu.MustDemo(t, "PERSONAL_PK")), ErrAlreadyCertified},
+		{"invalid pk", query(normal, emu.MustDemo(t, "UNKNOWN_PK")), ErrInvalidPK},
+		{"bid mismatch", query(normal, emu.MustDemo(t, "LIGHTWEIGHT_CUSTOMER_PK")), ErrBidMismatch},
+		{"not bid", query(newClient(t, emu, "ACCOUNT", Config{}), emu.MustDemo(t, "PERSONAL_PK")), ErrNotBid},
+		{"api not found", link(newClient(t, emu, "NO_AAS", Config{}), emu.MustDemo(t, "NO_AAS_CUSTOMER_PK")), ErrAPINotFound},
+		{"access key not found", query(unknownKey, emu.MustDemo(t, "PERSONAL_PK")), ErrAccessKeyNotFound},
+		{"signature mismatch", query(wrongSecret, emu.MustDemo(t, "PERSONAL_PK")), ErrSignatureMismatch},
 		{"empty pk is rejected before sending", query(normal, ""), ErrValidation},
 	}
 	for _, c := range cases {
@@ -127,26 +120,108 @@ func TestDocumentedErrorsAgainstEmulator(t *testing.T) {
 		}
 	}
 	var apiErr *APIError
-	if err := query(wrongSecret, demo(t, "PERSONAL_PK")); !errors.As(err, &apiErr) ||
+	if err := query(wrongSecret, emu.MustDemo(t, "PERSONAL_PK")); !errors.As(err, &apiErr) ||
 		apiErr.Diagnosis == nil || !apiErr.Diagnosis.Identical || apiErr.RequestID == "" || apiErr.HTTPStatus != 400 {
 		t.Errorf("signature mismatch diagnosis: %#v", apiErr)
 	}
 
+	// One attempt cannot retry a skew: the error reports the offset, and the client keeps it.
 	if err := emu.SetClockOffset(3600); err != nil {
 		t.Fatal(err)
 	}
-	if err := query(normal, demo(t, "PERSONAL_PK")); !errors.Is(err, ErrTimestamp) {
+	err := query(normal, emu.MustDemo(t, "PERSONAL_PK"))
+	if !errors.As(err, &apiErr) || apiErr.Kind != KindTimestamp || apiErr.ClockOffset == nil ||
+		(*apiErr.ClockOffset-time.Hour).Abs() > 2*time.Second {
 		t.Errorf("clock skew: %v", err)
+	}
+	if got := normal.ClockOffset(); (got - time.Hour).Abs() > 2*time.Second {
+		t.Errorf("ClockOffset() = %v, want about 1h", got)
+	}
+	if err := query(normal, emu.MustDemo(t, "PERSONAL_PK")); err != nil {
+		t.Errorf("the next call is on time: %v", err)
 	}
 	emu.SetClockOffset(0)
 }
+
+// The emulator's clock 20 minutes ahead: the first call succeeds on its second attempt, later
+// calls on their first, and the request log shows exactly that.
+func TestClockSkewIsCorrectedAndKept(t *testing.T) {
+	emu := startEmulator(t)
+	c := newClient(t, emu, "NORMAL", Config{MaxAttempts: 3})
+	if err := emu.SetClockOffset(1200); err != nil {
+		t.Fatal(err)
+	}
+	pk := emu.MustDemo(t, "PERSONAL_PK")
+	for i := 0; i < 3; i++ {
+		if _, err := c.QueryCertifiedInfo(context.Background(), pk, BidTypeNormal); err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	if got := c.ClockOffset(); (got - 20*time.Minute).Abs() > 2*time.Second {
+		t.Errorf("ClockOffset() = %v, want about 20m", got)
+	}
+	log, err := emu.Requests()
+	if err != nil || len(log) != 4 {
+		t.Fatalf("log %+v, %v", log, err)
+	}
+	if log[0].Code == nil || *log[0].Code != "InvalidTimeStamp.Expired" {
+		t.Errorf("first attempt: %+v", log[0])
+	}
+	for _, r := range log[1:] {
+		if r.Code != nil {
+			t.Errorf("a later attempt failed: %+v", r)
+		}
+	}
+}
+
+// Every header, the method and the URL come from the engine; Go adds nothing of its own.
+func TestTheEngineDecidesWhatIsSent(t *testing.T) {
+	emu := startEmulator(t)
+	var mu sync.Mutex
+	var seen []*http.Request
+	var deadline bool
+	record := roundTripper(func(r *http.Request) (*http.Response, error) {
+		mu.Lock()
+		seen = append(seen, r.Clone(context.Background()))
+		_, deadline = r.Context().Deadline()
+		mu.Unlock()
+		return http.DefaultTransport.RoundTrip(r)
+	})
+	c := newClient(t, emu, "NORMAL", Config{HTTPClient: &http.Client{Transport: record}, UserAgentSuffix: "backoffice/2"})
+	if _, err := c.QueryCertifiedInfo(context.Background(), emu.MustDemo(t, "PERSONAL_PK"), BidTypeNormal); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 1 {
+		t.Fatalf("%d requests", len(seen))
+	}
+	r := seen[0]
+	if r.Method != "POST" || !strings.HasPrefix(r.Header.Get("User-Agent"), "bidcert/") ||
+		!strings.HasSuffix(r.Header.Get("User-Agent"), " backoffice/2") || r.Header.Get("Accept") != "application/json" {
+		t.Errorf("sent %s with %v", r.Method, r.Header)
+	}
+	if !deadline {
+		t.Error("the attempt had no timeout")
+	}
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // A nonce sent twice is rejected: sign once through C, send twice with net/http, parse
 // through C.
 func TestNonceReplayIsRejected(t *testing.T) {
 	emu := startEmulator(t)
-	c := newClient(t, emu, "NORMAL", Config{})
-	req, err := c.Signer().SignQuery(demo(t, "PERSONAL_PK"), BidTypeNormal, &SignOptions{Nonce: "replayed-nonce-1"})
+	signer, err := NewSigner(Credentials{AccessKeyID: emu.MustDemo(t, "NORMAL_ACCESS_KEY_ID"),
+		AccessKeySecret: emu.MustDemo(t, "NORMAL_ACCESS_KEY_SECRET")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer signer.Close()
+	if err := signer.SetEndpoint(ProductCRM, emu.URL); err != nil {
+		t.Fatal(err)
+	}
+	req, err := signer.SignQuery(emu.MustDemo(t, "PERSONAL_PK"), BidTypeNormal, &SignOptions{Nonce: "replayed-nonce-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,41 +257,57 @@ func TestNonceReplayIsRejected(t *testing.T) {
 func TestFaultsRetriesAndTimeouts(t *testing.T) {
 	emu := startEmulator(t)
 	ctx := context.Background()
-	pk := demo(t, "PERSONAL_PK")
+	pk := emu.MustDemo(t, "PERSONAL_PK")
 	once := newClient(t, emu, "NORMAL", Config{})
 	retrying := newClient(t, emu, "NORMAL", Config{MaxAttempts: 3})
+	fault := func(kind string, extra ...any) {
+		f := map[string]any{"kind": kind}
+		for i := 0; i+1 < len(extra); i += 2 {
+			f[extra[i].(string)] = extra[i+1]
+		}
+		if err := emu.InjectFault(f); err != nil {
+			t.Fatal(err)
+		}
+	}
 
-	emu.InjectFault(FaultThrottling, 0, 1)
+	fault("throttling")
 	if _, err := once.QueryCertifiedInfo(ctx, pk, BidTypeNormal); !errors.Is(err, ErrThrottling) {
 		t.Errorf("throttling: %v", err)
 	}
-	emu.InjectFault(FaultHTTP503, 0, 2)
+	fault("http_503", "next", 2)
 	if _, err := retrying.QueryCertifiedInfo(ctx, pk, BidTypeNormal); err != nil {
 		t.Errorf("two 503s then success with 3 attempts: %v", err)
 	}
-	emu.InjectFault(FaultDropConnection, 0, 1)
-	if _, err := once.QueryCertifiedInfo(ctx, pk, BidTypeNormal); !errors.Is(err, ErrTransport) {
+	fault("drop_connection")
+	if _, err := once.QueryCertifiedInfo(ctx, pk, BidTypeNormal); !errors.Is(err, ErrReset) {
 		t.Errorf("dropped connection: %v", err)
 	}
-	emu.InjectFault(FaultNonJSONBody, 0, 1)
+	fault("non_json_body")
 	var e *Error
 	if _, err := once.QueryCertifiedInfo(ctx, pk, BidTypeNormal); !errors.Is(err, ErrParse) || !errors.As(err, &e) || e.HTTPStatus != 502 {
 		t.Errorf("non-JSON body: %v", err)
 	}
 	short := newClient(t, emu, "NORMAL", Config{Timeout: 200 * time.Millisecond})
-	emu.InjectFault(FaultLatency, 2*time.Second, 1)
+	fault("latency", "latency_ms", 2000)
 	if _, err := short.QueryCertifiedInfo(ctx, pk, BidTypeNormal); !errors.Is(err, ErrTimeout) {
 		t.Errorf("per-attempt timeout: %v", err)
 	}
 	emu.ClearFaults()
+	// Nothing listens on a closed emulator's port.
+	dead := bidcerttest.New(t)
+	gone := newClient(t, dead, "NORMAL", Config{Credentials: &Credentials{AccessKeyID: "id", AccessKeySecret: "s"}})
+	dead.Close()
+	if _, err := gone.QueryCertifiedInfo(ctx, pk, BidTypeNormal); !errors.Is(err, ErrConnect) {
+		t.Errorf("connection refused: %v", err)
+	}
 }
 
 func TestContextCancellationAndDeadline(t *testing.T) {
 	emu := startEmulator(t)
 	c := newClient(t, emu, "NORMAL", Config{})
-	pk := demo(t, "PERSONAL_PK")
+	pk := emu.MustDemo(t, "PERSONAL_PK")
 
-	emu.InjectFault(FaultLatency, 3*time.Second, 1)
+	emu.InjectFault(map[string]any{"kind": "latency", "latency_ms": 3000})
 	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -228,11 +319,11 @@ func TestContextCancellationAndDeadline(t *testing.T) {
 		t.Errorf("the deadline was not honoured: %v", time.Since(start))
 	}
 
-	emu.InjectFault(FaultLatency, 3*time.Second, 1)
+	emu.InjectFault(map[string]any{"kind": "latency", "latency_ms": 3000})
 	ctx2, cancel2 := context.WithCancel(context.Background())
 	go func() { time.Sleep(100 * time.Millisecond); cancel2() }()
 	start = time.Now()
-	_, err = c.GenerateCertWaysURL(ctx2, CertWaysRequest{AliyunPK: demo(t, "UNVERIFIED_PK")})
+	_, err = c.GenerateCertWaysURL(ctx2, CertWaysRequest{AliyunPK: emu.MustDemo(t, "UNVERIFIED_PK")})
 	if !errors.Is(err, context.Canceled) || !errors.Is(err, ErrCanceled) {
 		t.Errorf("cancel: %v", err)
 	}
@@ -240,6 +331,17 @@ func TestContextCancellationAndDeadline(t *testing.T) {
 		t.Errorf("cancellation was not honoured: %v", time.Since(start))
 	}
 	emu.ClearFaults()
+
+	// A retry that could only start after the deadline is not waited for: the cause is the
+	// error, at once.
+	emu.InjectFault(map[string]any{"kind": "throttling", "retry_after_ms": 5000})
+	retrying := newClient(t, emu, "NORMAL", Config{MaxAttempts: 3})
+	ctx3, cancel3 := context.WithTimeout(context.Background(), time.Second)
+	defer cancel3()
+	start = time.Now()
+	if _, err := retrying.QueryCertifiedInfo(ctx3, pk, BidTypeNormal); !errors.Is(err, ErrThrottling) || time.Since(start) > 500*time.Millisecond {
+		t.Errorf("retry past the deadline: %v after %v", err, time.Since(start))
+	}
 }
 
 func TestNewClientRejectsPlainHTTPToRemoteHosts(t *testing.T) {
@@ -263,7 +365,7 @@ func TestNewClientRejectsPlainHTTPToRemoteHosts(t *testing.T) {
 func TestClientIsSafeForConcurrentUse(t *testing.T) {
 	emu := startEmulator(t)
 	c := newClient(t, emu, "NORMAL", Config{})
-	pk := demo(t, "PERSONAL_PK")
+	pk := emu.MustDemo(t, "PERSONAL_PK")
 	errs := make(chan error, 8)
 	for i := 0; i < 8; i++ {
 		go func() {

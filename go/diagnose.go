@@ -4,8 +4,6 @@ package bidcert
 // #include "bidcert.h"
 import "C"
 
-import "encoding/json"
-
 // Difference is one way the server's string to sign (V3: canonical request) differs from ours.
 type Difference struct {
 	// method, missing, extra, different, encoding; V3 also path, header, signed_headers,
@@ -50,21 +48,17 @@ func diagnose(serverMessage, ours string, run func(msg, ours *C.char, d **C.bidc
 	defer free(msg)
 	defer free(o)
 	var d *C.bidcert_diagnosis
-	if err := call(func() C.bidcert_status { return run(msg, o, &d) }); err != nil {
+	if err := ccall(func() C.bidcert_status { return run(msg, o, &d) }); err != nil {
 		return nil, err
 	}
 	defer C.bidcert_diagnosis_free(d)
-	text, err := stringOf(func(o **C.char) C.bidcert_status { return C.bidcert_diagnosis_text(d, o) })
-	if err != nil {
-		return nil, err
-	}
 	js, err := stringOf(func(o **C.char) C.bidcert_status { return C.bidcert_diagnosis_to_json(d, o) })
 	if err != nil {
 		return nil, err
 	}
-	out := &Diagnosis{Text: text}
-	if err := json.Unmarshal([]byte(js), out); err != nil {
-		return nil, &Error{Status: StatusInternal, Kind: KindInternal, Message: err.Error()}
+	out := diagnosisFromJSON(js)
+	if out == nil {
+		return nil, &Error{Status: StatusInternal, Kind: KindInternal, Message: "the diagnosis is not JSON"}
 	}
 	return out, nil
 }

@@ -1,11 +1,15 @@
 package bidcert
 
+// #include <stdlib.h>
 // #include "bidcert.h"
 import "C"
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
+	"time"
 )
 
 // Status is the C ABI's bidcert_status.
@@ -29,41 +33,62 @@ const (
 
 func (s Status) String() string { return C.GoString(C.bidcert_status_str(C.uint32_t(s))) }
 
-// Kind names what went wrong, the same snake_case names in every binding and in the test
-// vectors: for API errors the kind of the server's code, else the kind of local failure.
-type Kind string
+// Kind names what went wrong: the C ABI's bidcert_error_kind, one flat list shared by every
+// binding. String gives its stable snake_case name, as in the test vectors.
+type Kind uint32
 
-// The kinds.
+// The kinds: the kind of the server's code for API errors, else the kind of local failure.
 const (
-	KindEmptyPK            Kind = "empty_pk"
-	KindNotBid             Kind = "not_bid"
-	KindBidMismatch        Kind = "bid_mismatch"
-	KindInvalidPK          Kind = "invalid_pk"
-	KindAlreadyCertified   Kind = "already_certified"
-	KindAPINotFound        Kind = "api_not_found"
-	KindAccessKeyNotFound  Kind = "access_key_not_found"
-	KindSignatureNonceUsed Kind = "signature_nonce_used"
-	KindSignatureMismatch  Kind = "signature_mismatch"
-	KindThrottling         Kind = "throttling"
-	KindTimestamp          Kind = "timestamp"
-	KindServiceUnavailable Kind = "service_unavailable"
-	KindInternalError      Kind = "internal_error"
-	KindMissingParameter   Kind = "missing_parameter"
-	KindUnknown            Kind = "unknown"
-
-	KindNullArgument   Kind = "null_argument"
-	KindInvalidUTF8    Kind = "invalid_utf8"
-	KindValidation     Kind = "validation"
-	KindTransport      Kind = "transport"
-	KindTimeout        Kind = "timeout"
-	KindCanceled       Kind = "canceled"
-	KindParse          Kind = "parse"
-	KindCredentials    Kind = "credentials"
-	KindInvalidEnum    Kind = "invalid_enum"
-	KindInternal       Kind = "internal"
-	KindOriginMismatch Kind = "origin_mismatch"
-	KindMalformed      Kind = "malformed"
+	KindEmptyPK            Kind = C.BIDCERT_ERROR_KIND_EMPTY_PK
+	KindNotBid             Kind = C.BIDCERT_ERROR_KIND_NOT_BID
+	KindBidMismatch        Kind = C.BIDCERT_ERROR_KIND_BID_MISMATCH
+	KindInvalidPK          Kind = C.BIDCERT_ERROR_KIND_INVALID_PK
+	KindAlreadyCertified   Kind = C.BIDCERT_ERROR_KIND_ALREADY_CERTIFIED
+	KindAPINotFound        Kind = C.BIDCERT_ERROR_KIND_API_NOT_FOUND
+	KindAccessKeyNotFound  Kind = C.BIDCERT_ERROR_KIND_ACCESS_KEY_NOT_FOUND
+	KindSignatureNonceUsed Kind = C.BIDCERT_ERROR_KIND_SIGNATURE_NONCE_USED
+	KindSignatureMismatch  Kind = C.BIDCERT_ERROR_KIND_SIGNATURE_MISMATCH
+	KindThrottling         Kind = C.BIDCERT_ERROR_KIND_THROTTLING
+	KindTimestamp          Kind = C.BIDCERT_ERROR_KIND_TIMESTAMP
+	KindServiceUnavailable Kind = C.BIDCERT_ERROR_KIND_SERVICE_UNAVAILABLE
+	KindInternalError      Kind = C.BIDCERT_ERROR_KIND_INTERNAL_ERROR
+	KindMissingParameter   Kind = C.BIDCERT_ERROR_KIND_MISSING_PARAMETER
+	KindUnknown            Kind = C.BIDCERT_ERROR_KIND_UNKNOWN
+	KindValidation         Kind = C.BIDCERT_ERROR_KIND_VALIDATION
+	KindCredentials        Kind = C.BIDCERT_ERROR_KIND_CREDENTIALS
+	KindConnect            Kind = C.BIDCERT_ERROR_KIND_CONNECT
+	KindTimeout            Kind = C.BIDCERT_ERROR_KIND_TIMEOUT
+	KindReset              Kind = C.BIDCERT_ERROR_KIND_RESET
+	KindTLS                Kind = C.BIDCERT_ERROR_KIND_TLS
+	KindParse              Kind = C.BIDCERT_ERROR_KIND_PARSE
+	KindCanceled           Kind = C.BIDCERT_ERROR_KIND_CANCELED
+	KindOriginMismatch     Kind = C.BIDCERT_ERROR_KIND_ORIGIN_MISMATCH
+	KindMalformed          Kind = C.BIDCERT_ERROR_KIND_MALFORMED
+	KindNullArgument       Kind = C.BIDCERT_ERROR_KIND_NULL_ARGUMENT
+	KindInvalidUTF8        Kind = C.BIDCERT_ERROR_KIND_INVALID_UTF8
+	KindInvalidEnum        Kind = C.BIDCERT_ERROR_KIND_INVALID_ENUM
+	KindInternal           Kind = C.BIDCERT_ERROR_KIND_INTERNAL
 )
+
+// String is the kind's stable name (bid_mismatch, timeout, ...), from the C ABI.
+func (k Kind) String() string {
+	if name := C.bidcert_error_kind_name(C.uint32_t(k)); name != nil {
+		return C.GoString(name)
+	}
+	return fmt.Sprintf("Kind(%d)", uint32(k))
+}
+
+// AllKinds is every kind the linked library knows, in numeric order.
+var AllKinds = sync.OnceValue(func() []Kind {
+	var kinds []Kind
+	// The library keeps every kind below 2^16 (its tests check it).
+	for k := uint32(0); k < 1<<16; k++ {
+		if C.bidcert_error_kind_name(C.uint32_t(k)) != nil {
+			kinds = append(kinds, Kind(k))
+		}
+	}
+	return kinds
+})
 
 type sentinel struct{ kind Kind }
 
@@ -76,10 +101,10 @@ func newSentinel(kind Kind) error {
 	return e
 }
 
-func (s *sentinel) Error() string { return "bidcert: " + string(s.kind) }
+func (s *sentinel) Error() string { return "bidcert: " + s.kind.String() }
 
-// Sentinels to match with errors.Is. Every *APIError matches ErrAPI and the sentinel of its
-// kind; every *Error matches the sentinel of its kind.
+// Sentinels to match with errors.Is: one per kind. Every *APIError matches ErrAPI and the
+// sentinel of its kind; every *Error matches the sentinel of its kind.
 var (
 	ErrAPI = errors.New("bidcert: API error")
 
@@ -98,19 +123,20 @@ var (
 	ErrInternalError      = newSentinel(KindInternalError)
 	ErrMissingParameter   = newSentinel(KindMissingParameter)
 	ErrUnknownCode        = newSentinel(KindUnknown)
-
-	ErrNullArgument   = newSentinel(KindNullArgument)
-	ErrInvalidUTF8    = newSentinel(KindInvalidUTF8)
-	ErrValidation     = newSentinel(KindValidation)
-	ErrTransport      = newSentinel(KindTransport)
-	ErrTimeout        = newSentinel(KindTimeout)
-	ErrCanceled       = newSentinel(KindCanceled)
-	ErrParse          = newSentinel(KindParse)
-	ErrCredentials    = newSentinel(KindCredentials)
-	ErrInvalidEnum    = newSentinel(KindInvalidEnum)
-	ErrInternal       = newSentinel(KindInternal)
-	ErrOriginMismatch = newSentinel(KindOriginMismatch)
-	ErrMalformed      = newSentinel(KindMalformed)
+	ErrValidation         = newSentinel(KindValidation)
+	ErrCredentials        = newSentinel(KindCredentials)
+	ErrConnect            = newSentinel(KindConnect)
+	ErrTimeout            = newSentinel(KindTimeout)
+	ErrReset              = newSentinel(KindReset)
+	ErrTLS                = newSentinel(KindTLS)
+	ErrParse              = newSentinel(KindParse)
+	ErrCanceled           = newSentinel(KindCanceled)
+	ErrOriginMismatch     = newSentinel(KindOriginMismatch)
+	ErrMalformed          = newSentinel(KindMalformed)
+	ErrNullArgument       = newSentinel(KindNullArgument)
+	ErrInvalidUTF8        = newSentinel(KindInvalidUTF8)
+	ErrInvalidEnum        = newSentinel(KindInvalidEnum)
+	ErrInternal           = newSentinel(KindInternal)
 )
 
 // APIError is an error answered by the server, its fields verbatim.
@@ -124,6 +150,9 @@ type APIError struct {
 	Retryable bool
 	// Diagnosis explains a SignatureDoesNotMatch from a Client call; nil otherwise.
 	Diagnosis *Diagnosis
+	// ClockOffset is, for a timestamp error from a Client call, the server's clock minus
+	// ours as its Date header showed it; nil when unknown.
+	ClockOffset *time.Duration
 }
 
 func (e *APIError) Error() string {
@@ -134,6 +163,9 @@ func (e *APIError) Error() string {
 	s += ")"
 	if e.Diagnosis != nil {
 		s += "; diagnosis: " + e.Diagnosis.Text
+	}
+	if e.ClockOffset != nil {
+		s += fmt.Sprintf("; the server's clock is %+v from ours", *e.ClockOffset)
 	}
 	return s
 }
@@ -152,7 +184,7 @@ type Error struct {
 	Field      string // the rejected argument or field, if any
 	HTTPStatus int    // of the response, when there was one
 	Retryable  bool
-	Err        error // the underlying cause (a net/http or context error), if any
+	Err        error // the underlying cause (a context error), if any
 }
 
 func (e *Error) Error() string {
@@ -175,25 +207,46 @@ func lastError(status C.bidcert_status) error {
 		return &Error{Status: Status(status), Kind: KindInternal, Message: Status(status).String()}
 	}
 	defer C.bidcert_error_free(e)
-	kind := Kind(getString(func(o **C.char) C.bidcert_status { return C.bidcert_error_kind(e, o) }))
-	message := getString(func(o **C.char) C.bidcert_status { return C.bidcert_error_message(e, o) })
-	var http C.uint16_t
-	var retryable C.bool
+	return errorFrom(e)
+}
+
+// errorFrom copies a C error into Go (it does not free it).
+func errorFrom(e *C.bidcert_error) error {
+	var (
+		status    C.bidcert_status
+		kind      C.bidcert_error_kind
+		http      C.uint16_t
+		retryable C.bool
+	)
+	// These getters fail only for NULL arguments.
+	C.bidcert_error_status(e, &status)
+	C.bidcert_error_get_kind(e, &kind)
 	C.bidcert_error_http_status(e, &http)
 	C.bidcert_error_retryable(e, &retryable)
+	message := getString(func(o **C.char) C.bidcert_status { return C.bidcert_error_message(e, o) })
 	if status == C.BIDCERT_API_ERROR {
-		return &APIError{
-			Kind:       kind,
+		apiErr := &APIError{
+			Kind:       Kind(kind),
 			Code:       getString(func(o **C.char) C.bidcert_status { return C.bidcert_error_code(e, o) }),
 			Message:    message,
 			RequestID:  getString(func(o **C.char) C.bidcert_status { return C.bidcert_error_request_id(e, o) }),
 			HTTPStatus: int(http),
 			Retryable:  bool(retryable),
 		}
+		if js := getString(func(o **C.char) C.bidcert_status { return C.bidcert_error_diagnosis_json(e, o) }); js != "" {
+			apiErr.Diagnosis = diagnosisFromJSON(js)
+		}
+		var known C.bool
+		var seconds C.int64_t
+		if C.bidcert_error_clock_offset(e, &known, &seconds) == C.BIDCERT_OK && bool(known) {
+			offset := time.Duration(seconds) * time.Second
+			apiErr.ClockOffset = &offset
+		}
+		return apiErr
 	}
 	return &Error{
 		Status:     Status(status),
-		Kind:       kind,
+		Kind:       Kind(kind),
 		Message:    message,
 		Field:      getString(func(o **C.char) C.bidcert_status { return C.bidcert_error_field(e, o) }),
 		HTTPStatus: int(http),
@@ -201,15 +254,18 @@ func lastError(status C.bidcert_status) error {
 	}
 }
 
-// retryable reports whether repeating a call can help.
-func retryable(err error) bool {
-	var apiErr *APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.Retryable
+// diagnosisFromJSON reads the core's diagnosis JSON (nil if it cannot).
+func diagnosisFromJSON(js string) *Diagnosis {
+	var d struct {
+		Diagnosis
+		Summary string `json:"summary"`
 	}
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Retryable
+	if json.Unmarshal([]byte(js), &d) != nil {
+		return nil
 	}
-	return false
+	d.Diagnosis.Text = d.Summary
+	if d.Diagnosis.Differences == nil {
+		d.Diagnosis.Differences = []Difference{}
+	}
+	return &d.Diagnosis
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Every documented code maps to its kind, matches its sentinel and ErrAPI with errors.Is,
@@ -104,6 +105,30 @@ func second[T any](_ T, err error) error { return err }
 
 const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
+// Every kind of the linked C library has its sentinel here, named as the C ABI names it.
+func TestEveryCKindHasASentinel(t *testing.T) {
+	kinds := AllKinds()
+	if len(kinds) < 25 {
+		t.Fatalf("only %d kinds", len(kinds))
+	}
+	for _, k := range kinds {
+		s := sentinels[k]
+		if s == nil {
+			t.Errorf("kind %s (%d) has no sentinel", k, uint32(k))
+			continue
+		}
+		if s.Error() != "bidcert: "+k.String() {
+			t.Errorf("sentinel %q for %s", s.Error(), k)
+		}
+	}
+	if len(sentinels) != len(kinds) {
+		t.Errorf("%d sentinels for %d kinds", len(sentinels), len(kinds))
+	}
+	if KindBidMismatch.String() != "bid_mismatch" || KindTimeout.String() != "timeout" || Kind(0).String() != "Kind(0)" {
+		t.Error("kind names")
+	}
+}
+
 func TestCloseIsIdempotent(t *testing.T) {
 	signer, err := NewSigner(Credentials{AccessKeyID: "id", AccessKeySecret: "secret"})
 	if err != nil {
@@ -142,7 +167,7 @@ func TestSignerSignsWithFixedInputs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer signer.Close()
-	at, _ := parseTime("2026-11-23T08:00:00Z")
+	at, _ := time.Parse(time.RFC3339, "2026-11-23T08:00:00Z")
 	req, err := signer.SignQuery("1234567890123456", BidTypeLightweight, &SignOptions{Timestamp: at, Nonce: "n-1"})
 	if err != nil {
 		t.Fatal(err)

@@ -27,7 +27,7 @@ func ParseFastAuthEvent(data string, origin, expectedOrigin *string) (*FastAuthE
 	defer free(corigin)
 	defer free(cexpected)
 	var ev *C.bidcert_fast_auth_event
-	if err := call(func() C.bidcert_status {
+	if err := ccall(func() C.bidcert_status {
 		return C.bidcert_parse_fast_auth_event(cdata, corigin, cexpected, &ev)
 	}); err != nil {
 		return nil, err

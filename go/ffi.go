@@ -1,17 +1,19 @@
 // Package bidcert signs Alibaba Cloud RPC (v1.0) requests and calls the reseller
 // identity-verification APIs (QueryBidUserCertifiedInfo, GenerateAliyunBidCertWaysUrl).
 //
-// Signing and parsing run in the bidcert core through its C ABI (libbidcert.a, built by
-// `make ffi-lib`), so every language reads and signs exactly alike; requests are sent with
-// net/http and honour context deadlines and cancellation.
+// Everything a call decides (signing, retries, backoff, timeouts, headers, the body limit,
+// clock-skew correction, parsing) runs in the bidcert core through its C ABI, so every
+// language behaves exactly alike; this package sends what the core hands out with net/http,
+// honouring context deadlines and cancellation.
+//
+// Import path github.com/bidcert/bidcert/go; cgo finds the library with pkg-config (package
+// bidcert: `make install`, or the staged file `make go-pc` writes for this repository).
 package bidcert
 
-// All #cgo directives live here. The static library is the release build of
-// crates/bidcert-ffi (`make ffi-lib`); its system dependencies follow it.
+// All #cgo directives live here.
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/../include
-#cgo LDFLAGS: ${SRCDIR}/../target/release/libbidcert.a -lgcc_s -lutil -lrt -lpthread -lm -ldl
+#cgo pkg-config: bidcert
 #include <stdlib.h>
 #include "bidcert.h"
 */
@@ -32,6 +34,15 @@ func noNUL(values ...string) error {
 		}
 	}
 	return nil
+}
+
+// goCString is s NUL-terminated in Go memory, for a C call that only reads it during the
+// call (Go memory without Go pointers may be passed): no C allocation. Keep keep alive until
+// the call returns. The caller has checked s for NUL bytes.
+func goCString(s string) (p *C.char, keep []byte) {
+	keep = make([]byte, len(s)+1)
+	copy(keep, s)
+	return (*C.char)(unsafe.Pointer(&keep[0])), keep
 }
 
 // cString copies s into C memory; free it with C.free.
@@ -61,9 +72,9 @@ func takeString(p *C.char) (s string, ok bool) {
 	return C.GoString(p), true
 }
 
-// call runs one C call on a locked OS thread, so that the thread's last error (which the
+// ccall runs one C call on a locked OS thread, so that the thread's last error (which the
 // library keeps per thread) is read from the thread the call ran on.
-func call(f func() C.bidcert_status) error {
+func ccall(f func() C.bidcert_status) error {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	if status := f(); status != C.BIDCERT_OK {
@@ -87,7 +98,7 @@ func getString(get func(out **C.char) C.bidcert_status) string {
 // the thread's last error.
 func stringOf(get func(out **C.char) C.bidcert_status) (string, error) {
 	var out *C.char
-	if err := call(func() C.bidcert_status { return get(&out) }); err != nil {
+	if err := ccall(func() C.bidcert_status { return get(&out) }); err != nil {
 		return "", err
 	}
 	s, _ := takeString(out)

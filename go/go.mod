@@ -1,3 +1,3 @@
-module bidcert
+module github.com/bidcert/bidcert/go
 
 go 1.22

@@ -52,20 +52,34 @@ type CertWaysURL struct {
 	ExpiresAt time.Time // IssuedAt + 3 hours
 }
 
+// goOpt copies a borrowed C string ("" for NULL).
+func goOpt(p *C.char) string {
+	if p == nil {
+		return ""
+	}
+	return C.GoString(p)
+}
+
 func takeCertifiedInfo(info *C.bidcert_certified_info) *CertifiedInfo {
 	defer C.bidcert_certified_info_free(info)
-	var certified C.bool
-	C.bidcert_certified_info_is_certified(info, &certified)
+	var f C.bidcert_certified_info_fields
+	// Fails only for NULL arguments.
+	C.bidcert_certified_info_get_fields(info, &f)
+	return certifiedInfoFrom(&f)
+}
+
+// certifiedInfoFrom copies borrowed fields into Go.
+func certifiedInfoFrom(f *C.bidcert_certified_info_fields) *CertifiedInfo {
 	return &CertifiedInfo{
-		RequestID:       getString(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_request_id(info, o) }),
-		AliyunPK:        getString(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_aliyun_pk(info, o) }),
-		IsCertified:     bool(certified),
-		AccountCertType: getString(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_account_cert_type(info, o) }),
-		Name:            getString(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_name(info, true, o) }),
-		Phone:           getString(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_phone(info, true, o) }),
-		CertType:        getString(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_cert_type(info, o) }),
-		CertTypeCode:    getString(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_cert_type_code(info, o) }),
-		CertNumber:      getString(func(o **C.char) C.bidcert_status { return C.bidcert_certified_info_cert_number(info, true, o) }),
+		RequestID:       goOpt(f.request_id),
+		AliyunPK:        goOpt(f.aliyun_pk),
+		IsCertified:     bool(f.is_certified),
+		AccountCertType: goOpt(f.account_cert_type),
+		Name:            goOpt(f.name),
+		Phone:           goOpt(f.phone),
+		CertType:        goOpt(f.cert_type),
+		CertTypeCode:    goOpt(f.cert_type_code),
+		CertNumber:      goOpt(f.cert_number),
 	}
 }
 
@@ -92,7 +106,7 @@ func ParseCertifiedInfo(status int, body []byte) (*CertifiedInfo, error) {
 	}
 	p, n := bytesArg(body)
 	var info *C.bidcert_certified_info
-	if err := call(func() C.bidcert_status { return C.bidcert_parse_certified_info(st, p, n, &info) }); err != nil {
+	if err := ccall(func() C.bidcert_status { return C.bidcert_parse_certified_info(st, p, n, &info) }); err != nil {
 		return nil, err
 	}
 	return takeCertifiedInfo(info), nil
@@ -117,7 +131,7 @@ func ParseCertWaysURL(status int, body []byte, issuedAt string) (*CertWaysURL, e
 func parseCertWaysURL(status C.uint16_t, body []byte, issuedAt *C.char) (*CertWaysURL, error) {
 	p, n := bytesArg(body)
 	var url *C.bidcert_cert_ways_url
-	if err := call(func() C.bidcert_status { return C.bidcert_parse_cert_ways_url(status, p, n, issuedAt, &url) }); err != nil {
+	if err := ccall(func() C.bidcert_status { return C.bidcert_parse_cert_ways_url(status, p, n, issuedAt, &url) }); err != nil {
 		return nil, err
 	}
 	return takeCertWaysURL(url), nil

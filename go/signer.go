@@ -106,13 +106,13 @@ func newCredentials(c Credentials) (*C.bidcert_credentials, error) {
 	defer free(secret)
 	defer free(token)
 	var creds *C.bidcert_credentials
-	err := call(func() C.bidcert_status { return C.bidcert_credentials_new(id, secret, token, &creds) })
+	err := ccall(func() C.bidcert_status { return C.bidcert_credentials_new(id, secret, token, &creds) })
 	return creds, err
 }
 
 func signerFrom(creds *C.bidcert_credentials) (*Signer, error) {
 	s := &Signer{}
-	if err := call(func() C.bidcert_status { return C.bidcert_signer_new(creds, &s.ptr) }); err != nil {
+	if err := ccall(func() C.bidcert_status { return C.bidcert_signer_new(creds, &s.ptr) }); err != nil {
 		return nil, err
 	}
 	runtime.SetFinalizer(s, (*Signer).Close) // a backstop only: call Close
@@ -141,7 +141,7 @@ func (s *Signer) SetEndpoint(product Product, endpoint string) error {
 	}
 	e := cString(endpoint)
 	defer free(e)
-	return call(func() C.bidcert_status {
+	return ccall(func() C.bidcert_status {
 		return C.bidcert_signer_set_endpoint(s.ptr, C.uint32_t(product), e)
 	})
 }
@@ -157,7 +157,7 @@ func (o *SignOptions) cArgs() (ts, nonce *C.char, err error) {
 	}
 	if !o.Timestamp.IsZero() {
 		var out *C.char
-		if err := call(func() C.bidcert_status {
+		if err := ccall(func() C.bidcert_status {
 			return C.bidcert_timestamp_format(C.int64_t(o.Timestamp.Unix()), &out)
 		}); err != nil {
 			return nil, nil, err
@@ -228,7 +228,7 @@ func (s *Signer) sign(f func(*C.bidcert_signer, **C.bidcert_signed_request) C.bi
 		return nil, errClosed("Signer")
 	}
 	var req *C.bidcert_signed_request
-	if err := call(func() C.bidcert_status { return f(s.ptr, &req) }); err != nil {
+	if err := ccall(func() C.bidcert_status { return f(s.ptr, &req) }); err != nil {
 		return nil, err
 	}
 	return req, nil

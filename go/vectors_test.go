@@ -3,6 +3,8 @@ package bidcert
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -23,7 +25,7 @@ func vectorFiles(t *testing.T) []string {
 		dir = filepath.Join("..", "tests", "vectors")
 	}
 	files := []string{}
-	for _, f := range []string{"signing.json", "signing_v3.json", "responses.json", "fast_auth_events.json", "diagnosis.json"} {
+	for _, f := range []string{"signing.json", "signing_v3.json", "responses.json", "fast_auth_events.json", "diagnosis.json", "exchange.json"} {
 		files = append(files, filepath.Join(dir, f))
 	}
 	for _, extra := range strings.Split(os.Getenv("BIDCERT_EXTRA_VECTORS"), ":") {
@@ -50,6 +52,7 @@ func TestVectors(t *testing.T) {
 			"responses":        runResponse,
 			"fast_auth_events": runEvent,
 			"diagnosis":        runDiagnosis,
+			"exchange":         runExchange,
 		}[file.Kind]
 		if run == nil {
 			t.Fatalf("vector file %s: unknown kind %q", path, file.Kind)
@@ -149,7 +152,7 @@ func checkError(t *testing.T, err error, want wantError, raw json.RawMessage) {
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("want *APIError, got %#v", err)
 	}
-	if string(apiErr.Kind) != want.Kind || !errors.Is(err, sentinels[Kind(want.Kind)]) || !errors.Is(err, ErrAPI) {
+	if apiErr.Kind.String() != want.Kind || !errors.Is(err, sentinels[kindNamed(want.Kind)]) || !errors.Is(err, ErrAPI) {
 		t.Errorf("kind %s, want %s", apiErr.Kind, want.Kind)
 	}
 	if _, ok := fields["code"]; ok && apiErr.Code != str(want.Code) {
@@ -241,7 +244,7 @@ func runEvent(t *testing.T, raw json.RawMessage) {
 	mustUnmarshal(t, raw, &c)
 	ev, err := ParseFastAuthEvent(c.Data, c.Origin, c.ExpectedOrigin)
 	if c.Error != nil {
-		if !errors.Is(err, sentinels[Kind(c.Error.Kind)]) {
+		if !errors.Is(err, sentinels[kindNamed(c.Error.Kind)]) {
 			t.Fatalf("want %s, got %v", c.Error.Kind, err)
 		}
 		return
@@ -289,5 +292,237 @@ func mustUnmarshal(t *testing.T, raw json.RawMessage, v any) {
 	t.Helper()
 	if err := json.Unmarshal(raw, v); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// kindNamed is the kind whose stable name is name (0 for none).
+func kindNamed(name string) Kind {
+	for _, k := range AllKinds() {
+		if k.String() == name {
+			return k
+		}
+	}
+	return 0
+}
+
+// kindOf is the kind of a bidcert error, by name ("" for another error).
+func kindOf(err error) string {
+	var apiErr *APIError
+	var e *Error
+	switch {
+	case errors.As(err, &apiErr):
+		return apiErr.Kind.String()
+	case errors.As(err, &e):
+		return e.Kind.String()
+	}
+	return ""
+}
+
+type exchangeStep struct {
+	AtMs         int64    `json:"at_ms"`
+	AfterMs      int64    `json:"after_ms"`
+	Jitter       *float64 `json:"jitter"`
+	RequestError string   `json:"request_error"`
+	Request      struct {
+		Attempt   int    `json:"attempt"`
+		Timestamp string `json:"timestamp"`
+		TimeoutMs int64  `json:"timeout_ms"`
+	} `json:"request"`
+	Transport string `json:"transport"`
+	Response  *struct {
+		Status  int         `json:"status"`
+		Headers [][2]string `json:"headers"`
+		Body    string      `json:"body"`
+	} `json:"response"`
+	Expect map[string]json.RawMessage `json:"expect"`
+}
+
+// runExchange replays a scripted call through the C ABI's engine (the Client's engine) with
+// the case's time, nonces and jitter.
+func runExchange(t *testing.T, raw json.RawMessage) {
+	var c struct {
+		Operation struct {
+			Type     string      `json:"type"`
+			PK       string      `json:"pk"`
+			AliyunPK string      `json:"aliyun_pk"`
+			BidType  string      `json:"bid_type"`
+			Endpoint string      `json:"endpoint"`
+			Action   string      `json:"action"`
+			Version  string      `json:"version"`
+			Params   [][2]string `json:"params"`
+		} `json:"operation"`
+		Policy struct {
+			MaxAttempts      int   `json:"max_attempts"`
+			BaseDelayMs      int64 `json:"base_delay_ms"`
+			MaxDelayMs       int64 `json:"max_delay_ms"`
+			BudgetMs         int64 `json:"budget_ms"`
+			AttemptTimeoutMs int64 `json:"attempt_timeout_ms"`
+			ConnectTimeoutMs int64 `json:"connect_timeout_ms"`
+			MaxBodyBytes     int64 `json:"max_body_bytes"`
+		} `json:"policy"`
+		StartMs     int64          `json:"start_ms"`
+		ClockOffset int64          `json:"clock_offset"`
+		Steps       []exchangeStep `json:"steps"`
+		Expect      struct {
+			Attempts    int   `json:"attempts"`
+			ClockOffset int64 `json:"clock_offset"`
+		} `json:"expect"`
+	}
+	mustUnmarshal(t, raw, &c)
+	ms := func(n int64) time.Duration { return time.Duration(n) * time.Millisecond }
+	client, err := NewClient(Config{
+		Credentials: &Credentials{AccessKeyID: "LTAI5tBidcertTestKey01", AccessKeySecret: "testsecret"},
+		MaxAttempts: c.Policy.MaxAttempts, RetryBaseDelay: ms(c.Policy.BaseDelayMs), RetryMaxDelay: ms(c.Policy.MaxDelayMs),
+		Budget: ms(c.Policy.BudgetMs), Timeout: ms(c.Policy.AttemptTimeoutMs), ConnectTimeout: ms(c.Policy.ConnectTimeoutMs),
+		MaxBodyBytes: c.Policy.MaxBodyBytes,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	bidType := BidTypeNormal
+	if (c.Operation.BidType) == "LIGHTWEIGHT" {
+		bidType = BidTypeLightweight
+	}
+	var op *Operation
+	switch c.Operation.Type {
+	case "query_certified_info":
+		op, err = NewQueryOperation(c.Operation.PK, bidType)
+	case "generate_cert_ways_url":
+		op, err = NewCertWaysOperation(CertWaysRequest{AliyunPK: c.Operation.AliyunPK, BidType: bidType})
+	case "rpc":
+		op, err = NewRPCOperation(RPCRequest{Endpoint: c.Operation.Endpoint, Action: c.Operation.Action,
+			Version: c.Operation.Version, Params: c.Operation.Params})
+	default:
+		t.Fatalf("unknown operation %q", c.Operation.Type)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer op.Close()
+	call, err := client.NewCall(op)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer call.Close()
+	if err := call.SetClockOffset(time.Duration(c.ClockOffset) * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	start := time.UnixMilli(c.StartMs)
+	for i, step := range c.Steps {
+		in := &CallInputs{Now: start.Add(ms(step.AtMs)), Nonce: fmt.Sprintf("exchange-nonce-%d", i), Jitter: 0.5}
+		if step.RequestError != "" {
+			_, err := call.NextRequest(in)
+			if kindOf(err) != step.RequestError {
+				t.Errorf("step %d: request error %v, want %s", i, err, step.RequestError)
+			}
+			break
+		}
+		a, err := call.NextRequest(in)
+		if err != nil {
+			t.Fatalf("step %d: no request: %v", i, err)
+		}
+		if a.Number != step.Request.Attempt || a.Timestamp != step.Request.Timestamp || a.Timeout != ms(step.Request.TimeoutMs) {
+			t.Errorf("step %d: attempt %d at %s within %v, want %+v", i, a.Number, a.Timestamp, a.Timeout, step.Request)
+		}
+		in.Now = start.Add(ms(step.AfterMs))
+		if step.Jitter != nil {
+			in.Jitter = *step.Jitter
+		}
+		var d Decision
+		if step.Transport != "" {
+			kind := map[string]TransportKind{"connect": TransportConnect, "timeout": TransportTimeout,
+				"reset": TransportReset, "tls": TransportTLS}[step.Transport]
+			d, err = call.FeedTransportError(kind, "scripted", in)
+		} else {
+			header := http.Header{}
+			for _, h := range step.Response.Headers {
+				header.Add(h[0], h[1])
+			}
+			d, err = call.FeedResponse(step.Response.Status, header, []byte(step.Response.Body), in)
+		}
+		if err != nil {
+			t.Fatalf("step %d: feeding: %v", i, err)
+		}
+		checkDecision(t, i, call, d, step.Expect)
+	}
+	if call.Attempts() != c.Expect.Attempts || call.ClockOffset() != time.Duration(c.Expect.ClockOffset)*time.Second {
+		t.Errorf("%d attempts, offset %v; want %+v", call.Attempts(), call.ClockOffset(), c.Expect)
+	}
+}
+
+func checkDecision(t *testing.T, i int, call *Call, d Decision, want map[string]json.RawMessage) {
+	t.Helper()
+	var decision string
+	json.Unmarshal(want["decision"], &decision)
+	str := func(key string) (string, bool) {
+		raw, ok := want[key]
+		var s *string
+		json.Unmarshal(raw, &s)
+		if s == nil {
+			return "", ok
+		}
+		return *s, ok
+	}
+	switch decision {
+	case "retry":
+		var bounds [2]float64
+		json.Unmarshal(want["delay_ms"], &bounds)
+		got := float64(d.After) / float64(time.Millisecond)
+		cause, _ := str("cause")
+		if d.Kind != Retry || got+1 < bounds[0] || got > bounds[1]+1 || kindOf(call.Err()) != cause {
+			t.Errorf("step %d: %+v (%v), want a retry after %v ms for %s", i, d, call.Err(), bounds, cause)
+		}
+	case "done":
+		if d.Kind != Done {
+			t.Fatalf("step %d: %+v (%v), want done", i, d, call.Err())
+		}
+		got := map[string]any{}
+		if info, err := call.CertifiedInfo(); err == nil {
+			got["is_certified"], got["request_id"] = info.IsCertified, info.RequestID
+		} else if link, err := call.CertWaysURL(); err == nil {
+			got["expires_at"], got["request_id"] = link.ExpiresAt.Format(time.RFC3339), link.RequestID
+		} else if js, err := call.JSON(); err == nil {
+			var body struct{ RequestId string }
+			json.Unmarshal(js, &body)
+			got["request_id"] = body.RequestId
+		}
+		for key, raw := range want {
+			if key == "decision" {
+				continue
+			}
+			var w any
+			json.Unmarshal(raw, &w)
+			if !reflect.DeepEqual(got[key], w) {
+				t.Errorf("step %d: %s = %v, want %v", i, key, got[key], w)
+			}
+		}
+	case "fail":
+		err := call.Err()
+		kind, _ := str("kind")
+		if d.Kind != Fail || kindOf(err) != kind {
+			t.Fatalf("step %d: %+v (%v), want a failure %s", i, d, err, kind)
+		}
+		var apiErr *APIError
+		errors.As(err, &apiErr)
+		if rid, ok := str("request_id"); ok && (apiErr == nil && rid != "" || apiErr != nil && apiErr.RequestID != rid) {
+			t.Errorf("step %d: request id %v, want %q", i, err, rid)
+		}
+		if raw, ok := want["clock_offset"]; ok {
+			var s int64
+			json.Unmarshal(raw, &s)
+			if apiErr == nil || apiErr.ClockOffset == nil || *apiErr.ClockOffset != time.Duration(s)*time.Second {
+				t.Errorf("step %d: %v, want the clock offset %d s", i, err, s)
+			}
+		}
+		if raw, ok := want["diagnosed"]; ok {
+			var diagnosed bool
+			json.Unmarshal(raw, &diagnosed)
+			if (apiErr != nil && apiErr.Diagnosis != nil) != diagnosed {
+				t.Errorf("step %d: diagnosis of %v, want %t", i, err, diagnosed)
+			}
+		}
+	default:
+		t.Fatalf("step %d: unknown decision %q", i, decision)
 	}
 }

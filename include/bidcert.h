@@ -8,6 +8,10 @@
  *  - Errors: after a non-OK status, bidcert_last_error() gives an owned copy of the details
  *    (kind, code, message, request id, HTTP status, retryable) for the calling thread. Every
  *    status-returning call replaces (on failure) or clears (on success) the thread's last error.
+ *    The kind is a bidcert_error_kind; bidcert_error_kind_name() gives its stable name.
+ *  - Calls: a program with its own HTTP stack drives the call engine (bidcert_call_*): it sends
+ *    what bidcert_call_next_request() hands out and feeds back the answer; the engine decides
+ *    retries, delays, timeouts, headers and clock skew exactly as the built-in client does.
  *  - Out-parameters are written only on success; on failure they are left untouched.
  *  - Strings are NUL-terminated UTF-8. Strings returned through `char **out` are owned by the
  *    caller and freed with bidcert_string_free(); a NULL result means "absent".
@@ -17,8 +21,9 @@
  *    is required returns BIDCERT_NULL_ARGUMENT. Arrays may be NULL only with length 0.
  *  - Enum arguments are passed as uint32_t; a value out of range returns
  *    BIDCERT_INVALID_ENUM. No input makes the library abort: panics never cross the boundary.
- *  - Thread-safety: immutable objects (results, signed requests, credentials, errors) and
- *    clients may be used from several threads at once; a _free must not race other uses.
+ *  - Thread-safety: immutable objects (results, signed requests, credentials, errors,
+ *    operations) and clients may be used from several threads at once; a bidcert_call from one
+ *    thread at a time; a _free must not race other uses.
  */
 
 
@@ -56,7 +61,8 @@ enum bidcert_status
   BIDCERT_PARSE = 7,
   // No usable credentials were found.
   BIDCERT_CREDENTIALS = 8,
-  // An enum argument (bid type, platform, subject type, product, fault) was out of range.
+  // An enum argument (bid type, platform, subject type, product, transport kind) was out
+  // of range.
   BIDCERT_INVALID_ENUM = 9,
   // A bug in bidcert (a caught panic); the call had no effect.
   BIDCERT_INTERNAL = 10,
@@ -68,6 +74,103 @@ enum bidcert_status
 typedef enum bidcert_status bidcert_status;
 #else
 typedef uint32_t bidcert_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// What the call engine decided after an attempt (`bidcert_decision.kind`).
+enum bidcert_decision_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The call succeeded: read its result (`bidcert_call_certified_info`, ...).
+  BIDCERT_DECISION_KIND_DONE = 1,
+  // Wait `retry_after_ms`, then ask `bidcert_call_next_request` for the next attempt.
+  // `bidcert_call_error` gives the cause.
+  BIDCERT_DECISION_KIND_RETRY = 2,
+  // The call failed; no further attempt can help. `bidcert_call_error` says why.
+  BIDCERT_DECISION_KIND_FAIL = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum bidcert_decision_kind bidcert_decision_kind;
+#else
+typedef uint32_t bidcert_decision_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// What went wrong: one flat list of every kind, the core's (with their stable snake_case
+// names, `bidcert_error_kind_name`) and the C boundary's own. Values are stable: new ones are
+// only ever added. Go's kinds are these constants.
+enum bidcert_error_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // `Empty PK` from the server.
+  BIDCERT_ERROR_KIND_EMPTY_PK = 1,
+  // `Not Bid`: the caller is not a reseller account.
+  BIDCERT_ERROR_KIND_NOT_BID = 2,
+  // `Bid Mismatch`: the customer does not belong to this reseller.
+  BIDCERT_ERROR_KIND_BID_MISMATCH = 3,
+  // `Invalid PK`: no account has this PK.
+  BIDCERT_ERROR_KIND_INVALID_PK = 4,
+  // `Already Certified`: the account is verified already.
+  BIDCERT_ERROR_KIND_ALREADY_CERTIFIED = 5,
+  // `InvalidApi.NotFound`: the API has not been granted to this reseller.
+  BIDCERT_ERROR_KIND_API_NOT_FOUND = 6,
+  // `InvalidAccessKeyId.NotFound`.
+  BIDCERT_ERROR_KIND_ACCESS_KEY_NOT_FOUND = 7,
+  // `SignatureNonceUsed`.
+  BIDCERT_ERROR_KIND_SIGNATURE_NONCE_USED = 8,
+  // `SignatureDoesNotMatch` (see `bidcert_error_diagnosis`).
+  BIDCERT_ERROR_KIND_SIGNATURE_MISMATCH = 9,
+  // `Throttling`, `Throttling.*`.
+  BIDCERT_ERROR_KIND_THROTTLING = 10,
+  // `InvalidTimeStamp.*` (see `bidcert_error_clock_offset`).
+  BIDCERT_ERROR_KIND_TIMESTAMP = 11,
+  // `ServiceUnavailable`.
+  BIDCERT_ERROR_KIND_SERVICE_UNAVAILABLE = 12,
+  // `InternalError`.
+  BIDCERT_ERROR_KIND_INTERNAL_ERROR = 13,
+  // `Missing*`: a required parameter was not sent.
+  BIDCERT_ERROR_KIND_MISSING_PARAMETER = 14,
+  // Any other server code, kept verbatim (`bidcert_error_code`).
+  BIDCERT_ERROR_KIND_UNKNOWN = 15,
+  // An argument was rejected before anything was sent (`bidcert_error_field` names it).
+  BIDCERT_ERROR_KIND_VALIDATION = 16,
+  // No usable credentials.
+  BIDCERT_ERROR_KIND_CREDENTIALS = 17,
+  // The connection could not be made (refused, unreachable, DNS, proxy).
+  BIDCERT_ERROR_KIND_CONNECT = 18,
+  // No complete response within the attempt's timeout or the call's budget.
+  BIDCERT_ERROR_KIND_TIMEOUT = 19,
+  // The connection failed after it was made (reset, closed early, truncated, not HTTP).
+  BIDCERT_ERROR_KIND_RESET = 20,
+  // The TLS handshake failed.
+  BIDCERT_ERROR_KIND_TLS = 21,
+  // The response body could not be understood.
+  BIDCERT_ERROR_KIND_PARSE = 22,
+  // The caller cancelled the call (a binding's cancellation: a Go context, an asyncio task).
+  BIDCERT_ERROR_KIND_CANCELED = 23,
+  // A FastAuthc message came from another origin than the link's.
+  BIDCERT_ERROR_KIND_ORIGIN_MISMATCH = 24,
+  // A FastAuthc message is not a `{success, type, data}` object.
+  BIDCERT_ERROR_KIND_MALFORMED = 25,
+  // C boundary: a required pointer argument was NULL.
+  BIDCERT_ERROR_KIND_NULL_ARGUMENT = 100,
+  // C boundary: a string argument was not valid UTF-8.
+  BIDCERT_ERROR_KIND_INVALID_UTF8 = 101,
+  // C boundary: an enum argument was out of range.
+  BIDCERT_ERROR_KIND_INVALID_ENUM = 102,
+  // C boundary: a bug in bidcert (a caught panic).
+  BIDCERT_ERROR_KIND_INTERNAL = 103,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum bidcert_error_kind bidcert_error_kind;
+#else
+typedef uint32_t bidcert_error_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -151,34 +254,34 @@ typedef uint32_t bidcert_product;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// A fault the emulator injects into the next API requests.
-enum bidcert_fault
+// How an attempt failed to cross the network, as the driver's HTTP stack saw it
+// (`bidcert_call_feed_transport_error`).
+enum bidcert_transport_kind
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
-  // Waits `latency_ms`, then answers normally.
-  BIDCERT_FAULT_LATENCY = 0,
-  // HTTP 500 `InternalError`.
-  BIDCERT_FAULT_HTTP_500 = 1,
-  // HTTP 503 `ServiceUnavailable`.
-  BIDCERT_FAULT_HTTP_503 = 2,
-  // HTTP 400 `Throttling.User`.
-  BIDCERT_FAULT_THROTTLING = 3,
-  // Closes the connection without an answer.
-  BIDCERT_FAULT_DROP_CONNECTION = 4,
-  // Sends half of the body, then closes the connection.
-  BIDCERT_FAULT_TRUNCATED_BODY = 5,
-  // HTTP 502 with an HTML page.
-  BIDCERT_FAULT_NON_JSON_BODY = 6,
+  // The connection could not be made (refused, unreachable, DNS, proxy).
+  BIDCERT_TRANSPORT_KIND_CONNECT = 0,
+  // No complete response within the attempt's timeout.
+  BIDCERT_TRANSPORT_KIND_TIMEOUT = 1,
+  // The connection failed after it was made: reset, closed early, a truncated body, or an
+  // answer that is not HTTP.
+  BIDCERT_TRANSPORT_KIND_RESET = 2,
+  // The TLS handshake failed (an untrusted certificate, a wrong host name).
+  BIDCERT_TRANSPORT_KIND_TLS = 3,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
-typedef enum bidcert_fault bidcert_fault;
+typedef enum bidcert_transport_kind bidcert_transport_kind;
 #else
-typedef uint32_t bidcert_fault;
+typedef uint32_t bidcert_transport_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+// One API call in progress (opaque). Use it from one thread at a time (it may move between
+// threads); many calls may share one client concurrently.
+typedef struct bidcert_call bidcert_call;
 
 // A one-time verification link and its expiry (opaque, immutable).
 typedef struct bidcert_cert_ways_url bidcert_cert_ways_url;
@@ -189,7 +292,7 @@ typedef struct bidcert_cert_ways_url bidcert_cert_ways_url;
 typedef struct bidcert_certified_info bidcert_certified_info;
 
 // A client (opaque). Thread-safe: one client may be used from many threads at once, and
-// shares one connection pool.
+// shares one connection pool and one learned clock offset.
 typedef struct bidcert_client bidcert_client;
 
 // AccessKey credentials (opaque). Immutable: safe to share between threads. The secret and
@@ -199,15 +302,17 @@ typedef struct bidcert_credentials bidcert_credentials;
 // A signature-mismatch diagnosis (opaque, immutable: getters are safe from any thread).
 typedef struct bidcert_diagnosis bidcert_diagnosis;
 
-// A running emulator (opaque). Thread-safe: its functions may be called from any thread.
-typedef struct bidcert_emulator bidcert_emulator;
-
-// The details of a failed call (opaque). Get one with `bidcert_last_error`; free it with
-// `bidcert_error_free`. Immutable: its getters may be called from any thread.
+// The details of a failed call (opaque). Get one with `bidcert_last_error` (or
+// `bidcert_call_error`); free it with `bidcert_error_free`. Immutable: its getters may be
+// called from any thread.
 typedef struct bidcert_error bidcert_error;
 
 // A parsed FastAuthc event (opaque, immutable: getters are safe from any thread).
 typedef struct bidcert_fast_auth_event bidcert_fast_auth_event;
+
+// An operation (opaque, immutable): QueryBidUserCertifiedInfo, GenerateAliyunBidCertWaysUrl
+// or any other RPC action, validated when built. Safe to share between threads.
+typedef struct bidcert_operation bidcert_operation;
 
 // A signed request, ready to send with any HTTP client (opaque, immutable).
 typedef struct bidcert_signed_request bidcert_signed_request;
@@ -216,27 +321,117 @@ typedef struct bidcert_signed_request bidcert_signed_request;
 // `bidcert_signer_set_endpoint` must not run concurrently with other uses.
 typedef struct bidcert_signer bidcert_signer;
 
-// How a client connects. Zero-initialize it (`bidcert_client_config cfg = {0};`): every
-// zero or NULL field takes its default.
-typedef struct bidcert_client_config {
-  // The Crm endpoint (`https://host[:port]`); NULL for `https://crm-cn-hangzhou.aliyuncs.com`.
-  const char *crm_endpoint;
-  // The Aas endpoint; NULL for `https://aas.aliyuncs.com`.
-  const char *aas_endpoint;
-  // Connection timeout in milliseconds; 0 for 5000.
-  uint64_t connect_timeout_ms;
-  // Timeout of one attempt, from connecting to the last byte, in milliseconds; 0 for 10000.
+// The inputs a call would otherwise take from the system, for replaying a call exactly
+// (the test vectors do). Pass NULL instead for the system clock, a random nonce and a random
+// jitter.
+typedef struct bidcert_call_inputs {
+  // Our clock, in milliseconds since the Unix epoch (the call adds its clock offset).
+  int64_t now_unix_ms;
+  // `bidcert_call_next_request`: the attempt's `SignatureNonce`, 1 to 128 printable ASCII
+  // characters, new for every attempt; NULL for a random one. Ignored when feeding.
+  const char *nonce;
+  // Feeding: where in its range a backoff falls, 0.0 (shortest) to 1.0 (longest); clamped,
+  // NaN is 0.5. Ignored by `bidcert_call_next_request`.
+  double jitter;
+} bidcert_call_inputs;
+
+// One request parameter: a name and a value, both NUL-terminated UTF-8.
+typedef struct bidcert_param {
+  // The parameter name.
+  const char *key;
+  // The parameter value.
+  const char *value;
+} bidcert_param;
+
+// One attempt to send, handed out by `bidcert_call_next_request`. Every pointer is borrowed
+// from the call and valid until the next function that takes this call (or its free).
+typedef struct bidcert_attempt {
+  // 1 for the first attempt, 2 for the first retry, ...
+  uint32_t number;
+  // `"POST"` or `"GET"`.
+  const char *method;
+  // The URL, signature included. It holds the signature and any security token: do not
+  // log it.
+  const char *url;
+  // Every header to send (`Accept`, `User-Agent`, ...), `headers_len` of them.
+  const struct bidcert_param *headers;
+  // The number of `headers`.
+  size_t headers_len;
+  // The body to send, `body_len` bytes (NULL when empty).
+  const uint8_t *body;
+  // The length of `body`.
+  size_t body_len;
+  // Give up the whole attempt (connect, send, read the last byte) after this long.
   uint64_t timeout_ms;
-  // Attempts in all (1 = no retry); 0 for 3.
+  // Give up connecting after this long.
+  uint64_t connect_timeout_ms;
+  // The largest body the call accepts: read at most one byte more, and feed what you read.
+  uint64_t max_body_bytes;
+  // The signed `Timestamp` (`YYYY-MM-DDThh:mm:ssZ`, clock offset included).
+  const char *timestamp;
+} bidcert_attempt;
+
+// What the engine decided after an attempt.
+typedef struct bidcert_decision {
+  // Done, retry or fail.
+  bidcert_decision_kind kind;
+  // For a retry: wait this long before `bidcert_call_next_request` (0 otherwise).
+  uint64_t retry_after_ms;
+} bidcert_decision;
+
+// Every field of a `bidcert_certified_info` at once, borrowed from it (valid until its
+// `_free`); each string is NULL when absent. The personal data (`name`, `phone`,
+// `cert_number`) is verbatim, not masked: copy it, never log it. For bindings that copy a
+// whole result (one call instead of one per field).
+typedef struct bidcert_certified_info_fields {
+  // Whether the customer has passed identity verification.
+  bool is_certified;
+  // The server's request id.
+  const char *request_id;
+  // The customer's account id.
+  const char *aliyun_pk;
+  // `personal`, `enterprise`, or the server's value verbatim.
+  const char *account_cert_type;
+  // The verified name (personal data).
+  const char *name;
+  // The phone number (personal data).
+  const char *phone;
+  // `ID`, `BUSINESS`, `ORGANIZATION_CODE`, `INSTITUTION_LEGAL_PERSON`, or the code.
+  const char *cert_type;
+  // The certificate type's wire code (`0`, `9`, ...).
+  const char *cert_type_code;
+  // The certificate number (personal data).
+  const char *cert_number;
+} bidcert_certified_info_fields;
+
+// How a client connects and retries. Zero-initialize it (`bidcert_client_config cfg = {0};`):
+// every zero or NULL field takes the core's default (the README lists them).
+typedef struct bidcert_client_config {
+  // The Crm endpoint (`https://host[:port]`); NULL: the production endpoint.
+  const char *crm_endpoint;
+  // The Aas endpoint; NULL: the production endpoint.
+  const char *aas_endpoint;
+  // Time one attempt may take to connect, in milliseconds; 0: the core's default.
+  uint64_t connect_timeout_ms;
+  // Time one attempt may take, from connecting to the last byte, in milliseconds; 0: the
+  // core's default.
+  uint64_t timeout_ms;
+  // Attempts in all (1 = no retry); 0: the core's default.
   uint32_t max_attempts;
-  // Delay before the first retry in milliseconds (doubling, with jitter); 0 for 200.
+  // Delay before the first retry in milliseconds (doubling, with jitter); 0: the core's
+  // default.
   uint64_t retry_base_delay_ms;
-  // Longest delay between attempts in milliseconds; 0 for 2000.
+  // Longest backoff between attempts in milliseconds; 0: the core's default.
   uint64_t retry_max_delay_ms;
   // Allow plain `http://` to a host that is not loopback (loopback is always allowed).
   bool allow_insecure_http;
   // Appended to the `User-Agent`; NULL for none.
   const char *user_agent_suffix;
+  // Time a whole call may take, retries and their delays included, in milliseconds; 0: the
+  // core's default.
+  uint64_t budget_ms;
+  // The largest response body accepted, in bytes; 0: the core's default.
+  uint64_t max_body_bytes;
 } bidcert_client_config;
 
 // The inputs of GenerateAliyunBidCertWaysUrl. A zero-initialized struct is the default
@@ -256,17 +451,141 @@ typedef struct bidcert_cert_ways_request {
   bool is_mobile;
 } bidcert_cert_ways_request;
 
-// One request parameter: a name and a value, both NUL-terminated UTF-8.
-typedef struct bidcert_param {
-  // The parameter name.
-  const char *key;
-  // The parameter value.
-  const char *value;
-} bidcert_param;
-
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+// A call of `op` under `client`'s policy, credentials and learned clock offset. When the call
+// comes to its decision it hands the clock offset it learned back to the client, for later
+// calls.
+//
+// Ownership: `op` is copied (free it whenever you like); the call keeps its own reference to
+// the client's shared state, so the client may be freed first. `*out` is owned by the caller,
+// free it with `bidcert_call_free`. Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`client`, `op`, `out`).
+bidcert_status bidcert_call_new(const struct bidcert_client *client,
+                                const struct bidcert_operation *op,
+                                struct bidcert_call **out);
+
+// Starts the call from a clock offset other than the client's (server minus ours, in
+// seconds): one a previous process learned, or a test vector's. Only before the first attempt.
+//
+// Thread-safety: not concurrently with other uses of `call`.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_VALIDATION` (an attempt was made).
+bidcert_status bidcert_call_set_clock_offset(struct bidcert_call *call, int64_t seconds);
+
+// The next attempt, signed afresh (new timestamp and nonce), into `*out`. `inputs` NULL: the
+// system clock and a random nonce.
+//
+// A failure here ends the call (`bidcert_call_error` gives it too): the budget is spent
+// (`BIDCERT_TIMEOUT`) or the operation cannot be signed. Asking again while an attempt is in
+// flight, or after the call has its decision, is `BIDCERT_VALIDATION` and changes nothing.
+// Ownership: `*out`'s pointers are borrowed from the call (see `bidcert_attempt`).
+// Thread-safety: not concurrently with other uses of `call`.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`call`, `out`); `BIDCERT_INVALID_UTF8`
+// (`inputs->nonce`); `BIDCERT_VALIDATION` (misuse, a bad nonce); `BIDCERT_TIMEOUT`.
+bidcert_status bidcert_call_next_request(struct bidcert_call *call,
+                                         const struct bidcert_call_inputs *inputs,
+                                         struct bidcert_attempt *out);
+
+// Feeds the response to the attempt in flight: its HTTP `status`, its `headers` (all of them
+// or only those the engine reads: `Date`, `x-acs-request-id`, `Retry-After`,
+// `x-acs-retry-after`; NULL allowed when `headers_len` is 0) and the body as read (at most
+// `max_body_bytes + 1` bytes). Writes the decision into `*out`. `inputs` NULL: the system
+// clock and a random jitter.
+//
+// Ownership: everything is only read. Thread-safety: not concurrently with other uses of
+// `call`.
+// Returns: `BIDCERT_OK` with a decision (a failure is a `BIDCERT_DECISION_KIND_FAIL` decision, not
+// a status); `BIDCERT_NULL_ARGUMENT`; `BIDCERT_INVALID_UTF8` (a header);
+// `BIDCERT_VALIDATION` (no attempt in flight).
+bidcert_status bidcert_call_feed_response(struct bidcert_call *call,
+                                          uint16_t status,
+                                          const struct bidcert_param *headers,
+                                          size_t headers_len,
+                                          const uint8_t *body,
+                                          size_t body_len,
+                                          const struct bidcert_call_inputs *inputs,
+                                          struct bidcert_decision *out);
+
+// Feeds a transport failure of the attempt in flight: `kind` (a `bidcert_transport_kind`)
+// and the HTTP stack's `message` (NULL for none; never put a secret in it). Writes the
+// decision into `*out`. `inputs` NULL: the system clock and a random jitter.
+//
+// Ownership: everything is only read. Thread-safety: not concurrently with other uses of
+// `call`.
+// Returns: `BIDCERT_OK` with a decision; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_INVALID_UTF8`;
+// `BIDCERT_INVALID_ENUM` (`kind`); `BIDCERT_VALIDATION` (no attempt in flight).
+bidcert_status bidcert_call_feed_transport_error(struct bidcert_call *call,
+                                                 uint32_t kind,
+                                                 const char *message,
+                                                 const struct bidcert_call_inputs *inputs,
+                                                 struct bidcert_decision *out);
+
+// Why the call failed (after a `BIDCERT_DECISION_KIND_FAIL`, or a failed
+// `bidcert_call_next_request`), or why the last attempt is retried (after a
+// `BIDCERT_DECISION_KIND_RETRY`), into `*out`; NULL when there is neither.
+//
+// Ownership: `*out` is owned by the caller; free it with `bidcert_error_free`.
+// Thread-safety: not concurrently with functions that change `call`.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`.
+bidcert_status bidcert_call_error(const struct bidcert_call *call, struct bidcert_error **out);
+
+// The result of a done QueryBidUserCertifiedInfo call (a copy) into `*out`.
+//
+// Ownership: `*out` is owned by the caller; free it with `bidcert_certified_info_free`.
+// Thread-safety: not concurrently with functions that change `call`.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_VALIDATION` (not done, or another
+// operation).
+bidcert_status bidcert_call_certified_info(const struct bidcert_call *call,
+                                           struct bidcert_certified_info **out);
+
+// Every field of a done QueryBidUserCertifiedInfo call's result into `*out`, borrowed from
+// the call: `bidcert_call_certified_info` and `bidcert_certified_info_get_fields` in one,
+// without the copy. The personal data is verbatim (see `bidcert_certified_info_fields`).
+//
+// Ownership: the strings are valid until `bidcert_call_free`.
+// Thread-safety: not concurrently with functions that change `call`.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_VALIDATION` (not done, or another
+// operation).
+bidcert_status bidcert_call_certified_info_fields(const struct bidcert_call *call,
+                                                  struct bidcert_certified_info_fields *out);
+
+// The result of a done GenerateAliyunBidCertWaysUrl call (a copy) into `*out`: it expires 3
+// hours after the successful attempt's timestamp.
+//
+// Ownership: `*out` is owned by the caller; free it with `bidcert_cert_ways_url_free`.
+// Thread-safety: not concurrently with functions that change `call`.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_VALIDATION` (not done, or another
+// operation).
+bidcert_status bidcert_call_cert_ways_url(const struct bidcert_call *call,
+                                          struct bidcert_cert_ways_url **out);
+
+// The result of a done RPC call (`bidcert_operation_new_rpc`): the response's JSON object,
+// as text, into `*out`.
+//
+// Ownership: `*out` is owned by the caller; free it with `bidcert_string_free`.
+// Thread-safety: not concurrently with functions that change `call`.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_VALIDATION` (not done, or an
+// operation whose result is not JSON).
+bidcert_status bidcert_call_json(const struct bidcert_call *call, char **out);
+
+// The number of attempts handed out so far into `*out`.
+//
+// Thread-safety: not concurrently with functions that change `call`.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`.
+bidcert_status bidcert_call_attempts(const struct bidcert_call *call, uint32_t *out);
+
+// The clock offset the call uses (server minus ours, in seconds): the client's when it
+// started, or what a timestamp error's `Date` showed since, into `*out_seconds`.
+//
+// Thread-safety: not concurrently with functions that change `call`.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`.
+bidcert_status bidcert_call_clock_offset(const struct bidcert_call *call, int64_t *out_seconds);
+
+// Frees a call, finished or not (an unfinished call is simply abandoned). NULL is a no-op.
+// Thread-safety: not concurrently with other uses of `call`.
+void bidcert_call_free(struct bidcert_call *call);
 
 // A new client. `credentials` NULL resolves them from the default chain (environment,
 // CLI profile, shared file); `config` NULL takes every default.
@@ -331,17 +650,14 @@ bidcert_status bidcert_client_call(const struct bidcert_client *client,
 // Thread-safety: not concurrently with other uses of `client`.
 void bidcert_client_free(struct bidcert_client *client);
 
-// The delay before retry number `retry` (1 for the first retry) under the client's backoff:
-// `base_delay_ms` doubling per retry, capped at `max_delay_ms`, then jittered to between half
-// and all of it (0 for either means the default: 200 ms and 2000 ms). For bindings that send
-// requests themselves (Go), so every binding backs off alike.
+// The server's clock minus ours, in seconds, as the client learned it from the last timestamp
+// error (0 until then), into `*out_seconds`. Every request is timestamped with our clock
+// plus it; calls made with `bidcert_call_new` learn and hand it back too.
 //
 // Thread-safety: safe from any thread.
-// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` if `out_ms` is NULL.
-bidcert_status bidcert_retry_delay_ms(uint32_t retry,
-                                      uint64_t base_delay_ms,
-                                      uint64_t max_delay_ms,
-                                      uint64_t *out_ms);
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`client`, `out_seconds`).
+bidcert_status bidcert_client_clock_offset(const struct bidcert_client *client,
+                                           int64_t *out_seconds);
 
 // New credentials from explicit values; `security_token` is NULL for long-term keys.
 //
@@ -410,12 +726,13 @@ bidcert_status bidcert_v3_diagnose_signature_mismatch(const char *server_message
 // Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`diagnosis`, `out`); `BIDCERT_INTERNAL`.
 bidcert_status bidcert_diagnosis_text(const struct bidcert_diagnosis *diagnosis, char **out);
 
-// The structured result as JSON text into `*out`:
-// `{"server_string_found": bool, "identical": bool, "differences": [{"kind": "method" |
-// "missing" | "extra" | "different" | "encoding" (V3 also "path" | "header" |
-// "signed_headers" | "payload_hash" | "algorithm" | "hashed_canonical_request"), "name",
-// "ours", "server"}]}` (each difference has the keys its kind needs; `method` first, then by
-// parameter name; V3 in canonical request order).
+// The structured result as JSON text into `*out`, the core's one shape:
+// `{"server_string_found": bool, "server_string_to_sign": string | null, "identical": bool,
+// "differences": [{"kind": "method" | "missing" | "extra" | "different" | "encoding" (V3 also
+// "path" | "header" | "signed_headers" | "payload_hash" | "algorithm" |
+// "hashed_canonical_request"), "name", "ours", "server"}], "summary": string}` (each
+// difference has the keys its kind needs; `method` first, then by parameter name; V3 in
+// canonical request order).
 //
 // Ownership: `*out` is owned by the caller; free it with `bidcert_string_free`.
 // Thread-safety: safe from any thread.
@@ -453,95 +770,6 @@ bidcert_status bidcert_diagnosis_difference_count(const struct bidcert_diagnosis
 // Frees a diagnosis. NULL is a no-op. Thread-safety: not concurrently with other uses.
 void bidcert_diagnosis_free(struct bidcert_diagnosis *diagnosis);
 
-// Starts the emulator with its demo fixture on `127.0.0.1:port` (0 picks a free port).
-//
-// Ownership: `*out` is owned by the caller; stop and free it with `bidcert_emulator_free`.
-// Thread-safety: safe from any thread.
-// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_TRANSPORT` (the port could not
-// be bound).
-bidcert_status bidcert_emulator_start(uint16_t port, struct bidcert_emulator **out);
-
-// The emulator's base URL (`http://127.0.0.1:PORT`), the endpoint for both products, into
-// `*out`.
-//
-// Ownership: `*out` is owned by the caller; free it with `bidcert_string_free`.
-// Thread-safety: safe from any thread.
-// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_INTERNAL`.
-bidcert_status bidcert_emulator_url(const struct bidcert_emulator *emulator, char **out);
-
-// The port the emulator listens on, into `*out`.
-//
-// Thread-safety: safe from any thread.
-// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`.
-bidcert_status bidcert_emulator_port(const struct bidcert_emulator *emulator, uint16_t *out);
-
-// Marks customer `pk` verified, as a successful verification through the link would.
-//
-// Thread-safety: safe from any thread.
-// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_INVALID_UTF8`;
-// `BIDCERT_VALIDATION` (no such customer, or the emulator is stopped).
-bidcert_status bidcert_emulator_verify_customer(const struct bidcert_emulator *emulator,
-                                                const char *pk);
-
-// Restores the fixture's customers, forgets nonces, faults and the request log.
-//
-// Thread-safety: safe from any thread.
-// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_VALIDATION` (stopped).
-bidcert_status bidcert_emulator_reset(const struct bidcert_emulator *emulator);
-
-// Moves the emulator's clock by `seconds` from the system clock (to provoke
-// `InvalidTimeStamp.Expired`).
-//
-// Thread-safety: safe from any thread.
-// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_VALIDATION` (stopped).
-bidcert_status bidcert_emulator_set_clock_offset(const struct bidcert_emulator *emulator,
-                                                 int64_t seconds);
-
-// Injects `fault` (a `bidcert_fault`) into the next `count` API requests; `latency_ms` is
-// the delay of `BIDCERT_FAULT_LATENCY` and ignored otherwise.
-//
-// Thread-safety: safe from any thread.
-// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_INVALID_ENUM` (`fault`);
-// `BIDCERT_VALIDATION` (`count` is 0, or stopped).
-bidcert_status bidcert_emulator_inject_fault(const struct bidcert_emulator *emulator,
-                                             uint32_t fault,
-                                             uint64_t latency_ms,
-                                             uint32_t count);
-
-// Removes every injected fault.
-//
-// Thread-safety: safe from any thread.
-// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_VALIDATION` (stopped).
-bidcert_status bidcert_emulator_clear_faults(const struct bidcert_emulator *emulator);
-
-// The number of API requests in the emulator's log (bounded), into `*out`.
-//
-// Thread-safety: safe from any thread.
-// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_VALIDATION` (stopped).
-bidcert_status bidcert_emulator_request_count(const struct bidcert_emulator *emulator, size_t *out);
-
-// A well-known value of the demo fixture by `name` into `*out`: `NORMAL_ACCESS_KEY_ID`,
-// `NORMAL_ACCESS_KEY_SECRET`, `NORMAL_UID`, the same three for `LIGHTWEIGHT_`, `NO_AAS_` and
-// `ACCOUNT_`, and `UNVERIFIED_PK`, `PERSONAL_PK`, `ENTERPRISE_PK`, `LIGHTWEIGHT_CUSTOMER_PK`,
-// `NO_AAS_CUSTOMER_PK`, `UNKNOWN_PK`. Published test values.
-//
-// Ownership: `*out` is owned by the caller; free it with `bidcert_string_free`.
-// Thread-safety: safe from any thread.
-// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_INVALID_UTF8`;
-// `BIDCERT_VALIDATION` (unknown name).
-bidcert_status bidcert_emulator_demo_value(const char *name, char **out);
-
-// Stops serving (waits for the server thread). Idempotent; the object stays valid until
-// `bidcert_emulator_free`.
-//
-// Thread-safety: safe from any thread.
-// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`.
-bidcert_status bidcert_emulator_stop(const struct bidcert_emulator *emulator);
-
-// Stops the emulator if it runs, and frees it. NULL is a no-op.
-// Thread-safety: not concurrently with other uses of `emulator`.
-void bidcert_emulator_free(struct bidcert_emulator *emulator);
-
 // Copies the details of the calling thread's last failed call into `*out`, or writes NULL
 // when the thread's last status-returning call succeeded (or there was none).
 //
@@ -562,14 +790,23 @@ void bidcert_error_free(struct bidcert_error *err);
 // Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` if `err` or `out` is NULL.
 bidcert_status bidcert_error_status(const struct bidcert_error *err, bidcert_status *out);
 
-// Writes the kind into `*out` (owned; free with `bidcert_string_free`): for API errors the
-// snake_case kind of the code (`not_bid`, `bid_mismatch`, `throttling`, `unknown`, ...), else
-// one of `null_argument`, `invalid_utf8`, `validation`, `transport`, `timeout`, `parse`,
-// `credentials`, `invalid_enum`, `internal`, `origin_mismatch`, `malformed`.
+// Writes the kind into `*out`: for API errors the kind of the server's code
+// (`BIDCERT_ERROR_KIND_BID_MISMATCH`, `..._THROTTLING`, `..._UNKNOWN`, ...), else the kind of
+// local failure (`..._VALIDATION`, `..._TIMEOUT`, `..._NULL_ARGUMENT`, ...).
+// `bidcert_error_kind_name` gives its stable name.
 //
 // Thread-safety: safe from any thread.
-// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_INTERNAL`.
-bidcert_status bidcert_error_kind(const struct bidcert_error *err, char **out);
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`.
+bidcert_status bidcert_error_get_kind(const struct bidcert_error *err, bidcert_error_kind *out);
+
+// The stable snake_case name of a `bidcert_error_kind` (`"bid_mismatch"`, `"timeout"`,
+// `"null_argument"`, ...), the same in every binding and in the test vectors; NULL for a
+// value that is no kind.
+//
+// Takes the kind as `uint32_t` so any value is safe to pass.
+// Ownership: the string is static; never free it. Thread-safety: safe from any thread.
+// Never fails; does not touch the thread's last error.
+const char *bidcert_error_kind_name(uint32_t kind);
 
 // Writes the server's error code, verbatim (`Bid Mismatch`), into `*out` (owned; free with
 // `bidcert_string_free`), or NULL when the failure was not an API error.
@@ -618,11 +855,23 @@ bidcert_status bidcert_error_field(const struct bidcert_error *err, char **out);
 // Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_INTERNAL`.
 bidcert_status bidcert_error_diagnosis(const struct bidcert_error *err, char **out);
 
-// Test support: panics inside the panic boundary, to show that no panic reaches C.
+// For a `SignatureDoesNotMatch` from a call: the diagnosis as JSON text (the shape of
+// `bidcert_diagnosis_to_json`) into `*out` (owned; free with `bidcert_string_free`), else
+// NULL.
 //
 // Thread-safety: safe from any thread.
-// Returns: always `BIDCERT_INTERNAL` (the caught panic).
-bidcert_status bidcert_test_panic(void);
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_INTERNAL`.
+bidcert_status bidcert_error_diagnosis_json(const struct bidcert_error *err, char **out);
+
+// For a timestamp error from a call: writes whether the server's `Date` showed its clock
+// into `*known` and, when it did, the server's clock minus ours in seconds into `*seconds`
+// (untouched otherwise). The client keeps that offset for later calls.
+//
+// Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`err`, `known`, `seconds`).
+bidcert_status bidcert_error_clock_offset(const struct bidcert_error *err,
+                                          bool *known,
+                                          int64_t *seconds);
 
 // Parses the JSON text `data` of a `postMessage` event from `origin`. When
 // `expected_origin` (the link's origin, `bidcert_cert_ways_url_origin`) is not NULL, the
@@ -679,6 +928,61 @@ bidcert_status bidcert_fast_auth_event_ends_flow(const struct bidcert_fast_auth_
 
 // Frees an event. NULL is a no-op. Thread-safety: not concurrently with other uses.
 void bidcert_fast_auth_event_free(struct bidcert_fast_auth_event *event);
+
+// QueryBidUserCertifiedInfo for customer `pk`, `bid_type` a `bidcert_bid_type`.
+//
+// Ownership: `pk` is copied; `*out` is owned by the caller, free it with
+// `bidcert_operation_free`. Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`pk`, `out`); `BIDCERT_INVALID_UTF8`;
+// `BIDCERT_INVALID_ENUM` (`bid_type`); `BIDCERT_VALIDATION` (the PK).
+bidcert_status bidcert_operation_new_query(const char *pk,
+                                           uint32_t bid_type,
+                                           struct bidcert_operation **out);
+
+// GenerateAliyunBidCertWaysUrl for `request`.
+//
+// Ownership: `request` is only read (its strings are copied); `*out` is owned by the caller,
+// free it with `bidcert_operation_free`. Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`request`, `request->aliyun_pk`, `out`);
+// `BIDCERT_INVALID_UTF8`; `BIDCERT_INVALID_ENUM`; `BIDCERT_VALIDATION`.
+bidcert_status bidcert_operation_new_cert_ways_url(const struct bidcert_cert_ways_request *request,
+                                                   struct bidcert_operation **out);
+
+// Any RPC `action` of `product` (a `bidcert_product`, whose endpoint the client configures)
+// at API `version`, sent with `method` (`"POST"`, `"GET"`, or NULL for POST) and `params`
+// (NULL allowed when `params_len` is 0; common parameters such as `Timestamp` are refused).
+// Its result is the response's JSON object (`bidcert_call_json`).
+//
+// Ownership: every argument is copied; `*out` is owned by the caller, free it with
+// `bidcert_operation_free`. Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_INVALID_UTF8`;
+// `BIDCERT_INVALID_ENUM` (`product`); `BIDCERT_VALIDATION`.
+bidcert_status bidcert_operation_new_rpc(uint32_t product,
+                                         const char *action,
+                                         const char *version,
+                                         const char *method,
+                                         const struct bidcert_param *params,
+                                         size_t params_len,
+                                         struct bidcert_operation **out);
+
+// `bidcert_operation_new_rpc` for an action of another product, sent to `endpoint`
+// (`https://host[:port]`) whatever the client's endpoints are.
+//
+// Ownership: every argument is copied; `*out` is owned by the caller, free it with
+// `bidcert_operation_free`. Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_INVALID_UTF8`;
+// `BIDCERT_VALIDATION` (the endpoint, the method, a parameter).
+bidcert_status bidcert_operation_new_rpc_at(const char *endpoint,
+                                            const char *action,
+                                            const char *version,
+                                            const char *method,
+                                            const struct bidcert_param *params,
+                                            size_t params_len,
+                                            struct bidcert_operation **out);
+
+// Frees an operation (calls started from it keep their own copy). NULL is a no-op.
+// Thread-safety: not concurrently with other uses of `op`.
+void bidcert_operation_free(struct bidcert_operation *op);
 
 // Parses a QueryBidUserCertifiedInfo response: HTTP `status` and the `body_len` bytes of
 // `body` (NULL allowed when `body_len` is 0).
@@ -793,6 +1097,14 @@ bidcert_status bidcert_timestamp_parse(const char *s, int64_t *out);
 // `BIDCERT_INVALID_UTF8`; `BIDCERT_VALIDATION` (not `http(s)://host[:port]`, or plain http
 // to another host; the last error says which).
 bidcert_status bidcert_endpoint_check(const char *url, bool allow_insecure_http);
+
+// Writes every field of `info` into `*out` (see `bidcert_certified_info_fields`).
+//
+// Ownership: the strings are borrowed from `info`, valid until `bidcert_certified_info_free`.
+// Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`info`, `out`).
+bidcert_status bidcert_certified_info_get_fields(const struct bidcert_certified_info *info,
+                                                 struct bidcert_certified_info_fields *out);
 
 // The server's request id into `*out`, or NULL when absent.
 //

@@ -1,84 +1,138 @@
-# The C ABI (crates/bidcert-ffi), its header, the C suite and the Go package.
+# The C ABI (crates/bidcert-ffi), the emulator's C face (crates/bidcert-testing-ffi), their
+# headers, the C suite and examples, and the Go package.
 # Included by the root Makefile, which defines ROOT, CARGO, TEST_TARGETS and BENCH_TARGETS.
 
-FFI_DEBUG   := $(ROOT)/target/debug
-FFI_RELEASE := $(ROOT)/target/release
-FFI_OUT     := $(ROOT)/target/ffi
+# Cargo's target directory: CARGO_TARGET_DIR when the caller set it (relative to ROOT).
+FFI_TARGET  := $(abspath $(or $(CARGO_TARGET_DIR),$(ROOT)/target))
+FFI_DEBUG   := $(FFI_TARGET)/debug
+FFI_RELEASE := $(FFI_TARGET)/release
+FFI_OUT     := $(FFI_TARGET)/ffi
 # What the Rust static library needs from the system (rustc --print native-static-libs).
 FFI_NATIVE_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 FFI_CFLAGS  := -std=c99 -Wall -Wextra -Wpedantic -Werror -g -I$(ROOT)/include
 FFI_VALGRIND := valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	--show-leak-kinds=definite,indirect --error-exitcode=1
+# The emulator as a program (the C examples and the Go tests run it as a real user would).
+FFI_EMULATOR := $(FFI_DEBUG)/bidcert-emulator
+FFI_WITH_EMULATOR := $(ROOT)/tests/c/with_emulator.sh $(FFI_EMULATOR)
+# The in-tree pkg-config file Go builds with (`#cgo pkg-config: bidcert`): the committed header
+# and the release static library, staged alone so the linker cannot pick the shared one.
+FFI_PC_DIR  := $(FFI_OUT)/pkgconfig
+FFI_PC_LIB  := $(FFI_OUT)/static-lib
+GO_ENV      := PKG_CONFIG_PATH=$(FFI_PC_DIR) BIDCERT_EMULATOR=$(FFI_EMULATOR) \
+	BIDCERT_VECTORS_DIR=$(ROOT)/tests/vectors BIDCERT_LIVE_DIR=$(ROOT)/tests/live
+VERSION     := $(shell sed -n 's/^version = "\(.*\)"/\1/p' $(ROOT)/Cargo.toml | head -1)
 PREFIX ?= /usr/local
 GO ?= go
 
-TEST_TARGETS += header-check c-test go-test
+TEST_TARGETS += header-check ffi-production-check c-test go-test
 BENCH_TARGETS += go-bench
 
-.PHONY: ffi-lib ffi-lib-debug ffi-lib-release header header-check ffi-c-deps c-test \
-	go-test go-bench install
+.PHONY: ffi-lib ffi-lib-debug ffi-lib-release ffi-emulator header header-check \
+	ffi-production-check ffi-c-deps c-test go-pc go-test go-bench install
 
-## ffi-lib: libbidcert.{a,so}, debug (C suite, valgrind) and release (Go, install)
+## ffi-lib: libbidcert.{a,so} and libbidcert_testing.so, debug (C suite, valgrind) and
+## release (Go, install)
 ffi-lib: ffi-lib-debug ffi-lib-release
 
 ffi-lib-debug:
-	$(CARGO) build -p bidcert-ffi
+	$(CARGO) build -p bidcert-ffi -p bidcert-testing-ffi
 
 ffi-lib-release:
 	$(CARGO) build -p bidcert-ffi --release
 
-## header: regenerate include/bidcert.h with the pinned cbindgen
+ffi-emulator:
+	$(CARGO) build --quiet -p bidcert-cli --bin bidcert-emulator
+
+## header: regenerate include/bidcert.h and include/bidcert_testing.h with the pinned cbindgen
 header:
 	$(CARGO) run --quiet -p bidcert-ffi --example gen_header -- $(ROOT)/include/bidcert.h
+	$(CARGO) run --quiet -p bidcert-testing-ffi --example gen_testing_header -- $(ROOT)/include/bidcert_testing.h
 
-## header-check: fail when include/bidcert.h differs from what the code generates
+## header-check: fail when a committed header differs from what the code generates
 header-check:
 	@mkdir -p $(FFI_OUT)
 	$(CARGO) run --quiet -p bidcert-ffi --example gen_header -- $(FFI_OUT)/bidcert.h
-	@diff -u $(ROOT)/include/bidcert.h $(FFI_OUT)/bidcert.h \
-		|| { echo "include/bidcert.h is stale: run 'make header' and commit it"; exit 1; }
-	printf '#include "bidcert.h"\nint main(void) { return 0; }\n' > $(FFI_OUT)/header_c.c
+	$(CARGO) run --quiet -p bidcert-testing-ffi --example gen_testing_header -- $(FFI_OUT)/bidcert_testing.h
+	@for h in bidcert.h bidcert_testing.h; do \
+		diff -u $(ROOT)/include/$$h $(FFI_OUT)/$$h \
+		|| { echo "include/$$h is stale: run 'make header' and commit it"; exit 1; }; \
+	done
+	printf '#include "bidcert.h"\n#include "bidcert_testing.h"\nint main(void) { return 0; }\n' > $(FFI_OUT)/header_c.c
 	$(CC) -std=c99 -Wall -Wextra -Werror -pedantic -I$(ROOT)/include -c $(FFI_OUT)/header_c.c -o $(FFI_OUT)/header_c.o
 	g++ -x c++ -std=c++11 -Wall -Wextra -Werror -pedantic -fsyntax-only -I$(ROOT)/include $(FFI_OUT)/header_c.c
-	@echo "header-check: include/bidcert.h is current and compiles as C99 and C++11"
+	@echo "header-check: both headers are current and compile as C99 and C++11"
 
-# libcjson-dev (the C suite reads the JSON vectors with it) and valgrind, installed when missing.
+## ffi-production-check: the release libbidcert carries no test code: no emulator or
+## test-panic symbol, no tokio or hyper in its dependency tree, and a SONAME
+ffi-production-check: ffi-lib-release
+	@syms=$$(nm -D --defined-only $(FFI_RELEASE)/libbidcert.so | grep -E 'emulator|test_panic' || true); \
+		if [ -n "$$syms" ]; then echo "libbidcert.so exports test code:"; echo "$$syms"; exit 1; fi
+	@deps=$$($(CARGO) tree -p bidcert-ffi -e normal --prefix none | grep -E '^(tokio|hyper) ' || true); \
+		if [ -n "$$deps" ]; then echo "bidcert-ffi depends on:"; echo "$$deps"; exit 1; fi
+	@readelf -d $(FFI_RELEASE)/libbidcert.so | grep -q 'SONAME.*libbidcert.so.0' \
+		|| { echo "libbidcert.so has no SONAME libbidcert.so.0"; exit 1; }
+	@echo "ffi-production-check: libbidcert.so exports $$(nm -D --defined-only $(FFI_RELEASE)/libbidcert.so | grep -c ' T ') functions, none of them test code; no tokio or hyper; SONAME libbidcert.so.0"
+
+# libcjson-dev (the C suite reads the JSON vectors with it), libcurl (the C example's HTTP
+# stack) and valgrind, installed when missing.
+FFI_C_PACKAGES := libcjson-dev libcurl4-openssl-dev valgrind
 ffi-c-deps:
-	@if ! dpkg -s libcjson-dev >/dev/null 2>&1 || ! command -v valgrind >/dev/null; then \
-		apt-get install -y libcjson-dev valgrind >/dev/null \
-		|| { apt-get update >/dev/null && apt-get install -y libcjson-dev valgrind >/dev/null; }; \
+	@if ! dpkg -s libcjson-dev libcurl4-openssl-dev >/dev/null 2>&1 || ! command -v valgrind >/dev/null; then \
+		apt-get install -y $(FFI_C_PACKAGES) >/dev/null \
+		|| { apt-get update >/dev/null && apt-get install -y $(FFI_C_PACKAGES) >/dev/null; }; \
 	fi
 
-## c-test: the C suite and the C example, under valgrind memcheck
-c-test: ffi-lib-debug ffi-c-deps
+## c-test: the C suite (libbidcert.a + libbidcert_testing.so), then both C examples against
+## the bidcert-emulator program, all under valgrind memcheck
+c-test: ffi-lib-debug ffi-emulator ffi-c-deps
 	@mkdir -p $(FFI_OUT)
 	$(CC) $(FFI_CFLAGS) -o $(FFI_OUT)/test_bidcert $(ROOT)/tests/c/test_bidcert.c \
-		$(FFI_DEBUG)/libbidcert.a -lcjson $(FFI_NATIVE_LIBS)
+		$(FFI_DEBUG)/libbidcert.a -L$(FFI_DEBUG) -lbidcert_testing -Wl,-rpath,$(FFI_DEBUG) \
+		-lcjson $(FFI_NATIVE_LIBS)
 	$(CC) $(FFI_CFLAGS) -o $(FFI_OUT)/example_query $(ROOT)/examples/c/query.c \
 		$(FFI_DEBUG)/libbidcert.a $(FFI_NATIVE_LIBS)
-	BIDCERT_VECTORS_DIR=$(ROOT)/tests/vectors $(FFI_VALGRIND) $(FFI_OUT)/test_bidcert
-	$(FFI_VALGRIND) $(FFI_OUT)/example_query
+	$(CC) $(FFI_CFLAGS) -o $(FFI_OUT)/example_call_curl $(ROOT)/examples/c/call_curl.c \
+		$(FFI_DEBUG)/libbidcert.a -lcurl $(FFI_NATIVE_LIBS)
+	BIDCERT_VECTORS_DIR=$(ROOT)/tests/vectors BIDCERT_LIVE_DIR=$(ROOT)/tests/live \
+		$(FFI_VALGRIND) $(FFI_OUT)/test_bidcert
+	$(FFI_WITH_EMULATOR) $(FFI_VALGRIND) $(FFI_OUT)/example_query
+	$(FFI_WITH_EMULATOR) $(FFI_VALGRIND) $(FFI_OUT)/example_call_curl
+
+## go-pc: the staged bidcert.pc under the target dir, for building Go inside this repository
+go-pc: ffi-lib-release
+	@mkdir -p $(FFI_PC_DIR) $(FFI_PC_LIB)
+	ln -sf $(FFI_RELEASE)/libbidcert.a $(FFI_PC_LIB)/libbidcert.a
+	printf '%s\n' 'Name: bidcert' 'Description: bidcert C ABI (in-tree build)' 'Version: $(VERSION)' \
+		'Cflags: -I$(ROOT)/include' 'Libs: -L$(FFI_PC_LIB) -lbidcert $(FFI_NATIVE_LIBS)' \
+		> $(FFI_PC_DIR)/bidcert.pc
 
 ## go-test: go vet, the Go suite with -race and under cgocheck2, and the Go example
-go-test: ffi-lib-release
-	cd $(ROOT)/go && $(GO) vet ./...
+go-test: go-pc ffi-emulator
+	cd $(ROOT)/go && $(GO_ENV) $(GO) vet ./...
 	cd $(ROOT)/go && test -z "$$(gofmt -l .)" || { gofmt -l $(ROOT)/go; exit 1; }
-	cd $(ROOT)/go && BIDCERT_VECTORS_DIR=$(ROOT)/tests/vectors $(GO) test -count=1 -race ./...
-	cd $(ROOT)/go && BIDCERT_VECTORS_DIR=$(ROOT)/tests/vectors GOEXPERIMENT=cgocheck2 $(GO) test -count=1 ./...
-	cd $(ROOT)/examples/go && $(GO) vet ./... && $(GO) run .
+	cd $(ROOT)/go && $(GO_ENV) $(GO) test -count=1 -race ./...
+	cd $(ROOT)/go && $(GO_ENV) GOEXPERIMENT=cgocheck2 $(GO) test -count=1 ./...
+	cd $(ROOT)/examples/go && $(GO_ENV) $(GO) vet ./... && $(FFI_WITH_EMULATOR) env $(GO_ENV) $(GO) run .
 
-## go-bench: signing through cgo beside the Alibaba Cloud Go SDK's signer (fetched here only)
-go-bench: ffi-lib-release
-	cd $(ROOT)/go/bench && GOFLAGS=-mod=mod $(GO) test -run '^$$' -bench . -benchmem -count 3 ./...
+## go-bench: signing through cgo beside the Alibaba Cloud Go SDK's signer (fetched here only),
+## then CPU per query end to end for three clients, the emulator pinned to the other core
+go-bench: go-pc
+	$(CARGO) build --quiet -p bidcert-cli --bin bidcert-emulator --release
+	cd $(ROOT)/go/bench && $(GO_ENV) GOFLAGS=-mod=mod $(GO) test -run '^$$' -bench . -benchmem -count 3 ./...
+	@mkdir -p $(FFI_OUT)
+	cd $(ROOT)/go/bench && $(GO_ENV) GOFLAGS=-mod=mod $(GO) build -o $(FFI_OUT)/go-e2e ./cmd/e2e
+	taskset -c 0 $(FFI_OUT)/go-e2e -emulator $(FFI_RELEASE)/bidcert-emulator -emulator-cpu 1 -n 5000 -runs 2
 
 ## install: libraries, header and bidcert.pc under PREFIX (default /usr/local)
 install: ffi-lib-release
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 644 $(FFI_RELEASE)/libbidcert.a $(DESTDIR)$(PREFIX)/lib/libbidcert.a
-	install -m 755 $(FFI_RELEASE)/libbidcert.so $(DESTDIR)$(PREFIX)/lib/libbidcert.so
+	install -m 755 $(FFI_RELEASE)/libbidcert.so $(DESTDIR)$(PREFIX)/lib/libbidcert.so.$(VERSION)
+	ln -sf libbidcert.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libbidcert.so.0
+	ln -sf libbidcert.so.0 $(DESTDIR)$(PREFIX)/lib/libbidcert.so
 	install -m 644 $(ROOT)/include/bidcert.h $(DESTDIR)$(PREFIX)/include/bidcert.h
-	sed -e 's|@PREFIX@|$(PREFIX)|g' \
-		-e 's|@VERSION@|$(shell sed -n 's/^version = "\(.*\)"/\1/p' $(ROOT)/Cargo.toml | head -1)|g' \
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
 		-e 's|@NATIVE_LIBS@|$(FFI_NATIVE_LIBS)|g' \
 		$(ROOT)/crates/bidcert-ffi/bidcert.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/bidcert.pc
 	@echo "installed bidcert under $(DESTDIR)$(PREFIX)"

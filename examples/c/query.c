@@ -1,8 +1,11 @@
 /*
- * Query a customer's verification and get a verification link, against the local emulator.
- * Build: cc -std=c99 -Iinclude examples/c/query.c target/debug/libbidcert.a -lpthread -ldl -lm
+ * Query a customer's verification and get a verification link, with the built-in client.
+ * The endpoint comes from argv[1] or BIDCERT_ENDPOINT (an emulator: `bidcert-emulator` prints
+ * its URL); without either, the production endpoints.
+ * Build: cc -std=c99 examples/c/query.c $(pkg-config --cflags --libs bidcert)
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bidcert.h"
@@ -10,20 +13,20 @@
 /* Prints the thread's last error and returns 1. */
 static int fail(const char *what, bidcert_status status) {
     bidcert_error *err = NULL;
-    char *kind = NULL, *message = NULL;
+    bidcert_error_kind kind = 0;
+    char *message = NULL;
     bidcert_last_error(&err);
-    bidcert_error_kind(err, &kind);
+    bidcert_error_get_kind(err, &kind);
     bidcert_error_message(err, &message);
-    fprintf(stderr, "%s: %s (%s: %s)\n", what, bidcert_status_str(status), kind ? kind : "?",
-            message ? message : "?");
-    bidcert_string_free(kind);
+    fprintf(stderr, "%s: %s (%s: %s)\n", what, bidcert_status_str(status),
+            bidcert_error_kind_name(kind) ? bidcert_error_kind_name(kind) : "?", message ? message : "?");
     bidcert_string_free(message);
     bidcert_error_free(err);
     return 1;
 }
 
-int main(void) {
-    bidcert_emulator *emu = NULL;
+int main(int argc, char **argv) {
+    const char *url = argc > 1 ? argv[1] : getenv("BIDCERT_ENDPOINT");
     bidcert_credentials *creds = NULL;
     bidcert_client *client = NULL;
     bidcert_certified_info *info = NULL;
@@ -31,18 +34,15 @@ int main(void) {
     bidcert_client_config cfg;
     bidcert_cert_ways_request req;
     bidcert_status s;
-    char *url = NULL, *name = NULL, *link_url = NULL;
+    char *name = NULL, *link_url = NULL;
     bool certified = false;
     int rc = 0;
-
-    if ((s = bidcert_emulator_start(0, &emu)) != BIDCERT_OK) return fail("start emulator", s);
-    bidcert_emulator_url(emu, &url);
 
     /* The demo fixture's NORMAL reseller: published test values, not real keys. */
     s = bidcert_credentials_new("LTAI5tBidcertDemoNormal", "BidcertDemoNormalSecretNotReal", NULL, &creds);
     if (s != BIDCERT_OK) return fail("credentials", s);
     memset(&cfg, 0, sizeof cfg);
-    cfg.crm_endpoint = url;
+    cfg.crm_endpoint = url; /* NULL: production */
     cfg.aas_endpoint = url;
     if ((s = bidcert_client_new(creds, &cfg, &client)) != BIDCERT_OK) return fail("client", s);
 
@@ -68,11 +68,9 @@ int main(void) {
 
     bidcert_string_free(link_url);
     bidcert_string_free(name);
-    bidcert_string_free(url);
     bidcert_cert_ways_url_free(link);
     bidcert_certified_info_free(info);
     bidcert_client_free(client);
     bidcert_credentials_free(creds);
-    bidcert_emulator_free(emu);
     return rc;
 }

@@ -1,7 +1,7 @@
-module bidcert/examples/go
+module github.com/bidcert/bidcert/examples/go
 
 go 1.22
 
-require bidcert v0.0.0
+require github.com/bidcert/bidcert/go v0.0.0
 
-replace bidcert => ../../go
+replace github.com/bidcert/bidcert/go => ../../go

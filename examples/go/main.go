@@ -1,28 +1,27 @@
-// Query a customer's verification and get a verification link, against the local emulator.
-// Run: make ffi-lib && cd examples/go && go run .
+// Query a customer's verification and get a verification link.
+// The endpoint comes from BIDCERT_ENDPOINT (an emulator: `bidcert-emulator` prints its URL);
+// without it, the production endpoints.
+// Run: make go-pc && PKG_CONFIG_PATH=target/ffi/pkgconfig BIDCERT_ENDPOINT=http://127.0.0.1:PORT go run .
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
+	"os"
 	"time"
 
-	"bidcert"
+	bidcert "github.com/bidcert/bidcert/go"
 )
 
 func main() {
-	emu, err := bidcert.StartEmulator()
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer emu.Close()
-
+	endpoint := os.Getenv("BIDCERT_ENDPOINT") // "" for production
 	// The demo fixture's NORMAL reseller: published test values, not real keys.
 	client, err := bidcert.NewClient(bidcert.Config{
 		Credentials: &bidcert.Credentials{AccessKeyID: "LTAI5tBidcertDemoNormal", AccessKeySecret: "BidcertDemoNormalSecretNotReal"},
-		CRMEndpoint: emu.URL,
-		AASEndpoint: emu.URL,
+		CRMEndpoint: endpoint,
+		AASEndpoint: endpoint,
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -32,7 +31,9 @@ func main() {
 	defer cancel()
 
 	info, err := client.QueryCertifiedInfo(ctx, "1000000000000002", bidcert.BidTypeNormal)
-	if err != nil {
+	if errors.Is(err, bidcert.ErrBidMismatch) {
+		log.Fatal("not our customer")
+	} else if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(info) // personal data masked
@@ -42,4 +43,5 @@ func main() {
 		log.Fatal(err)
 	}
 	fmt.Printf("link: %s (expires %s)\n", link.URL, link.ExpiresAt.Format(time.RFC3339))
+	fmt.Printf("clock offset: %v\n", client.ClockOffset())
 }

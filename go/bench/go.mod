@@ -1,8 +1,8 @@
-module bidcert/bench
+module github.com/bidcert/bidcert/go/bench
 
 go 1.22
 
-require bidcert v0.0.0
+require github.com/bidcert/bidcert/go v0.0.0
 
 require (
 	github.com/aliyun/alibaba-cloud-sdk-go v1.63.107
@@ -14,4 +14,4 @@ require (
 	gopkg.in/ini.v1 v1.67.0 // indirect
 )
 
-replace bidcert => ..
+replace github.com/bidcert/bidcert/go => ..

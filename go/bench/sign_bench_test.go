@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"bidcert"
+	bidcert "github.com/bidcert/bidcert/go"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"

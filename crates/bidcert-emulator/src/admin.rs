@@ -100,6 +100,15 @@ pub(crate) fn handle(shared: &Shared, method: &str, path: &str, body: &[u8]) -> 
         },
         ("GET", ["faults"]) => (200, json!({ "faults": state.faults })),
         ("GET", ["faults", "kinds"]) => (200, json!(FaultKind::NAMES)),
+        ("GET", ["demo"]) => (
+            200,
+            Value::Object(
+                crate::demo::VALUES
+                    .iter()
+                    .map(|(name, value)| ((*name).to_owned(), json!(value)))
+                    .collect(),
+            ),
+        ),
         ("POST", ["faults"]) => match serde_json::from_slice::<Fault>(body) {
             Ok(f) => {
                 if f.is_live() {
@@ -144,7 +153,7 @@ pub(crate) fn handle(shared: &Shared, method: &str, path: &str, body: &[u8]) -> 
         (
             _,
             ["state" | "reset" | "clock" | "faults" | "requests" | "fixture" | "tls" | "sts"
-            | "metadata"],
+            | "metadata" | "demo"],
         )
         | (_, ["faults", "kinds"] | ["sts", "expire"])
         | (_, ["customers", _] | ["customers", _, "verify"]) => {

@@ -1,68 +1,87 @@
-//! `bidcert_client`: signs each attempt afresh, sends it, retries what a retry can fix.
+//! `bidcert_client`: the Rust client, driving the core's call engine with its own HTTP
+//! stack (`bidcert_client_query_certified_info`, ...), or lending its policy, credentials and
+//! clock offset to a call a C program drives itself (`bidcert_call_new`).
 
 use std::ffi::c_char;
 use std::time::Duration;
 
-use bidcert_rs::{Client, Method, Policy, QueryCertifiedInfo, RpcCall};
+use bidcert_rs::{Client, Policy, QueryCertifiedInfo, Target};
 
 use crate::convert::{
-    bidcert_param, free_object, into_object, opt_str_arg, out_arg, params_arg, ref_arg, str_arg,
+    bidcert_param, free_object, get_value, into_object, opt_str_arg, out_arg, ref_arg, str_arg,
     string_out,
 };
 use crate::credentials::bidcert_credentials;
-use crate::enums;
+use crate::enums::{bidcert_bid_type, bidcert_product, enum_arg};
+use crate::operation::rpc_op;
 use crate::results::{bidcert_cert_ways_url, bidcert_certified_info};
 use crate::signer::{bidcert_cert_ways_request, cert_ways_op};
 use crate::status::bidcert_status;
 
-/// How a client connects. Zero-initialize it (`bidcert_client_config cfg = {0};`): every
-/// zero or NULL field takes its default.
+/// How a client connects and retries. Zero-initialize it (`bidcert_client_config cfg = {0};`):
+/// every zero or NULL field takes the core's default (the README lists them).
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct bidcert_client_config {
-    /// The Crm endpoint (`https://host[:port]`); NULL for `https://crm-cn-hangzhou.aliyuncs.com`.
+    /// The Crm endpoint (`https://host[:port]`); NULL: the production endpoint.
     pub crm_endpoint: *const c_char,
-    /// The Aas endpoint; NULL for `https://aas.aliyuncs.com`.
+    /// The Aas endpoint; NULL: the production endpoint.
     pub aas_endpoint: *const c_char,
-    /// Connection timeout in milliseconds; 0 for 5000.
+    /// Time one attempt may take to connect, in milliseconds; 0: the core's default.
     pub connect_timeout_ms: u64,
-    /// Timeout of one attempt, from connecting to the last byte, in milliseconds; 0 for 10000.
+    /// Time one attempt may take, from connecting to the last byte, in milliseconds; 0: the
+    /// core's default.
     pub timeout_ms: u64,
-    /// Attempts in all (1 = no retry); 0 for 3.
+    /// Attempts in all (1 = no retry); 0: the core's default.
     pub max_attempts: u32,
-    /// Delay before the first retry in milliseconds (doubling, with jitter); 0 for 200.
+    /// Delay before the first retry in milliseconds (doubling, with jitter); 0: the core's
+    /// default.
     pub retry_base_delay_ms: u64,
-    /// Longest delay between attempts in milliseconds; 0 for 2000.
+    /// Longest backoff between attempts in milliseconds; 0: the core's default.
     pub retry_max_delay_ms: u64,
     /// Allow plain `http://` to a host that is not loopback (loopback is always allowed).
     pub allow_insecure_http: bool,
     /// Appended to the `User-Agent`; NULL for none.
     pub user_agent_suffix: *const c_char,
+    /// Time a whole call may take, retries and their delays included, in milliseconds; 0: the
+    /// core's default.
+    pub budget_ms: u64,
+    /// The largest response body accepted, in bytes; 0: the core's default.
+    pub max_body_bytes: u64,
 }
 
 /// A client (opaque). Thread-safe: one client may be used from many threads at once, and
-/// shares one connection pool.
+/// shares one connection pool and one learned clock offset.
 #[derive(Debug)]
 pub struct bidcert_client {
-    inner: Client,
+    pub(crate) inner: Client,
 }
 
-/// The retry policy of a configuration: each 0 takes the default.
-/// The core's policy with the retry fields a C config set (0 keeps the core's default).
-fn retry_policy(
-    mut policy: Policy,
-    max_attempts: u32,
-    base_delay_ms: u64,
-    max_delay_ms: u64,
-) -> Policy {
-    if max_attempts != 0 {
-        policy = policy.with_max_attempts(max_attempts);
+/// The core's policy with the fields a C config set (0 keeps the core's default).
+fn policy(cfg: &bidcert_client_config) -> Policy {
+    let ms = |v: u64| (v != 0).then(|| Duration::from_millis(v));
+    let mut policy = Policy::default();
+    if cfg.max_attempts != 0 {
+        policy = policy.with_max_attempts(cfg.max_attempts);
     }
-    if base_delay_ms != 0 {
-        policy = policy.with_base_delay(Duration::from_millis(base_delay_ms));
+    if let Some(d) = ms(cfg.retry_base_delay_ms) {
+        policy = policy.with_base_delay(d);
     }
-    if max_delay_ms != 0 {
-        policy = policy.with_max_delay(Duration::from_millis(max_delay_ms));
+    if let Some(d) = ms(cfg.retry_max_delay_ms) {
+        policy = policy.with_max_delay(d);
+    }
+    if let Some(d) = ms(cfg.connect_timeout_ms) {
+        policy = policy.with_connect_timeout(d);
+    }
+    if let Some(d) = ms(cfg.timeout_ms) {
+        policy = policy.with_attempt_timeout(d);
+    }
+    if let Some(d) = ms(cfg.budget_ms) {
+        policy = policy.with_budget(d);
+    }
+    if cfg.max_body_bytes != 0 {
+        policy =
+            policy.with_max_body_bytes(usize::try_from(cfg.max_body_bytes).unwrap_or(usize::MAX));
     }
     policy
 }
@@ -96,27 +115,15 @@ pub unsafe extern "C" fn bidcert_client_new(
             if let Some(url) = unsafe { opt_str_arg(cfg.aas_endpoint, "config.aas_endpoint") }? {
                 builder = builder.aas_endpoint(url);
             }
+            builder = builder
+                .policy(policy(cfg))
+                .allow_insecure_http(cfg.allow_insecure_http);
+            // After the policy, which it changes.
             if let Some(s) =
                 unsafe { opt_str_arg(cfg.user_agent_suffix, "config.user_agent_suffix") }?
             {
                 builder = builder.user_agent_suffix(s);
             }
-            // A zero field keeps the core's default.
-            let mut policy = retry_policy(
-                Policy::default(),
-                cfg.max_attempts,
-                cfg.retry_base_delay_ms,
-                cfg.retry_max_delay_ms,
-            );
-            if cfg.connect_timeout_ms != 0 {
-                policy = policy.with_connect_timeout(Duration::from_millis(cfg.connect_timeout_ms));
-            }
-            if cfg.timeout_ms != 0 {
-                policy = policy.with_attempt_timeout(Duration::from_millis(cfg.timeout_ms));
-            }
-            builder = builder
-                .policy(policy)
-                .allow_insecure_http(cfg.allow_insecure_http);
         }
         *out = into_object(bidcert_client {
             inner: builder.build()?,
@@ -145,7 +152,7 @@ pub unsafe extern "C" fn bidcert_client_query_certified_info(
         let client = unsafe { ref_arg(client, "client") }?;
         let pk = unsafe { str_arg(pk, "pk") }?;
         let out = unsafe { out_arg(out, "out") }?;
-        let op = QueryCertifiedInfo::new(pk, enums::bid_type(bid_type)?)?;
+        let op = QueryCertifiedInfo::new(pk, enum_arg::<bidcert_bid_type>(bid_type, "bid_type")?)?;
         let info = client.inner.query_certified_info(&op)?;
         *out = into_object(bidcert_certified_info::new(info));
         Ok(())
@@ -201,18 +208,9 @@ pub unsafe extern "C" fn bidcert_client_call(
 ) -> bidcert_status {
     ffi_status!({
         let client = unsafe { ref_arg(client, "client") }?;
-        let action = unsafe { str_arg(action, "action") }?;
-        let version = unsafe { str_arg(version, "version") }?;
-        let method = unsafe { opt_str_arg(method, "method") }?;
-        let params = unsafe { params_arg(params, params_len) }?;
         unsafe { out_arg(out, "out") }?;
-        let mut call = RpcCall::new(enums::product(product)?, action, version)?;
-        if let Some(m) = method {
-            call = call.with_method(m.parse::<Method>()?);
-        }
-        for (k, v) in params {
-            call = call.with_param(k, v)?;
-        }
+        let target = Target::Product(enum_arg::<bidcert_product>(product, "product")?);
+        let call = unsafe { rpc_op(target, action, version, method, params, params_len) }?;
         let value = client.inner.call(&call)?;
         unsafe { string_out(out, value.to_string()) }
     })
@@ -225,25 +223,16 @@ pub unsafe extern "C" fn bidcert_client_free(client: *mut bidcert_client) {
     ffi_void!({ unsafe { free_object(client) } })
 }
 
-/// The delay before retry number `retry` (1 for the first retry) under the client's backoff:
-/// `base_delay_ms` doubling per retry, capped at `max_delay_ms`, then jittered to between half
-/// and all of it (0 for either means the default: 200 ms and 2000 ms). For bindings that send
-/// requests themselves (Go), so every binding backs off alike.
+/// The server's clock minus ours, in seconds, as the client learned it from the last timestamp
+/// error (0 until then), into `*out_seconds`. Every request is timestamped with our clock
+/// plus it; calls made with `bidcert_call_new` learn and hand it back too.
 ///
 /// Thread-safety: safe from any thread.
-/// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` if `out_ms` is NULL.
+/// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`client`, `out_seconds`).
 #[no_mangle]
-pub unsafe extern "C" fn bidcert_retry_delay_ms(
-    retry: u32,
-    base_delay_ms: u64,
-    max_delay_ms: u64,
-    out_ms: *mut u64,
+pub unsafe extern "C" fn bidcert_client_clock_offset(
+    client: *const bidcert_client,
+    out_seconds: *mut i64,
 ) -> bidcert_status {
-    ffi_status!({
-        let out = unsafe { out_arg(out_ms, "out_ms") }?;
-        let policy = retry_policy(Policy::default(), 0, base_delay_ms, max_delay_ms);
-        let delay = policy.backoff(retry.max(1), bidcert_rs::exchange::Jitter::random());
-        *out = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
-        Ok(())
-    })
+    ffi_status!({ unsafe { get_value(client, "client", out_seconds, |c| c.inner.clock_offset()) } })
 }

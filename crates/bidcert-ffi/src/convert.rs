@@ -76,11 +76,11 @@ pub(crate) unsafe fn params_arg<'a>(
     p: *const bidcert_param,
     len: usize,
 ) -> Result<Vec<(&'a str, &'a str)>, bidcert_error> {
-    unsafe { pairs_arg(p, len, "params") }
+    unsafe { params_arg_named(p, len, "params") }
 }
 
-/// [`params_arg`] for the array argument `name` (`headers`, ...), named so in errors.
-pub(crate) unsafe fn pairs_arg<'a>(
+/// [`params_arg`] for the argument `name`.
+pub(crate) unsafe fn params_arg_named<'a>(
     p: *const bidcert_param,
     len: usize,
     name: &str,

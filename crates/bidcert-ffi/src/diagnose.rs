@@ -2,8 +2,7 @@
 
 use std::ffi::c_char;
 
-use bidcert_rs::{Diagnosis, Difference};
-use serde_json::{json, Value};
+use bidcert_rs::Diagnosis;
 
 use crate::convert::{
     free_object, get_opt_string, get_string, get_value, into_object, out_arg, str_arg,
@@ -66,21 +65,6 @@ pub unsafe extern "C" fn bidcert_v3_diagnose_signature_mismatch(
     })
 }
 
-fn difference_json(d: &Difference) -> Value {
-    let mut out = serde_json::Map::new();
-    out.insert("kind".into(), d.kind().into());
-    for (key, value) in [
-        ("name", d.name()),
-        ("ours", d.ours()),
-        ("server", d.server()),
-    ] {
-        if let Some(v) = value {
-            out.insert(key.into(), v.into());
-        }
-    }
-    Value::Object(out)
-}
-
 /// An English explanation (`"Format: we signed \"JSON\", the server received \"json\""`,
 /// `"identical strings: the secret is wrong"`, ...) into `*out`.
 ///
@@ -95,12 +79,13 @@ pub unsafe extern "C" fn bidcert_diagnosis_text(
     ffi_status!({ unsafe { get_string(diagnosis, "diagnosis", out, |d| d.inner.to_string()) } })
 }
 
-/// The structured result as JSON text into `*out`:
-/// `{"server_string_found": bool, "identical": bool, "differences": [{"kind": "method" |
-/// "missing" | "extra" | "different" | "encoding" (V3 also "path" | "header" |
-/// "signed_headers" | "payload_hash" | "algorithm" | "hashed_canonical_request"), "name",
-/// "ours", "server"}]}` (each difference has the keys its kind needs; `method` first, then by
-/// parameter name; V3 in canonical request order).
+/// The structured result as JSON text into `*out`, the core's one shape:
+/// `{"server_string_found": bool, "server_string_to_sign": string | null, "identical": bool,
+/// "differences": [{"kind": "method" | "missing" | "extra" | "different" | "encoding" (V3 also
+/// "path" | "header" | "signed_headers" | "payload_hash" | "algorithm" |
+/// "hashed_canonical_request"), "name", "ours", "server"}], "summary": string}` (each
+/// difference has the keys its kind needs; `method` first, then by parameter name; V3 in
+/// canonical request order).
 ///
 /// Ownership: `*out` is owned by the caller; free it with `bidcert_string_free`.
 /// Thread-safety: safe from any thread.
@@ -113,14 +98,7 @@ pub unsafe extern "C" fn bidcert_diagnosis_to_json(
     ffi_status!({
         unsafe {
             get_string(diagnosis, "diagnosis", out, |d| {
-                let d = &d.inner;
-                let differences: Vec<Value> = d.differences().iter().map(difference_json).collect();
-                json!({
-                    "server_string_found": d.server_string_to_sign().is_some(),
-                    "identical": d.is_identical(),
-                    "differences": differences,
-                })
-                .to_string()
+                d.inner.to_json().to_string()
             })
         }
     })

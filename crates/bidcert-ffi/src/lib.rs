@@ -12,16 +12,21 @@
 #![allow(clippy::result_large_err)]
 
 #[macro_use]
-mod panic;
+extern crate macro_rules_attribute;
 
+#[macro_use]
+mod panic;
+#[macro_use]
+mod enums;
+
+mod call;
 mod client;
 mod convert;
 mod credentials;
 mod diagnose;
-mod emulator;
-mod enums;
 mod error;
 mod event;
+mod operation;
 mod parse;
 mod pure;
 mod results;
@@ -30,14 +35,18 @@ mod status;
 mod strings;
 mod v3;
 
+pub use call::*;
 pub use client::*;
 pub use convert::bidcert_param;
 pub use credentials::*;
 pub use diagnose::*;
-pub use emulator::*;
-pub use enums::*;
+pub use enums::{
+    bidcert_bid_type, bidcert_decision_kind, bidcert_platform, bidcert_product,
+    bidcert_subject_type, bidcert_transport_kind,
+};
 pub use error::*;
 pub use event::*;
+pub use operation::*;
 pub use parse::*;
 pub use pure::*;
 pub use results::*;

@@ -70,3 +70,27 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "unknown panic".to_owned());
     format!("internal error (a bug in bidcert, please report it): {what}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{bidcert_error_kind, last_error_for_tests};
+
+    #[test]
+    fn a_panic_becomes_internal_and_the_last_error() {
+        let status = status_boundary(|| panic!("boom"));
+        assert_eq!(status, bidcert_status::BIDCERT_INTERNAL);
+        let last = last_error_for_tests().expect("the panic was recorded");
+        assert_eq!(last.kind, bidcert_error_kind::BIDCERT_ERROR_KIND_INTERNAL);
+        assert!(last.message.contains("boom"), "{}", last.message);
+        // A success clears it.
+        assert_eq!(status_boundary(|| Ok(())), bidcert_status::BIDCERT_OK);
+        assert!(last_error_for_tests().is_none());
+    }
+
+    #[test]
+    fn the_other_boundaries_swallow_a_panic() {
+        void_boundary(|| panic!("in a _free"));
+        assert_eq!(value_boundary(7, || panic!("in a getter")), 7);
+    }
+}

@@ -1,6 +1,7 @@
 //! Result objects: `bidcert_certified_info` and `bidcert_cert_ways_url`.
 
-use std::ffi::c_char;
+use std::ffi::{c_char, CString};
+use std::sync::OnceLock;
 
 use bidcert_rs::{CertWaysUrl, CertifiedInfo};
 
@@ -13,11 +14,108 @@ use crate::status::bidcert_status;
 #[derive(Debug)]
 pub struct bidcert_certified_info {
     inner: CertifiedInfo,
+    // The C strings `bidcert_certified_info_fields` lends, made on first use.
+    fields: OnceLock<Fields>,
 }
 
 impl bidcert_certified_info {
     pub(crate) fn new(inner: CertifiedInfo) -> Self {
-        bidcert_certified_info { inner }
+        bidcert_certified_info {
+            inner,
+            fields: OnceLock::new(),
+        }
+    }
+}
+
+/// Every field of a `bidcert_certified_info` at once, borrowed from it (valid until its
+/// `_free`); each string is NULL when absent. The personal data (`name`, `phone`,
+/// `cert_number`) is verbatim, not masked: copy it, never log it. For bindings that copy a
+/// whole result (one call instead of one per field).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct bidcert_certified_info_fields {
+    /// Whether the customer has passed identity verification.
+    pub is_certified: bool,
+    /// The server's request id.
+    pub request_id: *const c_char,
+    /// The customer's account id.
+    pub aliyun_pk: *const c_char,
+    /// `personal`, `enterprise`, or the server's value verbatim.
+    pub account_cert_type: *const c_char,
+    /// The verified name (personal data).
+    pub name: *const c_char,
+    /// The phone number (personal data).
+    pub phone: *const c_char,
+    /// `ID`, `BUSINESS`, `ORGANIZATION_CODE`, `INSTITUTION_LEGAL_PERSON`, or the code.
+    pub cert_type: *const c_char,
+    /// The certificate type's wire code (`0`, `9`, ...).
+    pub cert_type_code: *const c_char,
+    /// The certificate number (personal data).
+    pub cert_number: *const c_char,
+}
+
+/// The owned C strings behind a `bidcert_certified_info_fields`.
+#[derive(Debug)]
+pub(crate) struct Fields {
+    request_id: Option<CString>,
+    aliyun_pk: Option<CString>,
+    account_cert_type: Option<CString>,
+    name: Option<CString>,
+    phone: Option<CString>,
+    cert_type: Option<CString>,
+    cert_type_code: Option<CString>,
+    cert_number: Option<CString>,
+}
+
+impl Fields {
+    fn of(i: &CertifiedInfo) -> Self {
+        let c = |s: Option<&str>| s.and_then(|s| CString::new(s).ok());
+        Fields {
+            request_id: c(i.request_id()),
+            aliyun_pk: c(i.aliyun_pk()),
+            account_cert_type: c(i.account_cert_type().map(|t| t.as_str())),
+            name: c(i.name()),
+            phone: c(i.phone()),
+            cert_type: c(i.cert_type().map(|t| t.name())),
+            cert_type_code: c(i.cert_type().map(|t| t.code())),
+            cert_number: c(i.cert_number()),
+        }
+    }
+}
+
+fn borrow(s: &Option<CString>) -> *const c_char {
+    s.as_ref().map_or(std::ptr::null(), |s| s.as_ptr())
+}
+
+/// Writes every field of `info` into `*out` (see `bidcert_certified_info_fields`).
+///
+/// Ownership: the strings are borrowed from `info`, valid until `bidcert_certified_info_free`.
+/// Thread-safety: safe from any thread.
+/// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`info`, `out`).
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_certified_info_get_fields(
+    info: *const bidcert_certified_info,
+    out: *mut bidcert_certified_info_fields,
+) -> bidcert_status {
+    ffi_status!({ unsafe { get_value(info, "info", out, |i| { fields_of(&i.inner, &i.fields) }) } })
+}
+
+/// The fields of `info`, lent from `cache` (filled on first use).
+pub(crate) fn fields_of(
+    info: &CertifiedInfo,
+    cache: &OnceLock<Fields>,
+) -> bidcert_certified_info_fields {
+    let f = cache.get_or_init(|| Fields::of(info));
+    bidcert_certified_info_fields {
+        is_certified: info.is_certified(),
+        request_id: borrow(&f.request_id),
+        aliyun_pk: borrow(&f.aliyun_pk),
+        account_cert_type: borrow(&f.account_cert_type),
+        name: borrow(&f.name),
+        phone: borrow(&f.phone),
+        cert_type: borrow(&f.cert_type),
+        cert_type_code: borrow(&f.cert_type_code),
+        cert_number: borrow(&f.cert_number),
     }
 }
 

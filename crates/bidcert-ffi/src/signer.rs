@@ -10,7 +10,9 @@ use crate::convert::{
     free_object, get_string, into_object, opt_str_arg, out_arg, ref_arg, str_arg, timestamp_arg,
 };
 use crate::credentials::bidcert_credentials;
-use crate::enums;
+use crate::enums::{
+    bidcert_bid_type, bidcert_platform, bidcert_product, bidcert_subject_type, enum_arg,
+};
 use crate::error::bidcert_error;
 use crate::status::bidcert_status;
 
@@ -51,9 +53,9 @@ pub(crate) unsafe fn cert_ways_op(
 ) -> Result<GenerateCertWaysUrl, bidcert_error> {
     let req = unsafe { ref_arg(req, "request") }?;
     let pk = unsafe { str_arg(req.aliyun_pk, "request.aliyun_pk") }?;
-    let bid_type = enums::bid_type(req.bid_type)?;
-    let platform = enums::platform(req.platform)?;
-    let subject_type = enums::subject_type(req.subject_type)?;
+    let bid_type = enum_arg::<bidcert_bid_type>(req.bid_type, "bid_type")?;
+    let platform = enum_arg::<bidcert_platform>(req.platform, "platform")?;
+    let subject_type = enum_arg::<bidcert_subject_type>(req.subject_type, "subject_type")?;
     Ok(GenerateCertWaysUrl::new(pk, bid_type)?
         .with_platform(platform)
         .with_subject_type(subject_type)
@@ -107,7 +109,7 @@ pub unsafe extern "C" fn bidcert_signer_set_endpoint(
 ) -> bidcert_status {
     ffi_status!({
         let signer = unsafe { out_arg(signer, "signer") }?;
-        let product = enums::product(product)?;
+        let product = enum_arg::<bidcert_product>(product, "product")?;
         let endpoint = Endpoint::new(unsafe { str_arg(endpoint, "endpoint") }?)?;
         signer.inner = signer.inner.clone().with_endpoint(product, endpoint);
         Ok(())
@@ -136,7 +138,7 @@ pub unsafe extern "C" fn bidcert_signer_sign_query(
         let signer = unsafe { ref_arg(signer, "signer") }?;
         let pk = unsafe { str_arg(pk, "pk") }?;
         let out = unsafe { out_arg(out, "out") }?;
-        let bid_type = enums::bid_type(bid_type)?;
+        let bid_type = enum_arg::<bidcert_bid_type>(bid_type, "bid_type")?;
         let (timestamp, nonce) = unsafe { time_and_nonce(timestamp, nonce) }?;
         let op = QueryCertifiedInfo::new(pk, bid_type)?;
         let inner = signer.inner.sign(&op, timestamp, &nonce)?;

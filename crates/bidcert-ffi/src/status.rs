@@ -1,11 +1,13 @@
 //! `bidcert_status`: what every fallible export returns. Values are never renumbered.
 
-use std::ffi::c_char;
+use std::ffi::{c_char, CStr};
+
+use crate::enums::FfiEnum;
 
 /// The result of a call. `BIDCERT_OK` is 0; every other value is a failure whose details
 /// (`bidcert_last_error`) describe it. Values are stable: new ones are only ever added.
 #[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FfiEnum!)]
 pub enum bidcert_status {
     /// Success.
     BIDCERT_OK = 0,
@@ -25,7 +27,8 @@ pub enum bidcert_status {
     BIDCERT_PARSE = 7,
     /// No usable credentials were found.
     BIDCERT_CREDENTIALS = 8,
-    /// An enum argument (bid type, platform, subject type, product, fault) was out of range.
+    /// An enum argument (bid type, platform, subject type, product, transport kind) was out
+    /// of range.
     BIDCERT_INVALID_ENUM = 9,
     /// A bug in bidcert (a caught panic); the call had no effect.
     BIDCERT_INTERNAL = 10,
@@ -42,20 +45,33 @@ pub enum bidcert_status {
 #[no_mangle]
 pub extern "C" fn bidcert_status_str(status: u32) -> *const c_char {
     ffi_value!(c"BIDCERT_INTERNAL".as_ptr(), {
-        let s: &'static std::ffi::CStr = match status {
-            0 => c"BIDCERT_OK: success",
-            1 => c"BIDCERT_NULL_ARGUMENT: a required pointer argument was NULL",
-            2 => c"BIDCERT_INVALID_UTF8: a string argument was not valid UTF-8",
-            3 => c"BIDCERT_VALIDATION: an argument was rejected",
-            4 => c"BIDCERT_API_ERROR: the server answered with an error code",
-            5 => c"BIDCERT_TRANSPORT: the request could not be sent or the response not read",
-            6 => c"BIDCERT_TIMEOUT: no complete response within the timeout",
-            7 => c"BIDCERT_PARSE: the body could not be understood",
-            8 => c"BIDCERT_CREDENTIALS: no usable credentials",
-            9 => c"BIDCERT_INVALID_ENUM: an enum argument was out of range",
-            10 => c"BIDCERT_INTERNAL: internal error (a bug in bidcert)",
-            11 => c"BIDCERT_ORIGIN_MISMATCH: the message came from an unexpected origin",
-            _ => c"BIDCERT_UNKNOWN_STATUS",
+        use bidcert_status as S;
+        let s: &'static CStr = match bidcert_status::from_u32(status) {
+            Some(S::BIDCERT_OK) => c"BIDCERT_OK: success",
+            Some(S::BIDCERT_NULL_ARGUMENT) => {
+                c"BIDCERT_NULL_ARGUMENT: a required pointer argument was NULL"
+            }
+            Some(S::BIDCERT_INVALID_UTF8) => {
+                c"BIDCERT_INVALID_UTF8: a string argument was not valid UTF-8"
+            }
+            Some(S::BIDCERT_VALIDATION) => c"BIDCERT_VALIDATION: an argument was rejected",
+            Some(S::BIDCERT_API_ERROR) => {
+                c"BIDCERT_API_ERROR: the server answered with an error code"
+            }
+            Some(S::BIDCERT_TRANSPORT) => {
+                c"BIDCERT_TRANSPORT: the request could not be sent or the response not read"
+            }
+            Some(S::BIDCERT_TIMEOUT) => c"BIDCERT_TIMEOUT: no complete response within the timeout",
+            Some(S::BIDCERT_PARSE) => c"BIDCERT_PARSE: the body could not be understood",
+            Some(S::BIDCERT_CREDENTIALS) => c"BIDCERT_CREDENTIALS: no usable credentials",
+            Some(S::BIDCERT_INVALID_ENUM) => {
+                c"BIDCERT_INVALID_ENUM: an enum argument was out of range"
+            }
+            Some(S::BIDCERT_INTERNAL) => c"BIDCERT_INTERNAL: internal error (a bug in bidcert)",
+            Some(S::BIDCERT_ORIGIN_MISMATCH) => {
+                c"BIDCERT_ORIGIN_MISMATCH: the message came from an unexpected origin"
+            }
+            None => c"BIDCERT_UNKNOWN_STATUS",
         };
         s.as_ptr()
     })

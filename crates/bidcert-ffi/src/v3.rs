@@ -5,7 +5,7 @@ use std::ffi::c_char;
 
 use bidcert_rs::v3;
 
-use crate::convert::{bidcert_param, out_arg, pairs_arg, str_arg, string_out};
+use crate::convert::{bidcert_param, out_arg, params_arg_named, str_arg, string_out};
 use crate::pure::method_arg;
 use crate::status::bidcert_status;
 
@@ -41,8 +41,8 @@ pub unsafe extern "C" fn bidcert_v3_canonical_request(
     ffi_status!({
         let method = unsafe { method_arg(method) }?;
         let uri = unsafe { str_arg(canonical_uri, "canonical_uri") }?;
-        let query = unsafe { pairs_arg(query, query_len, "query") }?;
-        let headers = unsafe { pairs_arg(headers, headers_len, "headers") }?;
+        let query = unsafe { params_arg_named(query, query_len, "query") }?;
+        let headers = unsafe { params_arg_named(headers, headers_len, "headers") }?;
         let payload = unsafe { str_arg(hashed_payload, "hashed_payload") }?;
         unsafe { out_arg(out, "out") }?;
         let cr = v3::canonical_request(method, uri, &query, &headers, payload)?;

@@ -175,6 +175,20 @@ fn fault_kinds_are_listed_from_the_native_list() {
 }
 
 #[test]
+fn demo_values_are_listed_by_name() {
+    let emu = start();
+    let r = admin(&emu, "GET", "demo", None);
+    assert_eq!(r.status, 200);
+    let values = r.json();
+    assert_eq!(values.as_object().unwrap().len(), demo::VALUES.len());
+    assert_eq!(values["PERSONAL_PK"], demo::PERSONAL_PK);
+    assert_eq!(
+        values["NORMAL_ACCESS_KEY_SECRET"],
+        demo::NORMAL_ACCESS_KEY_SECRET
+    );
+}
+
+#[test]
 fn requests_log_and_reset() {
     let emu = start();
     query(&emu, NORMAL, demo::UNKNOWN_PK, "NORMAL");

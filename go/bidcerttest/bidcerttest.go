@@ -1,0 +1,213 @@
+// Package bidcerttest runs the bidcert emulator of both endpoints for tests: the
+// bidcert-emulator program as a subprocess on 127.0.0.1, driven through its admin HTTP API.
+// A test binary that uses it links only the production library; the emulator runs in its own
+// process.
+//
+// The program is found through the BIDCERT_EMULATOR environment variable (a path), else as
+// bidcert-emulator on PATH (`cargo install` it, or build it with
+// `cargo build -p bidcert-cli --bin bidcert-emulator`).
+package bidcerttest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Emulator is a running emulator with the demo fixture. Safe for concurrent use.
+type Emulator struct {
+	// URL is the endpoint of both products, http://127.0.0.1:PORT.
+	URL string
+
+	cmd    *exec.Cmd
+	http   *http.Client
+	once   sync.Once
+	demo   map[string]string
+	demoMu sync.Mutex
+}
+
+// Program is the emulator program Start runs: $BIDCERT_EMULATOR, else bidcert-emulator on PATH.
+func Program() (string, error) {
+	if p := os.Getenv("BIDCERT_EMULATOR"); p != "" {
+		return p, nil
+	}
+	p, err := exec.LookPath("bidcert-emulator")
+	if err != nil {
+		return "", fmt.Errorf("bidcerttest: no emulator: set BIDCERT_EMULATOR or put bidcert-emulator on PATH (%w)", err)
+	}
+	return p, nil
+}
+
+// Start runs the emulator on a free port and waits until it serves.
+func Start(args ...string) (*Emulator, error) {
+	program, err := Program()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(program, args...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("bidcerttest: starting %s: %w", program, err)
+	}
+	// The first line is {"url": "http://127.0.0.1:PORT"}, printed once it listens.
+	lines := bufio.NewReader(out)
+	line, err := lines.ReadString('\n')
+	var first struct {
+		URL string `json:"url"`
+	}
+	if err != nil || json.Unmarshal([]byte(line), &first) != nil || first.URL == "" {
+		cmd.Process.Kill()
+		cmd.Wait()
+		return nil, fmt.Errorf("bidcerttest: %s printed %q, not its URL (%v)", program, line, err)
+	}
+	go io.Copy(io.Discard, lines) // never block the emulator on a full pipe
+	e := &Emulator{URL: first.URL, cmd: cmd, http: &http.Client{Timeout: 30 * time.Second}}
+	return e, nil
+}
+
+// New starts an emulator for t and stops it when t ends; it fails t if it cannot start.
+func New(t testing.TB) *Emulator {
+	t.Helper()
+	e, err := Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
+// Close stops the emulator and waits for it. It is idempotent.
+func (e *Emulator) Close() error {
+	e.once.Do(func() {
+		e.cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { e.cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			e.cmd.Process.Kill()
+			<-done
+		}
+	})
+	return nil
+}
+
+// admin calls the admin API and decodes its JSON answer into out (when not nil).
+func (e *Emulator) admin(method, path string, body any, out any) error {
+	var reader io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		reader = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, e.URL+"/_emulator/"+path, reader)
+	if err != nil {
+		return err
+	}
+	resp, err := e.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("bidcerttest: %s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("bidcerttest: %s %s: HTTP %d: %s", method, path, resp.StatusCode, data)
+	}
+	if out != nil {
+		return json.Unmarshal(data, out)
+	}
+	return nil
+}
+
+// Reset goes back to the state at start: the fixture's customers, clock offset 0, no nonces,
+// faults or request log.
+func (e *Emulator) Reset() error { return e.admin("POST", "reset", nil, nil) }
+
+// SetClockOffset moves the emulator's clock by seconds from the system clock; its Date header
+// follows.
+func (e *Emulator) SetClockOffset(seconds int64) error {
+	return e.admin("POST", "clock", map[string]int64{"offset_seconds": seconds}, nil)
+}
+
+// InjectFault adds a fault in the admin API's JSON shape: {"kind": "http_503", "next": 2},
+// as a map, a struct or a json.RawMessage.
+func (e *Emulator) InjectFault(fault any) error { return e.admin("POST", "faults", fault, nil) }
+
+// ClearFaults removes every fault.
+func (e *Emulator) ClearFaults() error { return e.admin("DELETE", "faults", nil, nil) }
+
+// FaultKinds is every fault kind the emulator can inject, by its admin name.
+func (e *Emulator) FaultKinds() ([]string, error) {
+	var kinds []string
+	err := e.admin("GET", "faults/kinds", nil, &kinds)
+	return kinds, err
+}
+
+// VerifyCustomer marks customer pk verified, as a successful verification would.
+func (e *Emulator) VerifyCustomer(pk string) error {
+	return e.admin("POST", "customers/"+pk+"/verify", nil, nil)
+}
+
+// Request is one API request in the emulator's log.
+type Request struct {
+	RequestID   string  `json:"request_id"`
+	Action      string  `json:"action"`
+	AccessKeyID string  `json:"access_key_id"`
+	Nonce       string  `json:"nonce"`
+	Timestamp   string  `json:"timestamp"`
+	Status      *int    `json:"status"` // nil when the connection was dropped
+	Code        *string `json:"code"`   // the error code answered; nil for a success
+	Fault       *string `json:"fault"`
+}
+
+// Requests is the request log, oldest first.
+func (e *Emulator) Requests() ([]Request, error) {
+	var log []Request
+	err := e.admin("GET", "requests", nil, &log)
+	return log, err
+}
+
+// Demo is a well-known value of the demo fixture by name (NORMAL_ACCESS_KEY_ID,
+// NORMAL_ACCESS_KEY_SECRET, PERSONAL_PK, UNVERIFIED_PK, ...). Published test values.
+func (e *Emulator) Demo(name string) (string, error) {
+	e.demoMu.Lock()
+	defer e.demoMu.Unlock()
+	if e.demo == nil {
+		if err := e.admin("GET", "demo", nil, &e.demo); err != nil {
+			return "", err
+		}
+	}
+	v, ok := e.demo[name]
+	if !ok {
+		return "", errors.New("bidcerttest: no demo value " + name)
+	}
+	return v, nil
+}
+
+// MustDemo is Demo that fails t for an unknown name.
+func (e *Emulator) MustDemo(t testing.TB, name string) string {
+	t.Helper()
+	v, err := e.Demo(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
