@@ -140,7 +140,7 @@ fn now(inputs: Option<&bidcert_call_inputs>) -> SystemTime {
 }
 
 fn jitter(inputs: Option<&bidcert_call_inputs>) -> Jitter {
-    Jitter::new(inputs.map_or_else(fastrand::f64, |i| i.jitter))
+    inputs.map_or_else(Jitter::random, |i| Jitter::new(i.jitter))
 }
 
 fn millis(d: Duration) -> u64 {

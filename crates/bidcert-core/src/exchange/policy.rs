@@ -216,11 +216,10 @@ impl Jitter {
         Jitter(if x.is_nan() { 0.5 } else { x.clamp(0.0, 1.0) })
     }
 
-    /// A random point of the range.
+    /// A random point of the range, from a fast thread-local generator (no system call: a
+    /// jitter needs spread, not secrecy).
     pub fn random() -> Self {
-        // A v4 UUID carries 122 random bits from the system's generator.
-        let bits = uuid::Uuid::new_v4().as_u128() as u64 >> 11;
-        Jitter(bits as f64 / (1u64 << 53) as f64)
+        Jitter(fastrand::f64())
     }
 
     /// The value, in `0.0..=1.0`.
