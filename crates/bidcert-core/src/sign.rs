@@ -361,6 +361,7 @@ impl Signer {
             query_end,
             string_to_sign: sts,
             timestamp,
+            body: Vec::new(),
         })
     }
 }
@@ -376,7 +377,8 @@ impl fmt::Debug for Signer {
 }
 
 /// A signed request, ready for any HTTP client: send `method` to `url` with `headers` and
-/// `body`. Every parameter, `Signature` included, is in the URL's query.
+/// `body`. Every parameter, `Signature` included, is in the URL's query (an unsigned request,
+/// `AssumeRoleWithOIDC`, carries its parameters in a form body instead).
 #[derive(Clone, PartialEq, Eq)]
 pub struct SignedRequest {
     method: Method,
@@ -385,9 +387,15 @@ pub struct SignedRequest {
     query_end: usize,
     string_to_sign: String,
     timestamp: Timestamp,
+    // A form body (`crate::unsigned`); empty for signed requests.
+    body: Vec<u8>,
 }
 
 const HEADERS: &[(&str, &str)] = &[("Accept", "application/json")];
+const FORM_HEADERS: &[(&str, &str)] = &[
+    ("Accept", "application/json"),
+    ("Content-Type", "application/x-www-form-urlencoded"),
+];
 
 impl SignedRequest {
     /// The method it was signed for; send it with this one.
@@ -400,11 +408,15 @@ impl SignedRequest {
     }
     /// Headers to send.
     pub fn headers(&self) -> &'static [(&'static str, &'static str)] {
-        HEADERS
+        if self.body.is_empty() {
+            HEADERS
+        } else {
+            FORM_HEADERS
+        }
     }
-    /// The body to send: empty, as every parameter is in the query.
-    pub fn body(&self) -> &'static [u8] {
-        b""
+    /// The body to send: empty when every parameter is in the query.
+    pub fn body(&self) -> &[u8] {
+        &self.body
     }
     /// The canonicalized query string (the URL's query without `Signature`).
     pub fn canonicalized_query(&self) -> &str {
@@ -414,9 +426,12 @@ impl SignedRequest {
     pub fn string_to_sign(&self) -> &str {
         &self.string_to_sign
     }
-    /// The `Signature` parameter.
+    /// The `Signature` parameter (empty for an unsigned request).
     pub fn signature(&self) -> String {
-        let encoded = &self.url[self.query_end + "&Signature=".len()..];
+        let encoded = self
+            .url
+            .get(self.query_end + "&Signature=".len()..)
+            .unwrap_or("");
         percent_encoding::percent_decode_str(encoded)
             .decode_utf8_lossy()
             .into_owned()
@@ -443,6 +458,28 @@ impl SignedRequest {
             }
         }
         out
+    }
+}
+
+impl SignedRequest {
+    /// An unsigned request (`crate::unsigned`): its URL with the query at
+    /// `query_start..`, and a form body.
+    pub(crate) fn unsigned(
+        method: Method,
+        url: String,
+        query_start: usize,
+        timestamp: Timestamp,
+        body: Vec<u8>,
+    ) -> Self {
+        SignedRequest {
+            method,
+            query_end: url.len(),
+            url,
+            query_start,
+            string_to_sign: String::new(),
+            timestamp,
+            body,
+        }
     }
 }
 
