@@ -23,6 +23,10 @@ pub enum Freshness {
 /// Defaults: refreshed when 180 s or less remain (as the official credentials libraries do);
 /// after a failed refresh, the next attempt waits 1 s, doubling to at most 60 s, with jitter.
 ///
+/// Credentials that arrive with 180 s or less left (a short session, or an issuer whose clock
+/// is behind ours) are refreshed halfway through what they had left, not at once: otherwise
+/// every caller would fetch them again.
+///
 /// ```
 /// use std::time::{Duration, SystemTime};
 /// use bidcert_core::{Freshness, RefreshPolicy, Timestamp};
@@ -30,10 +34,14 @@ pub enum Freshness {
 /// let expiry = Timestamp::parse("2026-11-23T09:00:00Z").unwrap();
 /// let at = |s: u64| SystemTime::UNIX_EPOCH + Duration::from_secs(s);
 /// let e = expiry.unix() as u64;
-/// assert_eq!(p.freshness(Some(expiry), at(e - 181)), Freshness::Fresh);
-/// assert_eq!(p.freshness(Some(expiry), at(e - 180)), Freshness::RefreshAhead);
-/// assert_eq!(p.freshness(Some(expiry), at(e)), Freshness::Expired);
-/// assert_eq!(p.freshness(None, at(e)), Freshness::Fresh); // long-term keys never expire
+/// let fetched = at(e - 3600);
+/// assert_eq!(p.freshness(Some(expiry), fetched, at(e - 181)), Freshness::Fresh);
+/// assert_eq!(p.freshness(Some(expiry), fetched, at(e - 180)), Freshness::RefreshAhead);
+/// assert_eq!(p.freshness(Some(expiry), fetched, at(e)), Freshness::Expired);
+/// // Fetched with 100 s left: refreshed 50 s later.
+/// assert_eq!(p.freshness(Some(expiry), at(e - 100), at(e - 51)), Freshness::Fresh);
+/// assert_eq!(p.freshness(Some(expiry), at(e - 100), at(e - 50)), Freshness::RefreshAhead);
+/// assert_eq!(p.freshness(None, fetched, at(e)), Freshness::Fresh); // long-term keys never expire
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefreshPolicy {
@@ -81,18 +89,41 @@ impl RefreshPolicy {
         self.retry_max
     }
 
-    /// What credentials expiring at `expiration` (none: long-term keys) are good for `now`.
-    pub fn freshness(&self, expiration: Option<Timestamp>, now: SystemTime) -> Freshness {
-        let Some(expiration) = expiration else {
+    /// When credentials fetched at `fetched` and expiring at `expiration` (none: long-term
+    /// keys, never) are to be refreshed: [`RefreshPolicy::ahead`] of their expiry, or halfway
+    /// through what they had left when they arrived with less than that.
+    pub fn refresh_at(
+        &self,
+        expiration: Option<Timestamp>,
+        fetched: SystemTime,
+    ) -> Option<SystemTime> {
+        let expiry = expiry(expiration?);
+        let ahead = expiry.checked_sub(self.ahead).filter(|at| *at > fetched);
+        Some(ahead.unwrap_or_else(|| {
+            let left = expiry.duration_since(fetched).unwrap_or_default();
+            fetched + left / 2
+        }))
+    }
+
+    /// What credentials fetched at `fetched` and expiring at `expiration` (none: long-term
+    /// keys) are good for `now`.
+    pub fn freshness(
+        &self,
+        expiration: Option<Timestamp>,
+        fetched: SystemTime,
+        now: SystemTime,
+    ) -> Freshness {
+        let (Some(expiration), Some(refresh_at)) =
+            (expiration, self.refresh_at(expiration, fetched))
+        else {
             return Freshness::Fresh;
         };
-        let expiry = SystemTime::UNIX_EPOCH
-            + Duration::from_secs(u64::try_from(expiration.unix()).unwrap_or(0));
-        match expiry.duration_since(now) {
-            Err(_) => Freshness::Expired,
-            Ok(left) if left.is_zero() => Freshness::Expired,
-            Ok(left) if left <= self.ahead => Freshness::RefreshAhead,
-            Ok(_) => Freshness::Fresh,
+        if now >= expiry(expiration) {
+            Freshness::Expired
+        } else if now >= refresh_at {
+            Freshness::RefreshAhead
+        } else {
+            Freshness::Fresh
         }
     }
 
@@ -118,6 +149,10 @@ impl RefreshPolicy {
     }
 }
 
+fn expiry(t: Timestamp) -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(t.unix()).unwrap_or(0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,11 +162,28 @@ mod tests {
         let p = RefreshPolicy::default().with_ahead(Duration::from_secs(10));
         let exp = Timestamp::from_unix(1_000).unwrap();
         let at = |s| SystemTime::UNIX_EPOCH + Duration::from_secs(s);
-        assert_eq!(p.freshness(Some(exp), at(989)), Freshness::Fresh);
-        assert_eq!(p.freshness(Some(exp), at(990)), Freshness::RefreshAhead);
-        assert_eq!(p.freshness(Some(exp), at(999)), Freshness::RefreshAhead);
-        assert_eq!(p.freshness(Some(exp), at(1_000)), Freshness::Expired);
-        assert_eq!(p.freshness(Some(exp), at(5_000)), Freshness::Expired);
+        let f = at(0);
+        assert_eq!(p.freshness(Some(exp), f, at(989)), Freshness::Fresh);
+        assert_eq!(p.freshness(Some(exp), f, at(990)), Freshness::RefreshAhead);
+        assert_eq!(p.freshness(Some(exp), f, at(999)), Freshness::RefreshAhead);
+        assert_eq!(p.freshness(Some(exp), f, at(1_000)), Freshness::Expired);
+        assert_eq!(p.freshness(Some(exp), f, at(5_000)), Freshness::Expired);
+    }
+
+    #[test]
+    fn credentials_that_arrive_inside_the_window_wait_half_their_life() {
+        let p = RefreshPolicy::default();
+        let exp = Timestamp::from_unix(10_000).unwrap();
+        let at = |s| SystemTime::UNIX_EPOCH + Duration::from_secs(s);
+        assert_eq!(p.refresh_at(Some(exp), at(9_900)), Some(at(9_950)));
+        assert_eq!(p.refresh_at(Some(exp), at(9_000)), Some(at(9_820)));
+        // Already expired when fetched: due at once (and expired).
+        assert_eq!(p.refresh_at(Some(exp), at(10_100)), Some(at(10_100)));
+        assert_eq!(
+            p.freshness(Some(exp), at(10_100), at(10_100)),
+            Freshness::Expired
+        );
+        assert_eq!(p.refresh_at(None, at(0)), None);
     }
 
     #[test]

@@ -1,26 +1,28 @@
-//! The blocking client: a ureq driver of the core's call engine ([`bidcert_core::exchange`]).
-//! The engine decides retries, delays, timeouts and clock skew; this file only moves bytes.
+//! The blocking client: the API calls over one [`Transport`], each attempt signed with the
+//! credentials its [`CredentialsProvider`] has now.
 
-use std::io::Read as _;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::{Instant, SystemTime};
 
-use bidcert_core::exchange::{Attempt, Call, Decision, Exchange, Jitter, Policy, Response};
+use bidcert_core::exchange::{Call, Exchange, Policy};
 use bidcert_core::{
-    CertWaysUrl, CertifiedInfo, Credentials, Endpoint, Error, GenerateCertWaysUrl, Method, Nonce,
-    Product, QueryCertifiedInfo, RpcCall, Signer, TransportError, TransportKind, ValidationError,
+    CertWaysUrl, CertifiedInfo, Credentials, Endpoint, Error, GenerateCertWaysUrl, Product,
+    QueryCertifiedInfo, RpcCall, Signer,
 };
-use log::{debug, warn};
+
+use crate::credentials::{CredentialsProvider, Env, ResolvedCredentials};
+use crate::transport::{Proxy, Transport};
 
 /// A client for both operations and any other RPC action.
 ///
-/// `Send + Sync` and cheap to clone: clones share one connection pool, one set of credentials
-/// (which [`Client::set_credentials`] replaces for all of them) and one clock offset.
+/// `Send + Sync` and cheap to clone: clones share one connection pool, one credentials
+/// provider (which [`Client::set_credentials`] and [`Client::set_provider`] replace for all
+/// of them) and one clock offset. Every attempt is signed with the provider's current
+/// credentials, so temporary ones are refreshed under way.
 ///
 /// ```no_run
 /// use bidcert::{BidType, Client, QueryCertifiedInfo};
-/// let client = Client::builder().build()?; // credentials from the environment or files
+/// let client = Client::builder().build()?; // credentials from the default chain
 /// let info = client.query_certified_info(&QueryCertifiedInfo::new("1234567890123456", BidType::Normal)?)?;
 /// println!("verified: {}", info.is_certified());
 /// # Ok::<(), bidcert::Error>(())
@@ -31,8 +33,12 @@ pub struct Client {
 }
 
 struct Inner {
-    agent: ureq::Agent,
-    signer: RwLock<Arc<Signer>>,
+    transport: Transport,
+    provider: RwLock<CredentialsProvider>,
+    // The signer of the credentials last seen: rebuilt only when they change.
+    signer: RwLock<(Arc<ResolvedCredentials>, Arc<Signer>)>,
+    crm: Endpoint,
+    aas: Endpoint,
     policy: Policy,
     clock_offset: AtomicI64,
 }
@@ -40,7 +46,8 @@ struct Inner {
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("signer", &self.signer())
+            .field("signer", &self.current().1)
+            .field("provider", &self.provider())
             .field("policy", &self.inner.policy)
             .field("clock_offset", &self.clock_offset())
             .finish_non_exhaustive()
@@ -50,7 +57,7 @@ impl std::fmt::Debug for Client {
 /// Builds a [`Client`].
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
-    credentials: Option<Credentials>,
+    provider: Option<CredentialsProvider>,
     crm: Option<String>,
     aas: Option<String>,
     policy: Policy,
@@ -62,7 +69,7 @@ pub struct ClientBuilder {
 impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
-            credentials: None,
+            provider: None,
             crm: None,
             aas: None,
             policy: Policy::default(),
@@ -74,9 +81,16 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Signs with these credentials (otherwise: [`crate::credentials::resolve`]).
+    /// Signs with these credentials (otherwise: the default chain,
+    /// [`CredentialsProvider::default_chain`]).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
+        self.provider = Some(CredentialsProvider::fixed(credentials));
+        self
+    }
+    /// Signs with what `provider` hands out, refreshed as it goes (an ECS RAM role, an
+    /// assumed role, a chain...).
+    pub fn provider(mut self, provider: CredentialsProvider) -> Self {
+        self.provider = Some(provider);
         self
     }
     /// Sends Crm (`QueryBidUserCertifiedInfo`) requests here instead of the default.
@@ -142,46 +156,51 @@ impl ClientBuilder {
         Ok(endpoint)
     }
 
-    /// Builds the client. Without explicit credentials, resolves them from the environment
-    /// and the credentials files.
+    /// Builds the client and resolves its first credentials, so that a client without any
+    /// fails here, saying what each source lacked. Without a provider, uses the default chain
+    /// of the process's environment.
     pub fn build(self) -> Result<Client, Error> {
         self.policy.validate()?;
         let crm = self.endpoint_for(&self.crm, Product::Crm)?;
         let aas = self.endpoint_for(&self.aas, Product::Aas)?;
-        let credentials = match self.credentials.clone() {
-            Some(c) => c,
-            None => crate::credentials::resolve()?,
-        };
         let proxy = match &self.proxy {
-            Some(url) => Some(
-                ureq::Proxy::new(url).map_err(|e| ValidationError::new("proxy", e.to_string()))?,
-            ),
-            None => ureq::Proxy::try_from_env(),
+            Some(url) => Proxy::Given(url.clone()),
+            None => Proxy::FromEnv,
         };
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .user_agent(self.policy.user_agent())
-            .proxy(proxy)
-            .max_idle_connections(self.max_idle_connections)
-            .max_idle_connections_per_host(self.max_idle_connections)
-            .tls_config(
-                ureq::tls::TlsConfig::builder()
-                    .root_certs(ureq::tls::RootCerts::PlatformVerifier)
-                    .build(),
-            )
-            .build();
-        let signer = Signer::new(credentials)
-            .with_endpoint(Product::Crm, crm)
-            .with_endpoint(Product::Aas, aas);
+        let transport =
+            Transport::new(self.policy.user_agent(), &proxy, self.max_idle_connections)?;
+        let provider = match self.provider {
+            Some(p) => p,
+            None => CredentialsProvider::default_chain(&Env::process()),
+        };
+        let resolved = provider.credentials()?;
+        let signer = signer_of(&resolved, &crm, &aas);
         Ok(Client {
             inner: Arc::new(Inner {
-                agent: ureq::Agent::new_with_config(config),
-                signer: RwLock::new(Arc::new(signer)),
+                transport,
+                provider: RwLock::new(provider),
+                signer: RwLock::new((resolved, signer)),
+                crm,
+                aas,
                 policy: self.policy,
                 clock_offset: AtomicI64::new(0),
             }),
         })
     }
+}
+
+fn signer_of(c: &ResolvedCredentials, crm: &Endpoint, aas: &Endpoint) -> Arc<Signer> {
+    Arc::new(
+        Signer::new(c.credentials().clone())
+            .with_endpoint(Product::Crm, crm.clone())
+            .with_endpoint(Product::Aas, aas.clone()),
+    )
+}
+
+fn same_keys(a: &Credentials, b: &Credentials) -> bool {
+    a.access_key_id() == b.access_key_id()
+        && a.security_token() == b.security_token()
+        && a.access_key_secret() == b.access_key_secret()
 }
 
 impl Client {
@@ -195,28 +214,71 @@ impl Client {
         Client::builder().credentials(credentials).build()
     }
 
-    /// Replaces the credentials for every clone of this client (a rotated STS token, say).
-    /// Calls under way finish their current attempt with the credentials they had.
+    /// Replaces the credentials for every clone of this client with these (which then never
+    /// refresh). Calls under way finish their current attempt with the credentials they had.
     pub fn set_credentials(&self, credentials: Credentials) {
-        let mut guard = self
-            .inner
-            .signer
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        // The endpoints stay; only the credentials change.
-        let signer = Signer::new(credentials)
-            .with_endpoint(Product::Crm, guard.endpoint(Product::Crm).clone())
-            .with_endpoint(Product::Aas, guard.endpoint(Product::Aas).clone());
-        *guard = Arc::new(signer);
+        self.set_provider(CredentialsProvider::fixed(credentials));
     }
 
-    /// The signer in use (credentials and endpoints).
-    pub fn signer(&self) -> Arc<Signer> {
+    /// Replaces the credentials provider for every clone of this client. The next attempt of
+    /// any call is signed with what it hands out.
+    pub fn set_provider(&self, provider: CredentialsProvider) {
+        *self
+            .inner
+            .provider
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = provider;
+    }
+
+    /// The credentials provider in use.
+    pub fn provider(&self) -> CredentialsProvider {
+        self.inner
+            .provider
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    fn current(&self) -> (Arc<ResolvedCredentials>, Arc<Signer>) {
         self.inner
             .signer
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone()
+    }
+
+    /// The signer of the provider's current credentials, rebuilt only when they changed.
+    fn signer_now(&self) -> Result<Arc<Signer>, Error> {
+        let resolved = self.provider().credentials()?;
+        let (seen, signer) = self.current();
+        if Arc::ptr_eq(&seen, &resolved) || same_keys(seen.credentials(), resolved.credentials()) {
+            return Ok(signer);
+        }
+        let signer = signer_of(&resolved, &self.inner.crm, &self.inner.aas);
+        *self
+            .inner
+            .signer
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = (resolved, signer.clone());
+        Ok(signer)
+    }
+
+    /// The signer in use (credentials and endpoints), its credentials refreshed first when
+    /// they are due. When they cannot be refreshed, the last signer: use
+    /// [`Client::next_signer`] to sign, which fails instead.
+    pub fn signer(&self) -> Arc<Signer> {
+        self.signer_now().unwrap_or_else(|_| self.current().1)
+    }
+
+    /// The signer for `call`'s next attempt: the provider's current credentials, fetched
+    /// anew first when the server refused the last attempt's as expired
+    /// ([`Call::rejected_credentials`]). Fails when no valid credentials can be had: an
+    /// expired credential is never used.
+    pub fn next_signer<O: Exchange>(&self, call: &Call<O>) -> Result<Arc<Signer>, Error> {
+        if let Some(id) = call.rejected_credentials() {
+            self.provider().invalidate(id);
+        }
+        self.signer_now()
     }
 
     /// The policy every call follows.
@@ -231,8 +293,9 @@ impl Client {
     }
 
     /// A call of `op` under this client's policy and clock offset, for a driver with an HTTP
-    /// stack of its own. Sign each attempt with [`Client::signer`]; when the call has its
-    /// decision, hand it to [`Client::finish`] so the client keeps what it learned.
+    /// stack of its own. Sign each attempt with [`Client::next_signer`] (or
+    /// [`Client::signer`]); when the call has its decision, hand it to [`Client::finish`] so
+    /// the client keeps what it learned.
     pub fn start<O: Exchange>(&self, op: O) -> Call<O> {
         Call::new(op, self.inner.policy.clone()).with_clock_offset(self.clock_offset())
     }
@@ -261,160 +324,14 @@ impl Client {
 
     /// Drives one call to its decision: sign, send, feed, sleep when told.
     pub fn execute<O: Exchange + ?Sized>(&self, op: &O) -> Result<O::Output, Error> {
-        let mut call = self.start(op);
-        let outcome = loop {
-            let signer = self.signer();
-            let attempt = match call.next_request(&signer, SystemTime::now(), &Nonce::random()) {
-                Ok(attempt) => attempt,
-                Err(e) => break Err(e),
-            };
-            let number = attempt.number();
-            let host = signer.endpoint_for(op).authority();
-            let sent = Instant::now();
-            let decision = match self.send(&attempt) {
-                Ok(received) => {
-                    let response = received.response();
-                    debug!(
-                        target: "bidcert",
-                        "action={} host={host} attempt={number} status={} request_id={} latency_ms={}",
-                        op.action(),
-                        response.status(),
-                        response.request_id().unwrap_or("-"),
-                        sent.elapsed().as_millis()
-                    );
-                    call.on_response(&response, SystemTime::now(), Jitter::random())
-                }
-                Err(failure) => {
-                    debug!(
-                        target: "bidcert",
-                        "action={} host={host} attempt={number} transport={} latency_ms={}",
-                        op.action(),
-                        failure.kind().as_str(),
-                        sent.elapsed().as_millis()
-                    );
-                    call.on_transport_error(failure, SystemTime::now(), Jitter::random())
-                }
-            };
-            match decision {
-                Decision::Done(value) => break Ok(value),
-                Decision::Fail(e) => break Err(e),
-                Decision::Retry { after, cause } => {
-                    warn!(
-                        target: "bidcert",
-                        "action={} host={host} attempt={number} failed ({}); retrying in {} ms",
-                        op.action(),
-                        short(&cause),
-                        after.as_millis()
-                    );
-                    std::thread::sleep(after);
-                }
-            }
-        };
+        let (outcome, call) = self.inner.transport.execute(
+            op,
+            &self.inner.policy,
+            self.clock_offset(),
+            &mut |call| self.next_signer(call),
+        );
         self.finish(&call);
         outcome
-    }
-
-    /// Sends one attempt and reads its answer: the status, the headers the engine reads,
-    /// and at most one byte more of the body than the engine accepts.
-    fn send(&self, attempt: &Attempt<'_>) -> Result<Received, TransportError> {
-        fn prepare<B>(
-            mut r: ureq::RequestBuilder<B>,
-            attempt: &Attempt<'_>,
-        ) -> ureq::RequestBuilder<B> {
-            for (k, v) in attempt.headers() {
-                r = r.header(k, v);
-            }
-            r.config()
-                .timeout_global(Some(attempt.timeout()))
-                .timeout_connect(Some(attempt.connect_timeout()))
-                .build()
-        }
-        let agent = &self.inner.agent;
-        let result = match attempt.method() {
-            Method::Get => prepare(agent.get(attempt.url()), attempt).call(),
-            Method::Post => prepare(agent.post(attempt.url()), attempt).send_empty(),
-        };
-        let mut response = result.map_err(classify)?;
-        let status = response.status().as_u16();
-        let headers = Response::HEADERS
-            .iter()
-            .filter_map(|name| {
-                let value = response.headers().get(*name)?.to_str().ok()?;
-                Some((*name, value.to_owned()))
-            })
-            .collect();
-        let mut body = Vec::new();
-        response
-            .body_mut()
-            .as_reader()
-            .take(attempt.max_body_bytes() as u64 + 1)
-            .read_to_end(&mut body)
-            .map_err(|e| classify_io(&e, "reading the body"))?;
-        Ok(Received {
-            status,
-            headers,
-            body,
-        })
-    }
-}
-
-/// A response as read off the wire, before the engine sees it.
-struct Received {
-    status: u16,
-    headers: Vec<(&'static str, String)>,
-    body: Vec<u8>,
-}
-
-impl Received {
-    fn response(&self) -> Response<'_> {
-        self.headers.iter().fold(
-            Response::new(self.status, &self.body),
-            |r, (name, value)| r.with_header(name, value),
-        )
-    }
-}
-
-/// Which kind of transport failure a ureq error is.
-fn classify(e: ureq::Error) -> TransportError {
-    let kind = match &e {
-        ureq::Error::Timeout(_) => TransportKind::Timeout,
-        ureq::Error::Io(io) => return classify_io(io, "sending"),
-        ureq::Error::HostNotFound
-        | ureq::Error::ConnectionFailed
-        | ureq::Error::ConnectProxyFailed(_)
-        | ureq::Error::InvalidProxyUrl => TransportKind::Connect,
-        ureq::Error::Tls(_)
-        | ureq::Error::Pem(_)
-        | ureq::Error::Rustls(_)
-        | ureq::Error::TlsRequired => TransportKind::Tls,
-        _ => TransportKind::Reset,
-    };
-    TransportError::new(kind, e.to_string())
-}
-
-fn classify_io(e: &std::io::Error, doing: &str) -> TransportError {
-    use std::io::ErrorKind as K;
-    let kind = match e.kind() {
-        K::TimedOut | K::WouldBlock => TransportKind::Timeout,
-        K::ConnectionRefused | K::AddrNotAvailable | K::NotConnected => TransportKind::Connect,
-        _ if tls_failure(e) => TransportKind::Tls,
-        _ => TransportKind::Reset,
-    };
-    TransportError::new(kind, format!("{doing}: {e}"))
-}
-
-/// rustls reports a failed handshake as an I/O error wrapping its own error.
-fn tls_failure(e: &std::io::Error) -> bool {
-    e.get_ref().is_some_and(|inner| inner.is::<rustls::Error>())
-}
-
-/// A one-line reason for logs: kinds and codes only, never bodies.
-fn short(e: &Error) -> String {
-    match e {
-        Error::Api(a) => format!("{} HTTP {}", a.code(), a.http_status()),
-        Error::Parse(p) => format!("unreadable response, HTTP {}", p.http_status()),
-        Error::Transport(t) => format!("{}: {}", t.kind().as_str(), t.message()),
-        other => other.kind().as_str().to_owned(),
     }
 }
 
