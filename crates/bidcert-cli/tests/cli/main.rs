@@ -2,6 +2,7 @@
 
 mod audit;
 mod common;
+mod credentials;
 mod demo;
 mod emulator;
 mod global;
