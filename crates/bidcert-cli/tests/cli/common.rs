@@ -17,11 +17,20 @@ pub fn emulator_with(fixture: Fixture) -> EmulatorHandle {
         .expect("emulator starts")
 }
 
-/// The binary with no credentials from this machine: no credentials or profile variables, a
-/// HOME without credential files, and the ECS metadata service switched off, so that the
-/// chain never asks 100.100.100.200.
+/// The binary with no credentials from this machine: see [`scrubbed`].
 pub fn bare() -> Command {
-    let mut cmd = Command::cargo_bin("bidcert").expect("the binary is built");
+    let mut cmd = Command::from_std(scrubbed(
+        assert_cmd::cargo::cargo_bin("bidcert").as_os_str(),
+    ));
+    cmd.timeout(std::time::Duration::from_secs(60));
+    cmd
+}
+
+/// `program` with no credentials or profile variables of this machine, a HOME without
+/// credential files, no proxy, and the ECS metadata service switched off, so that the chain
+/// never asks 100.100.100.200.
+pub fn scrubbed(program: &std::ffi::OsStr) -> std::process::Command {
+    let mut cmd = std::process::Command::new(program);
     for var in [
         "ALIBABA_CLOUD_ACCESS_KEY_ID",
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
@@ -57,7 +66,6 @@ pub fn bare() -> Command {
         "HOME",
         std::env::temp_dir().join("bidcert-cli-tests-no-home"),
     );
-    cmd.timeout(std::time::Duration::from_secs(60));
     cmd
 }
 

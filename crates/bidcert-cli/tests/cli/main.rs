@@ -6,5 +6,6 @@ mod credentials;
 mod demo;
 mod emulator;
 mod global;
+mod guide;
 mod query;
 mod sign;
