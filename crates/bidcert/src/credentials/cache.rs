@@ -175,6 +175,8 @@ impl CredentialsProvider {
             state.refused = Some(access_key_id.to_owned());
             // Refused credentials are no better than none: fetch now, whatever the backoff.
             state.retry_at = None;
+            drop(state);
+            self.inner.source.invalidate(access_key_id);
         }
     }
 }

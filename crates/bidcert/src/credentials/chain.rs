@@ -119,4 +119,11 @@ impl ProvideCredentials for DefaultChain {
     fn describe(&self) -> String {
         "the default chain".to_owned()
     }
+
+    fn invalidate(&self, access_key_id: &str) {
+        let winner = *self.winner.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(Link::Ready(p)) = winner.and_then(|i| self.links.get(i)) {
+            p.invalidate(access_key_id);
+        }
+    }
 }

@@ -72,6 +72,14 @@ fn read(path: &Path) -> Result<String, String> {
 struct Built(Mutex<Option<(String, CredentialsProvider)>>);
 
 impl Built {
+    /// Passes a refusal on to the provider built, if any.
+    fn invalidate(&self, access_key_id: &str) {
+        let built = self.0.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        if let Some((_, provider)) = built {
+            provider.invalidate(access_key_id);
+        }
+    }
+
     /// The provider, building it with `make` when not yet built (a failure is not kept: the
     /// file may be fixed before the next try).
     fn get(
@@ -158,6 +166,10 @@ impl ProvideCredentials for CliConfigProvider {
     fn describe(&self) -> String {
         self.path.display().to_string()
     }
+
+    fn invalidate(&self, access_key_id: &str) {
+        self.built.invalidate(access_key_id);
+    }
 }
 
 /// The shared credentials file, `~/.alibabacloud/credentials` (or
@@ -226,5 +238,9 @@ impl ProvideCredentials for CredentialsFileProvider {
 
     fn describe(&self) -> String {
         self.path.display().to_string()
+    }
+
+    fn invalidate(&self, access_key_id: &str) {
+        self.built.invalidate(access_key_id);
     }
 }

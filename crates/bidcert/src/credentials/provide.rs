@@ -126,6 +126,12 @@ pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     fn fetch(&self) -> Result<ResolvedCredentials, Error>;
     /// What it reads, for messages: a file and profile, a role, an address.
     fn describe(&self) -> String;
+    /// A server refused the credentials of `access_key_id` as expired: a source that hands
+    /// out another cache's credentials (a file's profile, a chain) passes it on, so that the
+    /// next fetch brings new ones. Nothing to do by default.
+    fn invalidate(&self, access_key_id: &str) {
+        let _ = access_key_id;
+    }
 }
 
 /// A credentials error of one source.

@@ -86,16 +86,17 @@ fn sixteen_threads_a_thousand_calls_each_three_expiries_three_sts_calls() {
     // Each expiry ended exactly one valid key: the one all the threads shared.
     assert_eq!(expired, vec![1; EXPIRIES]);
     let sts = emu.sts_call_count("AssumeRole");
-    println!(
-        "{THREADS} threads x {CALLS} calls, {EXPIRIES} forced expiries: {} STS calls after the first",
-        sts - 1
-    );
-    assert_eq!(sts - 1, EXPIRIES as u64, "exactly one STS call per expiry");
     let refused = emu
         .requests()
         .iter()
         .filter(|r| r.code.as_deref() == Some("InvalidSecurityToken.Expired"))
         .count();
+    println!(
+        "{THREADS} threads x {CALLS} calls, {EXPIRIES} forced expiries: {} STS calls after the \
+         first; {refused} attempts refused as expired, each retried",
+        sts - 1
+    );
+    assert_eq!(sts - 1, EXPIRIES as u64, "exactly one STS call per expiry");
     assert!(
         refused >= EXPIRIES,
         "each expiry was seen by the calls in flight: {refused}"
@@ -248,4 +249,33 @@ fn expired_credentials_are_never_used() {
     assert_eq!(e.kind(), ErrorKind::Credentials);
     assert!(reasons(&e).contains("expired at"), "{e}");
     assert!(emu.requests().is_empty(), "nothing was signed with them");
+}
+
+#[test]
+fn a_refusal_reaches_the_role_behind_a_profile_of_the_chain() {
+    let emu = emulator();
+    let home = Home::new();
+    home.write(
+        ".aliyun/config.json",
+        &format!(
+            r#"{{"current": "r", "profiles": [{{"name": "r", "mode": "RamRoleArn",
+               "access_key_id": "{ACCOUNT_ACCESS_KEY_ID}", "access_key_secret": "{ACCOUNT_ACCESS_KEY_SECRET}",
+               "ram_role_arn": "{ROLE_ARN}", "ram_session_name": "chain"}}]}}"#
+        ),
+    );
+    let client = Client::builder()
+        .provider(CredentialsProvider::default_chain(&at_emulator(
+            &home, &emu,
+        )))
+        .endpoint(emu.base_url())
+        .build()
+        .unwrap();
+    let op = QueryCertifiedInfo::new(PERSONAL_PK, BidType::Normal).unwrap();
+    assert!(client.query_certified_info(&op).unwrap().is_certified());
+    let before = client.signer().credentials().access_key_id().to_owned();
+    assert_eq!(emu.expire_sts_credentials(), 1);
+    // The chain's cache, the profile's and the role's: the refusal goes through all three.
+    assert!(client.query_certified_info(&op).unwrap().is_certified());
+    assert_ne!(client.signer().credentials().access_key_id(), before);
+    assert_eq!(emu.sts_call_count("AssumeRole"), 2);
 }
