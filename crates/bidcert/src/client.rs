@@ -300,11 +300,15 @@ impl Client {
         Call::new(op, self.inner.policy.clone()).with_clock_offset(self.clock_offset())
     }
 
-    /// Keeps the clock offset a finished call learned, for later calls.
+    /// Keeps what a finished call learned, for later calls: the clock offset, and which
+    /// credentials the server refused as expired (the next call fetches new ones).
     pub fn finish<O: Exchange>(&self, call: &Call<O>) {
         self.inner
             .clock_offset
             .store(call.clock_offset(), Ordering::Relaxed);
+        if let Some(id) = call.rejected_credentials() {
+            self.provider().invalidate(id);
+        }
     }
 
     /// `QueryBidUserCertifiedInfo`: whether a customer has passed identity verification.

@@ -149,8 +149,9 @@ impl<O: Exchange> Call<O> {
     }
 
     /// The AccessKeyId whose security token the server refused as expired in the last
-    /// attempt, when the call is to retry for that: sign the next attempt with credentials
-    /// refreshed since (the same ones would be refused again). Cleared by the next request.
+    /// attempt: sign the next attempt (the call retries once for that) or the next call with
+    /// credentials refreshed since, as the same ones would be refused again. Cleared by the
+    /// next request.
     pub fn rejected_credentials(&self) -> Option<&str> {
         self.rejected.as_deref()
     }
@@ -245,17 +246,17 @@ impl<O: Exchange> Call<O> {
             Err(other) => return self.decide(other, response.retry_hint(), now, jitter),
         };
         let error = explain(error, response, &flight);
-        if error.code() == EXPIRED_SECURITY_TOKEN
-            && self.may_retry_once(self.renewed_credentials, now)
-        {
-            // Temporary credentials can expire early (revoked, or the issuer's clock is ahead
-            // of ours): one retry, at once, with refreshed ones.
-            self.renewed_credentials = true;
+        if error.code() == EXPIRED_SECURITY_TOKEN {
             self.rejected = Some(flight.access_key_id);
-            return Decision::Retry {
-                after: Duration::ZERO,
-                cause: Error::Api(error),
-            };
+            if self.may_retry_once(self.renewed_credentials, now) {
+                // Temporary credentials can expire early (revoked, or the issuer's clock is
+                // ahead of ours): one retry, at once, with refreshed ones.
+                self.renewed_credentials = true;
+                return Decision::Retry {
+                    after: Duration::ZERO,
+                    cause: Error::Api(error),
+                };
+            }
         }
         if let Some(offset) = error.clock_offset() {
             // Kept even when this call cannot retry: the next one starts on time.

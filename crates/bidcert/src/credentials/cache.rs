@@ -14,8 +14,9 @@ use super::provide::{refuse, CredentialsKind, ProvideCredentials, ResolvedCreden
 /// A source of credentials with its cache: what a [`Client`](crate::Client) signs with.
 ///
 /// Cheap to clone; clones share the cache. [`CredentialsProvider::credentials`] answers the
-/// cached credentials while they are fresh. When 180 s or less of their life remain, one
-/// caller fetches new ones while the others keep using the valid ones (single flight); a
+/// cached credentials while they are fresh. When 180 s or less of their life remain (or,
+/// for credentials that arrived with less, halfway through what they had), one caller
+/// fetches new ones while the others keep using the valid ones (single flight); a
 /// failed refresh keeps them and is retried after a backoff (1 s, doubling to 60 s). Expired
 /// credentials are never handed out: callers wait for the one refresh under way.
 ///

@@ -279,3 +279,29 @@ fn a_refusal_reaches_the_role_behind_a_profile_of_the_chain() {
     assert_ne!(client.signer().credentials().access_key_id(), before);
     assert_eq!(emu.sts_call_count("AssumeRole"), 2);
 }
+
+#[test]
+fn without_a_retry_left_the_refusal_still_refreshes_for_the_next_call() {
+    let emu = emulator();
+    let home = Home::new();
+    let client = Client::builder()
+        .provider(CredentialsProvider::new(assumed(
+            &emu,
+            &at_emulator(&home, &emu),
+            None,
+        )))
+        .endpoint(emu.base_url())
+        .max_attempts(1)
+        .build()
+        .unwrap();
+    let op = QueryCertifiedInfo::new(PERSONAL_PK, BidType::Normal).unwrap();
+    client.query_certified_info(&op).unwrap();
+    emu.expire_sts_credentials();
+    let e = client.query_certified_info(&op).unwrap_err();
+    assert_eq!(
+        e.api_error().unwrap().code(),
+        "InvalidSecurityToken.Expired"
+    );
+    assert!(client.query_certified_info(&op).unwrap().is_certified());
+    assert_eq!(emu.sts_call_count("AssumeRole"), 2);
+}
