@@ -16,12 +16,15 @@ Examples:
   bidcert audit customers.csv --column aliyun_pk --concurrency 8 --qps 20 --output audit.jsonl
   bidcert sign --method POST Action=QueryBidUserCertifiedInfo PK=1234567890123456
   bidcert diagnose --message \"$SERVER_MESSAGE\" --string-to-sign \"$OUR_STRING\"
+  bidcert credentials --profile work            which credentials the chain finds, and where
   bidcert --emulator query 1000000000000002     any command against the in-process emulator
   bidcert completions bash > /etc/bash_completion.d/bidcert
 
-Credentials come from ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET
-(and ALIBABA_CLOUD_SECURITY_TOKEN), then ~/.aliyun/config.json, then
-~/.alibabacloud/credentials (profile: --profile or ALIBABA_CLOUD_PROFILE).
+Credentials come from the default chain, in the official order: the environment
+(ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET, ALIBABA_CLOUD_SECURITY_TOKEN), an OIDC role
+(ALIBABA_CLOUD_ROLE_ARN, _OIDC_PROVIDER_ARN, _OIDC_TOKEN_FILE), ~/.aliyun/config.json,
+~/.alibabacloud/credentials (profile: --profile, else ALIBABA_CLOUD_PROFILE), the ECS
+instance's RAM role, ALIBABA_CLOUD_CREDENTIALS_URI.
 Exit status: 0 success, 1 the call or a row failed, 2 a usage or input error.";
 
 /// Checks Alibaba Cloud reseller customers' identity verification (Crm
@@ -38,8 +41,8 @@ pub(crate) struct Cli {
 /// Options every subcommand takes.
 #[derive(Args, Debug)]
 pub(crate) struct Global {
-    /// Credentials profile in ~/.aliyun/config.json or ~/.alibabacloud/credentials
-    /// (as ALIBABA_CLOUD_PROFILE).
+    /// Credentials profile in ~/.aliyun/config.json and ~/.alibabacloud/credentials
+    /// (before ALIBABA_CLOUD_PROFILE).
     #[arg(long, global = true, value_name = "NAME")]
     pub(crate) profile: Option<String>,
     /// Crm endpoint [default: https://crm-cn-hangzhou.aliyuncs.com].
@@ -123,6 +126,10 @@ pub(crate) enum Command {
                             --message 'Specified signature is not matched with our calculation. server string to sign is:POST&%2F&...' \\\n      \
                             --string-to-sign 'POST&%2F&...'")]
     Diagnose(DiagnoseArgs),
+    /// Which credentials the chain finds: the source that won, their kind, AccessKeyId and
+    /// expiry (never the secret or a token); or what each source lacked.
+    #[command(after_help = CREDENTIALS_AFTER_HELP)]
+    Credentials,
     /// Runs the emulator of both endpoints in the foreground until Ctrl-C (as the
     /// bidcert-emulator command does).
     #[command(after_help = EMULATOR_AFTER_HELP)]
@@ -137,6 +144,16 @@ pub(crate) enum Command {
         shell: clap_complete::Shell,
     },
 }
+
+const CREDENTIALS_AFTER_HELP: &str = "\
+Kinds: static, sts, ecs_ram_role, ram_role_arn, oidc_role_arn, credentials_uri.
+With --json: {\"source\", \"kind\", \"access_key_id\", \"expiration\"} (expiration null for
+long-term keys). Exit status 1, listing each source's reason, when none works.
+
+Examples:
+  bidcert credentials
+  bidcert credentials --profile work --json
+  ALIBABA_CLOUD_ECS_METADATA_DISABLED=true bidcert credentials   skip the instance metadata";
 
 /// A parser of one of a core enum's wire values, in any ASCII case: the values offered by
 /// `--help`, the completions and the error message are the core's own list.

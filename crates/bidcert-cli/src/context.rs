@@ -1,9 +1,9 @@
 //! From the global options to a client: credentials, endpoints, timeouts, retries, and the
 //! in-process emulator of `--emulator`.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
+use bidcert::credentials::{CredentialsProvider, DefaultChain, Env};
 use bidcert::{Client, Credentials};
 use bidcert_emulator::{demo, Emulator, EmulatorBuilder, EmulatorHandle};
 
@@ -76,21 +76,29 @@ impl Context {
         if let Some(url) = &g.aas_endpoint {
             builder = builder.aas_endpoint(url.clone());
         }
-        let profile = g.profile.clone();
-        let env = move |name: &str| {
-            if name == bidcert::credentials::ENV_PROFILE && profile.is_some() {
-                return profile.clone();
-            }
-            std::env::var(name).ok()
-        };
-        let home = std::env::var_os("HOME").map(PathBuf::from);
-        let credentials = bidcert::credentials::resolve_with(&env, home.as_deref())
-            .map_err(bidcert::Error::from)?;
+        let provider = self.provider();
+        let resolved = provider.credentials().map_err(CliError::Call)?;
         log::debug!(
             target: "bidcert_cli",
-            "signing as AccessKeyId {}",
-            credentials.access_key_id()
+            "signing as AccessKeyId {} ({}, from {}: {})",
+            resolved.credentials().access_key_id(),
+            resolved.kind(),
+            resolved.source(),
+            resolved.detail()
         );
-        Ok(builder.credentials(credentials).build()?)
+        Ok(builder.provider(provider).build()?)
+    }
+
+    /// The credentials the global options select: the demo reseller's with `--emulator`,
+    /// else the default chain of this process's environment, `--profile` naming the
+    /// profile of both files.
+    pub(crate) fn provider(&self) -> CredentialsProvider {
+        if self.global.emulator {
+            return CredentialsProvider::fixed(demo_credentials());
+        }
+        CredentialsProvider::new(DefaultChain::new(
+            &Env::process(),
+            self.global.profile.as_deref(),
+        ))
     }
 }

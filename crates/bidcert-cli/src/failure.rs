@@ -123,11 +123,18 @@ pub(crate) fn describe(e: &bidcert::Error) -> String {
             }
             s
         }
-        bidcert::Error::Credentials(c) => format!(
-            "{}; set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, \
-             or name a profile with --profile",
-            one_line(&c.to_string())
-        ),
+        // One line per source: what each lacked is the whole answer.
+        bidcert::Error::Credentials(c) => {
+            let mut s = String::from("no usable credentials; what each source said:");
+            for (source, why) in c.tried() {
+                s.push_str(&format!("\n  {}: {}", one_line(source), one_line(why)));
+            }
+            s.push_str(
+                "\nset ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or name a \
+                 profile with --profile (`bidcert credentials` shows what is found)",
+            );
+            s
+        }
         other => one_line(&other.to_string()),
     }
 }

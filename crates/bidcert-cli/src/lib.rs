@@ -104,6 +104,7 @@ fn dispatch(ctx: &mut Context, command: &Command) -> Result<i32, CliError> {
         Command::Audit(a) => audit::run(ctx, a),
         Command::Sign(a) => cmd::sign::run(json, a),
         Command::Diagnose(a) => cmd::diagnose::run(json, a),
+        Command::Credentials => cmd::credentials::run(ctx),
         Command::Emulator(a) => cmd::emulator::run("bidcert", a),
         Command::Demo => cmd::demo::run(json),
         Command::Completions { shell } => {

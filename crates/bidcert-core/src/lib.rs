@@ -31,8 +31,12 @@ mod event;
 pub mod exchange;
 mod ops;
 mod redact;
+mod refresh;
 mod response;
 mod sign;
+mod sts;
+mod temporary;
+mod unsigned;
 pub mod v3;
 mod verify;
 mod version;
@@ -51,11 +55,20 @@ pub use ops::{
     QueryCertifiedInfo, RpcCall, SubjectType, Target, COMMON_PARAMS,
 };
 pub use redact::{mask, mask_unless, redact_security_token};
+pub use refresh::{Freshness, RefreshPolicy};
 pub use response::{
     parse_cert_ways_url, parse_certified_info, parse_rpc_response, AccountCertType, CertType,
     CertWaysUrl, CertifiedInfo, CERT_WAYS_URL_VALIDITY_SECONDS,
 };
 pub use sign::{canonicalized_query, signature, string_to_sign, SignedRequest, Signer};
+pub use sts::{
+    sts_endpoint, AssumeRole, AssumeRoleWithOidc, DEFAULT_DURATION_SECONDS, MIN_DURATION_SECONDS,
+    STS_VERSION,
+};
+pub use temporary::{
+    parse_credentials_uri, parse_ecs_credentials, parse_sts_credentials, TemporaryCredentials,
+    EXPIRED_SECURITY_TOKEN,
+};
 pub use verify::v3::{verify_v3, ReceivedRequest, V3_REQUIRED_HEADERS};
 pub use verify::{verify, MemoryNonceStore, NonceStore, Verified, VerifyError, WINDOW_SECONDS};
 pub use version::SignatureVersion;

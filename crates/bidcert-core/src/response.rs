@@ -221,7 +221,7 @@ pub(crate) fn origin_of(url: &str) -> &str {
 }
 
 /// Looks a key up in either convention: `requestId` or `RequestId`.
-fn field<'a>(obj: &'a Map<String, Value>, lower_camel: &str) -> Option<&'a Value> {
+pub(crate) fn field<'a>(obj: &'a Map<String, Value>, lower_camel: &str) -> Option<&'a Value> {
     obj.get(lower_camel).or_else(|| {
         let mut upper = String::with_capacity(lower_camel.len());
         let mut chars = lower_camel.chars();
@@ -233,7 +233,7 @@ fn field<'a>(obj: &'a Map<String, Value>, lower_camel: &str) -> Option<&'a Value
     })
 }
 
-fn string_field(obj: &Map<String, Value>, key: &str) -> Option<String> {
+pub(crate) fn string_field(obj: &Map<String, Value>, key: &str) -> Option<String> {
     match field(obj, key)? {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -245,7 +245,7 @@ fn string_field(obj: &Map<String, Value>, key: &str) -> Option<String> {
 /// Parses a body into a JSON object, or reports an error body as an [`ApiError`].
 ///
 /// An error is: a non-2xx status, `Success: false`, or a `Code` that is not a success code.
-fn envelope(status: u16, body: &[u8]) -> Result<Map<String, Value>, Error> {
+pub(crate) fn envelope(status: u16, body: &[u8]) -> Result<Map<String, Value>, Error> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
         let reason = if body.is_empty() {
             "empty body".to_owned()

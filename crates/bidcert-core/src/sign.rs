@@ -363,6 +363,7 @@ impl Signer {
             string_to_sign: sts,
             timestamp,
             v3: None,
+            body: Vec::new(),
         })
     }
 }
@@ -379,7 +380,8 @@ impl fmt::Debug for Signer {
 
 /// A signed request, ready for any HTTP client: send `method` to `url` with `headers` and
 /// `body`. With v1.0 every parameter, `Signature` included, is in the URL's query; with V3
-/// ([`Signer::sign_v3`]) the query holds the operation's parameters and the headers the rest.
+/// ([`Signer::sign_v3`]) the query holds the operation's parameters and the headers the rest;
+/// an unsigned request (`AssumeRoleWithOIDC`) carries its parameters in a form body.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SignedRequest {
     method: Method,
@@ -391,6 +393,8 @@ pub struct SignedRequest {
     // V3 only: one pointer that stays null for v1.0, so v1.0 signing neither allocates nor
     // moves more for it.
     v3: Option<Box<V3Parts>>,
+    // A form body (`crate::unsigned`); empty for signed requests.
+    body: Vec<u8>,
 }
 
 /// What a V3 request carries beyond a v1.0 one.
@@ -402,6 +406,10 @@ struct V3Parts {
 }
 
 const HEADERS: &[(&str, &str)] = &[("Accept", "application/json")];
+const FORM_HEADERS: &[(&str, &str)] = &[
+    ("Accept", "application/json"),
+    ("Content-Type", "application/x-www-form-urlencoded"),
+];
 
 impl SignedRequest {
     /// A V3 request (`query` is the URL's query; `headers` go after `Accept`).
@@ -425,6 +433,7 @@ impl SignedRequest {
                 canonical_request,
                 headers,
             })),
+            body: Vec::new(),
         }
     }
     /// The method it was signed for; send it with this one.
@@ -435,10 +444,16 @@ impl SignedRequest {
     pub fn url(&self) -> &str {
         &self.url
     }
-    /// Headers to send: `Accept`, and with V3 every signed header and `Authorization`.
+    /// Headers to send: `Accept`, `Content-Type` for a form body, and with V3 every signed
+    /// header and `Authorization`.
     pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        let fixed = if self.body.is_empty() {
+            HEADERS
+        } else {
+            FORM_HEADERS
+        };
         let v3 = self.v3.iter().flat_map(|p| p.headers.iter());
-        HEADERS
+        fixed
             .iter()
             .copied()
             .chain(v3.map(|(k, v)| (k.as_str(), v.as_str())))
@@ -454,9 +469,9 @@ impl SignedRequest {
     pub fn canonical_request(&self) -> Option<&str> {
         self.v3.as_ref().map(|p| p.canonical_request.as_str())
     }
-    /// The body to send: empty, as every parameter is in the query.
-    pub fn body(&self) -> &'static [u8] {
-        b""
+    /// The body to send: empty when every parameter is in the query.
+    pub fn body(&self) -> &[u8] {
+        &self.body
     }
     /// The canonicalized query string (the URL's query without `Signature`).
     pub fn canonicalized_query(&self) -> &str {
@@ -467,8 +482,8 @@ impl SignedRequest {
     pub fn string_to_sign(&self) -> &str {
         &self.string_to_sign
     }
-    /// The signature: v1.0's `Signature` parameter, or V3's hex `Signature=` in
-    /// `Authorization`.
+    /// The signature: v1.0's `Signature` parameter, V3's hex `Signature=` in
+    /// `Authorization`, or empty for an unsigned request.
     pub fn signature(&self) -> String {
         if let Some(auth) = self.headers().find(|(k, _)| *k == "Authorization") {
             return auth
@@ -477,7 +492,10 @@ impl SignedRequest {
                 .map_or("", |(_, s)| s)
                 .to_owned();
         }
-        let encoded = &self.url[self.query_end + "&Signature=".len()..];
+        let encoded = self
+            .url
+            .get(self.query_end + "&Signature=".len()..)
+            .unwrap_or("");
         percent_encoding::percent_decode_str(encoded)
             .decode_utf8_lossy()
             .into_owned()
@@ -504,6 +522,29 @@ impl SignedRequest {
             }
         }
         out
+    }
+}
+
+impl SignedRequest {
+    /// An unsigned request (`crate::unsigned`): its URL with the query at
+    /// `query_start..`, and a form body.
+    pub(crate) fn unsigned(
+        method: Method,
+        url: String,
+        query_start: usize,
+        timestamp: Timestamp,
+        body: Vec<u8>,
+    ) -> Self {
+        SignedRequest {
+            method,
+            query_end: url.len(),
+            url,
+            query_start,
+            string_to_sign: String::new(),
+            timestamp,
+            v3: None,
+            body,
+        }
     }
 }
 

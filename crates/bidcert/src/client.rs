@@ -1,32 +1,34 @@
-//! The blocking client: a ureq driver of the core's call engine ([`bidcert_core::exchange`]).
-//! The engine decides retries, delays, timeouts and clock skew; this file only moves bytes.
+//! The blocking client: the API calls over one [`Transport`], each attempt signed with the
+//! credentials its [`CredentialsProvider`] has now.
 
 use std::collections::HashMap;
-use std::io::Read as _;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
-use bidcert_core::exchange::{Attempt, Call, Decision, Exchange, Jitter, Policy, Response};
+use bidcert_core::exchange::{Call, Exchange, Policy};
 use bidcert_core::{
-    CertWaysUrl, CertifiedInfo, Credentials, Endpoint, Error, GenerateCertWaysUrl, Method, Nonce,
-    Product, QueryCertifiedInfo, RpcCall, Signer, TransportError, TransportKind, ValidationError,
+    CertWaysUrl, CertifiedInfo, Credentials, Endpoint, Error, GenerateCertWaysUrl, Product,
+    QueryCertifiedInfo, RpcCall, SignatureVersion, Signer,
 };
-use log::{debug, warn};
 
-use crate::resolve::{CachingResolver, ForUreq, DNS_CACHE_TTL};
+use crate::credentials::{CredentialsProvider, Env, ResolvedCredentials};
+use crate::resolve::{CachingResolver, DNS_CACHE_TTL};
 use crate::tls::ExtraCa;
+use crate::transport::{Proxy, Transport};
 
 /// A client for both operations and any other RPC action.
 ///
-/// `Send + Sync` and cheap to clone: clones share one connection pool, one set of credentials
-/// (which [`Client::set_credentials`] replaces for all of them) and one clock offset.
+/// `Send + Sync` and cheap to clone: clones share one connection pool, one credentials
+/// provider (which [`Client::set_credentials`] and [`Client::set_provider`] replace for all
+/// of them) and one clock offset. Every attempt is signed with the provider's current
+/// credentials, so temporary ones are refreshed under way.
 ///
 /// ```no_run
 /// use bidcert::{BidType, Client, QueryCertifiedInfo};
-/// let client = Client::builder().build()?; // credentials from the environment or files
+/// let client = Client::builder().build()?; // credentials from the default chain
 /// let info = client.query_certified_info(&QueryCertifiedInfo::new("1234567890123456", BidType::Normal)?)?;
 /// println!("verified: {}", info.is_certified());
 /// # Ok::<(), bidcert::Error>(())
@@ -37,9 +39,12 @@ pub struct Client {
 }
 
 struct Inner {
-    agent: ureq::Agent,
-    resolver: Arc<CachingResolver>,
-    signer: RwLock<Arc<Signer>>,
+    transport: Transport,
+    provider: RwLock<CredentialsProvider>,
+    // The signer of the credentials last seen: rebuilt only when they change.
+    signer: RwLock<(Arc<ResolvedCredentials>, Arc<Signer>)>,
+    crm: Endpoint,
+    aas: Endpoint,
     policy: Policy,
     clock_offset: AtomicI64,
 }
@@ -47,7 +52,8 @@ struct Inner {
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("signer", &self.signer())
+            .field("signer", &self.current().1)
+            .field("provider", &self.provider())
             .field("policy", &self.inner.policy)
             .field("clock_offset", &self.clock_offset())
             .finish_non_exhaustive()
@@ -57,10 +63,16 @@ impl std::fmt::Debug for Client {
 /// Builds a [`Client`].
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
-    credentials: Option<Credentials>,
+    provider: Option<CredentialsProvider>,
     crm: Option<String>,
     aas: Option<String>,
     policy: Policy,
+    // Applied over `policy` when the client is built, whatever the order of the calls.
+    connect_timeout: Option<Duration>,
+    timeout: Option<Duration>,
+    max_attempts: Option<u32>,
+    user_agent_suffix: Option<String>,
+    signature_version: Option<SignatureVersion>,
     proxy: Option<String>,
     allow_insecure_http: bool,
     max_idle_connections: usize,
@@ -72,10 +84,15 @@ pub struct ClientBuilder {
 impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
-            credentials: None,
+            provider: None,
             crm: None,
             aas: None,
             policy: Policy::default(),
+            connect_timeout: None,
+            timeout: None,
+            max_attempts: None,
+            user_agent_suffix: None,
+            signature_version: None,
             proxy: None,
             allow_insecure_http: false,
             max_idle_connections: 32,
@@ -87,9 +104,16 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Signs with these credentials (otherwise: [`crate::credentials::resolve`]).
+    /// Signs with these credentials (otherwise: the default chain,
+    /// [`CredentialsProvider::default_chain`]).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
+        self.provider = Some(CredentialsProvider::fixed(credentials));
+        self
+    }
+    /// Signs with what `provider` hands out, refreshed as it goes (an ECS RAM role, an
+    /// assumed role, a chain...).
+    pub fn provider(mut self, provider: CredentialsProvider) -> Self {
+        self.provider = Some(provider);
         self
     }
     /// Sends Crm (`QueryBidUserCertifiedInfo`) requests here instead of the default.
@@ -107,50 +131,39 @@ impl ClientBuilder {
         let url = url.into();
         self.crm_endpoint(url.clone()).aas_endpoint(url)
     }
-    /// Retries, timeouts, budget and limits (default: [`Policy::default`]).
+    /// Retries, timeouts, budget and limits (default: [`Policy::default`]). The settings
+    /// below (timeouts, attempts, user agent, signature version) apply over it, whichever
+    /// was called first.
     pub fn policy(mut self, policy: Policy) -> Self {
         self.policy = policy;
         self
     }
     /// Time allowed to connect ([`Policy::with_connect_timeout`]).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.policy = self.policy.with_connect_timeout(timeout);
+        self.connect_timeout = Some(timeout);
         self
     }
     /// Time allowed for one attempt, from connecting to the end of the body
     /// ([`Policy::with_attempt_timeout`]).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.policy = self.policy.with_attempt_timeout(timeout);
+        self.timeout = Some(timeout);
         self
     }
     /// Attempts in all, the first included ([`Policy::with_max_attempts`]).
     pub fn max_attempts(mut self, n: u32) -> Self {
-        self.policy = self.policy.with_max_attempts(n);
-        self
-    }
-    /// Signs with this scheme ([`Policy::with_signature_version`]; v1.0 by default).
-    pub fn signature_version(mut self, version: bidcert_core::SignatureVersion) -> Self {
-        self.policy = self.policy.with_signature_version(version);
+        self.max_attempts = Some(n);
         self
     }
     /// Appended to the `User-Agent` after `bidcert/<version>`.
-    pub fn user_agent_suffix(mut self, suffix: impl AsRef<str>) -> Self {
-        self.policy = self.policy.with_user_agent_suffix(suffix.as_ref());
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
         self
     }
-    /// Sends through this proxy (`http://host:port`); by default `HTTPS_PROXY`, `HTTP_PROXY`
-    /// and `ALL_PROXY` are honoured, with `NO_PROXY`.
-    pub fn proxy(mut self, url: impl Into<String>) -> Self {
-        self.proxy = Some(url.into());
+    /// Signs with this scheme ([`Policy::with_signature_version`]; v1.0 by default).
+    pub fn signature_version(mut self, version: SignatureVersion) -> Self {
+        self.signature_version = Some(version);
         self
     }
-    /// Allows plain `http://` endpoints on hosts other than loopback. Off by default: the
-    /// AccessKeyId, the signature and customer data would cross the network in clear.
-    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.allow_insecure_http = allow;
-        self
-    }
-
     /// Trusts this CA (PEM; one or more certificates) beside the platform's store, as a
     /// back office behind a TLS-inspecting proxy needs.
     pub fn ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
@@ -178,6 +191,39 @@ impl ClientBuilder {
         self
     }
 
+    /// The policy with the separate settings applied over it.
+    fn effective_policy(&self) -> Policy {
+        let mut p = self.policy.clone();
+        if let Some(d) = self.connect_timeout {
+            p = p.with_connect_timeout(d);
+        }
+        if let Some(d) = self.timeout {
+            p = p.with_attempt_timeout(d);
+        }
+        if let Some(n) = self.max_attempts {
+            p = p.with_max_attempts(n);
+        }
+        if let Some(s) = &self.user_agent_suffix {
+            p = p.with_user_agent_suffix(s);
+        }
+        if let Some(v) = self.signature_version {
+            p = p.with_signature_version(v);
+        }
+        p
+    }
+    /// Sends through this proxy (`http://host:port`); by default `HTTPS_PROXY`, `HTTP_PROXY`
+    /// and `ALL_PROXY` are honoured, with `NO_PROXY`.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+    /// Allows plain `http://` endpoints on hosts other than loopback. Off by default: the
+    /// AccessKeyId, the signature and customer data would cross the network in clear.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
     fn endpoint_for(&self, given: &Option<String>, product: Product) -> Result<Endpoint, Error> {
         let endpoint = match given {
             Some(url) => Endpoint::new(url)?,
@@ -187,49 +233,58 @@ impl ClientBuilder {
         Ok(endpoint)
     }
 
-    /// Builds the client. Without explicit credentials, resolves them from the environment
-    /// and the credentials files.
+    /// Builds the client and resolves its first credentials, so that a client without any
+    /// fails here, saying what each source lacked. Without a provider, uses the default chain
+    /// of the process's environment.
     pub fn build(self) -> Result<Client, Error> {
-        self.policy.validate()?;
+        let policy = self.effective_policy();
+        policy.validate()?;
         let crm = self.endpoint_for(&self.crm, Product::Crm)?;
         let aas = self.endpoint_for(&self.aas, Product::Aas)?;
-        let credentials = match self.credentials.clone() {
-            Some(c) => c,
-            None => crate::credentials::resolve()?,
-        };
         let proxy = match &self.proxy {
-            Some(url) => Some(
-                ureq::Proxy::new(url).map_err(|e| ValidationError::new("proxy", e.to_string()))?,
-            ),
-            None => ureq::Proxy::try_from_env(),
+            Some(url) => Proxy::Given(url.clone()),
+            None => Proxy::FromEnv,
         };
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .user_agent(self.policy.user_agent())
-            .proxy(proxy)
-            .max_idle_connections(self.max_idle_connections)
-            .max_idle_connections_per_host(self.max_idle_connections)
-            .tls_config(crate::tls::config(&self.extra_cas)?)
-            .build();
         let resolver = Arc::new(CachingResolver::new(self.dns_cache_ttl, self.fixed_addrs));
-        let agent = ureq::Agent::with_parts(
-            config,
-            ureq::unversioned::transport::DefaultConnector::new(),
-            ForUreq(resolver.clone()),
-        );
-        let signer = Signer::new(credentials)
-            .with_endpoint(Product::Crm, crm)
-            .with_endpoint(Product::Aas, aas);
+        let transport = Transport::with_trust(
+            policy.user_agent(),
+            &proxy,
+            self.max_idle_connections,
+            &self.extra_cas,
+            resolver,
+        )?;
+        let provider = match self.provider {
+            Some(p) => p,
+            None => CredentialsProvider::default_chain(&Env::process()),
+        };
+        let resolved = provider.credentials()?;
+        let signer = signer_of(&resolved, &crm, &aas);
         Ok(Client {
             inner: Arc::new(Inner {
-                agent,
-                resolver,
-                signer: RwLock::new(Arc::new(signer)),
-                policy: self.policy,
+                transport,
+                provider: RwLock::new(provider),
+                signer: RwLock::new((resolved, signer)),
+                crm,
+                aas,
+                policy,
                 clock_offset: AtomicI64::new(0),
             }),
         })
     }
+}
+
+fn signer_of(c: &ResolvedCredentials, crm: &Endpoint, aas: &Endpoint) -> Arc<Signer> {
+    Arc::new(
+        Signer::new(c.credentials().clone())
+            .with_endpoint(Product::Crm, crm.clone())
+            .with_endpoint(Product::Aas, aas.clone()),
+    )
+}
+
+fn same_keys(a: &Credentials, b: &Credentials) -> bool {
+    a.access_key_id() == b.access_key_id()
+        && a.security_token() == b.security_token()
+        && a.access_key_secret() == b.access_key_secret()
 }
 
 impl Client {
@@ -243,23 +298,32 @@ impl Client {
         Client::builder().credentials(credentials).build()
     }
 
-    /// Replaces the credentials for every clone of this client (a rotated STS token, say).
-    /// Calls under way finish their current attempt with the credentials they had.
+    /// Replaces the credentials for every clone of this client with these (which then never
+    /// refresh). Calls under way finish their current attempt with the credentials they had.
     pub fn set_credentials(&self, credentials: Credentials) {
-        let mut guard = self
-            .inner
-            .signer
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        // The endpoints stay; only the credentials change.
-        let signer = Signer::new(credentials)
-            .with_endpoint(Product::Crm, guard.endpoint(Product::Crm).clone())
-            .with_endpoint(Product::Aas, guard.endpoint(Product::Aas).clone());
-        *guard = Arc::new(signer);
+        self.set_provider(CredentialsProvider::fixed(credentials));
     }
 
-    /// The signer in use (credentials and endpoints).
-    pub fn signer(&self) -> Arc<Signer> {
+    /// Replaces the credentials provider for every clone of this client. The next attempt of
+    /// any call is signed with what it hands out.
+    pub fn set_provider(&self, provider: CredentialsProvider) {
+        *self
+            .inner
+            .provider
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = provider;
+    }
+
+    /// The credentials provider in use.
+    pub fn provider(&self) -> CredentialsProvider {
+        self.inner
+            .provider
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    fn current(&self) -> (Arc<ResolvedCredentials>, Arc<Signer>) {
         self.inner
             .signer
             .read()
@@ -267,10 +331,44 @@ impl Client {
             .clone()
     }
 
+    /// The signer of the provider's current credentials, rebuilt only when they changed.
+    fn signer_now(&self) -> Result<Arc<Signer>, Error> {
+        let resolved = self.provider().credentials()?;
+        let (seen, signer) = self.current();
+        if Arc::ptr_eq(&seen, &resolved) || same_keys(seen.credentials(), resolved.credentials()) {
+            return Ok(signer);
+        }
+        let signer = signer_of(&resolved, &self.inner.crm, &self.inner.aas);
+        *self
+            .inner
+            .signer
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = (resolved, signer.clone());
+        Ok(signer)
+    }
+
+    /// The signer in use (credentials and endpoints), its credentials refreshed first when
+    /// they are due. When they cannot be refreshed, the last signer: use
+    /// [`Client::next_signer`] to sign, which fails instead.
+    pub fn signer(&self) -> Arc<Signer> {
+        self.signer_now().unwrap_or_else(|_| self.current().1)
+    }
+
+    /// The signer for `call`'s next attempt: the provider's current credentials, fetched
+    /// anew first when the server refused the last attempt's as expired
+    /// ([`Call::rejected_credentials`]). Fails when no valid credentials can be had: an
+    /// expired credential is never used.
+    pub fn next_signer<O: Exchange>(&self, call: &Call<O>) -> Result<Arc<Signer>, Error> {
+        if let Some(id) = call.rejected_credentials() {
+            self.provider().invalidate(id);
+        }
+        self.signer_now()
+    }
+
     /// System name lookups made so far; a cached answer, an IP literal or a fixed address
     /// ([`ClientBuilder::resolve`]) is not one.
     pub fn name_lookups(&self) -> u64 {
-        self.inner.resolver.lookups()
+        self.inner.transport.name_lookups()
     }
 
     /// The policy every call follows.
@@ -285,17 +383,22 @@ impl Client {
     }
 
     /// A call of `op` under this client's policy and clock offset, for a driver with an HTTP
-    /// stack of its own. Sign each attempt with [`Client::signer`]; when the call has its
-    /// decision, hand it to [`Client::finish`] so the client keeps what it learned.
+    /// stack of its own. Sign each attempt with [`Client::next_signer`] (or
+    /// [`Client::signer`]); when the call has its decision, hand it to [`Client::finish`] so
+    /// the client keeps what it learned.
     pub fn start<O: Exchange>(&self, op: O) -> Call<O> {
         Call::new(op, self.inner.policy.clone()).with_clock_offset(self.clock_offset())
     }
 
-    /// Keeps the clock offset a finished call learned, for later calls.
+    /// Keeps what a finished call learned, for later calls: the clock offset, and which
+    /// credentials the server refused as expired (the next call fetches new ones).
     pub fn finish<O: Exchange>(&self, call: &Call<O>) {
         self.inner
             .clock_offset
             .store(call.clock_offset(), Ordering::Relaxed);
+        if let Some(id) = call.rejected_credentials() {
+            self.provider().invalidate(id);
+        }
     }
 
     /// `QueryBidUserCertifiedInfo`: whether a customer has passed identity verification.
@@ -315,160 +418,14 @@ impl Client {
 
     /// Drives one call to its decision: sign, send, feed, sleep when told.
     pub fn execute<O: Exchange + ?Sized>(&self, op: &O) -> Result<O::Output, Error> {
-        let mut call = self.start(op);
-        let outcome = loop {
-            let signer = self.signer();
-            let attempt = match call.next_request(&signer, SystemTime::now(), &Nonce::random()) {
-                Ok(attempt) => attempt,
-                Err(e) => break Err(e),
-            };
-            let number = attempt.number();
-            let host = signer.endpoint_for(op).authority();
-            let sent = Instant::now();
-            let decision = match self.send(&attempt) {
-                Ok(received) => {
-                    let response = received.response();
-                    debug!(
-                        target: "bidcert",
-                        "action={} host={host} attempt={number} status={} request_id={} latency_ms={}",
-                        op.action(),
-                        response.status(),
-                        response.request_id().unwrap_or("-"),
-                        sent.elapsed().as_millis()
-                    );
-                    call.on_response(&response, SystemTime::now(), Jitter::random())
-                }
-                Err(failure) => {
-                    debug!(
-                        target: "bidcert",
-                        "action={} host={host} attempt={number} transport={} latency_ms={}",
-                        op.action(),
-                        failure.kind().as_str(),
-                        sent.elapsed().as_millis()
-                    );
-                    call.on_transport_error(failure, SystemTime::now(), Jitter::random())
-                }
-            };
-            match decision {
-                Decision::Done(value) => break Ok(value),
-                Decision::Fail(e) => break Err(e),
-                Decision::Retry { after, cause } => {
-                    warn!(
-                        target: "bidcert",
-                        "action={} host={host} attempt={number} failed ({}); retrying in {} ms",
-                        op.action(),
-                        short(&cause),
-                        after.as_millis()
-                    );
-                    std::thread::sleep(after);
-                }
-            }
-        };
+        let (outcome, call) = self.inner.transport.execute(
+            op,
+            &self.inner.policy,
+            self.clock_offset(),
+            &mut |call| self.next_signer(call),
+        );
         self.finish(&call);
         outcome
-    }
-
-    /// Sends one attempt and reads its answer: the status, the headers the engine reads,
-    /// and at most one byte more of the body than the engine accepts.
-    fn send(&self, attempt: &Attempt<'_>) -> Result<Received, TransportError> {
-        fn prepare<B>(
-            mut r: ureq::RequestBuilder<B>,
-            attempt: &Attempt<'_>,
-        ) -> ureq::RequestBuilder<B> {
-            for (k, v) in attempt.headers() {
-                r = r.header(k, v);
-            }
-            r.config()
-                .timeout_global(Some(attempt.timeout()))
-                .timeout_connect(Some(attempt.connect_timeout()))
-                .build()
-        }
-        let agent = &self.inner.agent;
-        let result = match attempt.method() {
-            Method::Get => prepare(agent.get(attempt.url()), attempt).call(),
-            Method::Post => prepare(agent.post(attempt.url()), attempt).send_empty(),
-        };
-        let mut response = result.map_err(classify)?;
-        let status = response.status().as_u16();
-        let headers = Response::HEADERS
-            .iter()
-            .filter_map(|name| {
-                let value = response.headers().get(*name)?.to_str().ok()?;
-                Some((*name, value.to_owned()))
-            })
-            .collect();
-        let mut body = Vec::new();
-        response
-            .body_mut()
-            .as_reader()
-            .take(attempt.max_body_bytes() as u64 + 1)
-            .read_to_end(&mut body)
-            .map_err(|e| classify_io(&e, "reading the body"))?;
-        Ok(Received {
-            status,
-            headers,
-            body,
-        })
-    }
-}
-
-/// A response as read off the wire, before the engine sees it.
-struct Received {
-    status: u16,
-    headers: Vec<(&'static str, String)>,
-    body: Vec<u8>,
-}
-
-impl Received {
-    fn response(&self) -> Response<'_> {
-        self.headers.iter().fold(
-            Response::new(self.status, &self.body),
-            |r, (name, value)| r.with_header(name, value),
-        )
-    }
-}
-
-/// Which kind of transport failure a ureq error is.
-fn classify(e: ureq::Error) -> TransportError {
-    let kind = match &e {
-        ureq::Error::Timeout(_) => TransportKind::Timeout,
-        ureq::Error::Io(io) => return classify_io(io, "sending"),
-        ureq::Error::HostNotFound
-        | ureq::Error::ConnectionFailed
-        | ureq::Error::ConnectProxyFailed(_)
-        | ureq::Error::InvalidProxyUrl => TransportKind::Connect,
-        ureq::Error::Tls(_)
-        | ureq::Error::Pem(_)
-        | ureq::Error::Rustls(_)
-        | ureq::Error::TlsRequired => TransportKind::Tls,
-        _ => TransportKind::Reset,
-    };
-    TransportError::new(kind, e.to_string())
-}
-
-fn classify_io(e: &std::io::Error, doing: &str) -> TransportError {
-    use std::io::ErrorKind as K;
-    let kind = match e.kind() {
-        K::TimedOut | K::WouldBlock => TransportKind::Timeout,
-        K::ConnectionRefused | K::AddrNotAvailable | K::NotConnected => TransportKind::Connect,
-        _ if tls_failure(e) => TransportKind::Tls,
-        _ => TransportKind::Reset,
-    };
-    TransportError::new(kind, format!("{doing}: {e}"))
-}
-
-/// rustls reports a failed handshake as an I/O error wrapping its own error.
-fn tls_failure(e: &std::io::Error) -> bool {
-    e.get_ref().is_some_and(|inner| inner.is::<rustls::Error>())
-}
-
-/// A one-line reason for logs: kinds and codes only, never bodies.
-fn short(e: &Error) -> String {
-    match e {
-        Error::Api(a) => format!("{} HTTP {}", a.code(), a.http_status()),
-        Error::Parse(p) => format!("unreadable response, HTTP {}", p.http_status()),
-        Error::Transport(t) => format!("{}: {}", t.kind().as_str(), t.message()),
-        other => other.kind().as_str().to_owned(),
     }
 }
 

@@ -22,9 +22,13 @@ mod client;
 pub mod credentials;
 mod resolve;
 mod tls;
+mod transport;
 
 pub use bidcert_core::exchange::Policy;
 pub use bidcert_core::*;
 pub use client::{Client, ClientBuilder};
-pub use credentials::{ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SECURITY_TOKEN};
+pub use credentials::{
+    CredentialsKind, CredentialsProvider, ResolvedCredentials, ENV_ACCESS_KEY_ID,
+    ENV_ACCESS_KEY_SECRET, ENV_SECURITY_TOKEN,
+};
 pub use resolve::DNS_CACHE_TTL;

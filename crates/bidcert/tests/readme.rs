@@ -4,7 +4,7 @@
 use bidcert_emulator::{demo, Emulator, Fixture};
 
 const SNIPPET: &str = r#"let client = Client::builder()
-    .credentials(Credentials::new(key_id, key_secret)?) // or leave out: environment, then files
+    .credentials(Credentials::new(key_id, key_secret)?) // or leave out: the default chain
     .endpoint(endpoint) // the emulator here; leave out for production
     .build()?;
 let info = client.query_certified_info(&QueryCertifiedInfo::new(pk, BidType::Normal)?)?;
@@ -53,7 +53,7 @@ fn readme_quick_start_runs() -> Result<(), Box<dyn std::error::Error>> {
     let (endpoint, pk) = (emu.base_url(), demo::UNVERIFIED_PK);
     // --- quick start (README) ---
     let client = Client::builder()
-        .credentials(Credentials::new(key_id, key_secret)?) // or leave out: environment, then files
+        .credentials(Credentials::new(key_id, key_secret)?) // or leave out: the default chain
         .endpoint(endpoint) // the emulator here; leave out for production
         .build()?;
     let info = client.query_certified_info(&QueryCertifiedInfo::new(pk, BidType::Normal)?)?;

@@ -1,6 +1,7 @@
 //! One module per subcommand (audit has a folder of its own).
 
 pub(crate) mod cert_url;
+pub(crate) mod credentials;
 pub(crate) mod demo;
 pub(crate) mod diagnose;
 pub(crate) mod emulator;

@@ -17,16 +17,41 @@ pub fn emulator_with(fixture: Fixture) -> EmulatorHandle {
         .expect("emulator starts")
 }
 
-/// The binary with no credentials from this machine: no ALIBABA_CLOUD_* variables, and a
-/// HOME without credential files.
+/// The binary with no credentials from this machine: see [`scrubbed`].
 pub fn bare() -> Command {
-    let mut cmd = Command::cargo_bin("bidcert").expect("the binary is built");
+    let mut cmd = Command::from_std(scrubbed(
+        assert_cmd::cargo::cargo_bin("bidcert").as_os_str(),
+    ));
+    cmd.timeout(std::time::Duration::from_secs(60));
+    cmd
+}
+
+/// `program` with no credentials or profile variables of this machine, a HOME without
+/// credential files, no proxy, and the ECS metadata service switched off, so that the chain
+/// never asks 100.100.100.200.
+pub fn scrubbed(program: &std::ffi::OsStr) -> std::process::Command {
+    let mut cmd = std::process::Command::new(program);
     for var in [
         "ALIBABA_CLOUD_ACCESS_KEY_ID",
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
         "ALIBABA_CLOUD_SECURITY_TOKEN",
         "ALIBABA_CLOUD_PROFILE",
+        "ALIBABACLOUD_PROFILE",
+        "ALICLOUD_PROFILE",
+        "ALIBABA_CLOUD_CONFIG_FILE",
+        "ALIBABA_CLOUD_CLI_PROFILE_DISABLED",
         "ALIBABA_CLOUD_CREDENTIALS_FILE",
+        "ALIBABA_CLOUD_ROLE_ARN",
+        "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
+        "ALIBABA_CLOUD_OIDC_TOKEN_FILE",
+        "ALIBABA_CLOUD_ROLE_SESSION_NAME",
+        "ALIBABA_CLOUD_STS_REGION",
+        "ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED",
+        "ALIBABA_CLOUD_ECS_METADATA",
+        "ALIBABA_CLOUD_IMDSV1_DISABLED",
+        "ALIBABA_CLOUD_CREDENTIALS_URI",
+        "BIDCERT_STS_ENDPOINT",
+        "BIDCERT_ECS_METADATA_ENDPOINT",
         "HTTP_PROXY",
         "HTTPS_PROXY",
         "ALL_PROXY",
@@ -36,11 +61,11 @@ pub fn bare() -> Command {
     ] {
         cmd.env_remove(var);
     }
+    cmd.env("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true");
     cmd.env(
         "HOME",
         std::env::temp_dir().join("bidcert-cli-tests-no-home"),
     );
-    cmd.timeout(std::time::Duration::from_secs(60));
     cmd
 }
 

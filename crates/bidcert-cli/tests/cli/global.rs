@@ -53,7 +53,7 @@ fn profile_selects_a_section_of_the_credentials_file() {
     std::fs::write(
         &file,
         format!(
-            "[default]\naccess_key_id = nobody\naccess_key_secret = wrong\n\n\
+            "[default]\ntype = access_key\naccess_key_id = nobody\naccess_key_secret = wrong\n\n\
              [reseller]\ntype = access_key\naccess_key_id = {}\naccess_key_secret = {}\n",
             demo::NORMAL_ACCESS_KEY_ID,
             demo::NORMAL_ACCESS_KEY_SECRET

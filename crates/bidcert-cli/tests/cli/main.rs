@@ -2,8 +2,10 @@
 
 mod audit;
 mod common;
+mod credentials;
 mod demo;
 mod emulator;
 mod global;
+mod guide;
 mod query;
 mod sign;

@@ -5,9 +5,14 @@
 //! ([`Call::on_response`]) or a classified transport failure
 //! ([`Call::on_transport_error`]) — and answers a [`Decision`]: done, retry after a delay
 //! (the next request is signed afresh, with a new nonce), or fail. Which failures are
-//! retried, the backoff, the attempts, the time budget, the body limit, the user agent and
-//! clock-skew correction are all decided here, once; a driver only moves bytes. It reads no
-//! clock and no randomness: the time, the nonce and the [`Jitter`] are inputs.
+//! retried, the backoff, the attempts, the time budget, the body limit, the user agent,
+//! clock-skew correction and the retry after the server refused expired temporary credentials
+//! are all decided here, once; a driver only moves bytes. It reads no clock and no randomness:
+//! the time, the nonce and the [`Jitter`] are inputs.
+//!
+//! When a response says the STS security token has expired, the call retries once at once
+//! and [`Call::rejected_credentials`] names the AccessKeyId refused, so that the driver signs
+//! the retry with refreshed credentials (the `bidcert` client does).
 //!
 //! ```
 //! use std::time::{Duration, SystemTime};
@@ -53,7 +58,7 @@ use crate::error::{
     ApiError, ApiErrorKind, Error, ParseError, TransportError, TransportKind, ValidationError,
 };
 use crate::sign::{SignedRequest, Signer};
-use crate::version::SignatureVersion;
+use crate::temporary::EXPIRED_SECURITY_TOKEN;
 
 /// What to do after an attempt.
 #[derive(Debug)]
@@ -84,6 +89,8 @@ pub struct Call<O> {
     started: Option<SystemTime>,
     in_flight: Option<InFlight>,
     corrected_skew: bool,
+    renewed_credentials: bool,
+    rejected: Option<String>,
     finished: bool,
 }
 
@@ -92,6 +99,8 @@ struct InFlight {
     request: SignedRequest,
     // Our clock when it was signed, before the clock offset.
     sent_at: SystemTime,
+    // Whose credentials signed it, to name them when the server refuses them as expired.
+    access_key_id: String,
 }
 
 impl<O: Exchange> Call<O> {
@@ -105,6 +114,8 @@ impl<O: Exchange> Call<O> {
             started: None,
             in_flight: None,
             corrected_skew: false,
+            renewed_credentials: false,
+            rejected: None,
             finished: false,
         }
     }
@@ -135,6 +146,14 @@ impl<O: Exchange> Call<O> {
     /// The policy.
     pub fn policy(&self) -> &Policy {
         &self.policy
+    }
+
+    /// The AccessKeyId whose security token the server refused as expired in the last
+    /// attempt: sign the next attempt (the call retries once for that) or the next call with
+    /// credentials refreshed since, as the same ones would be refused again. Cleared by the
+    /// next request.
+    pub fn rejected_credentials(&self) -> Option<&str> {
+        self.rejected.as_deref()
     }
 
     /// Whether the call has come to its decision (done or failed).
@@ -179,9 +198,9 @@ impl<O: Exchange> Call<O> {
             .checked_add(self.clock_offset)
             .ok_or_else(|| ValidationError::new("Timestamp", "out of range"))
             .and_then(Timestamp::from_unix)
-            .and_then(|timestamp| match self.policy.signature_version() {
-                SignatureVersion::V1 => signer.sign(&self.op, timestamp, nonce),
-                SignatureVersion::V3 => signer.sign_v3(&self.op, timestamp, nonce),
+            .and_then(|timestamp| {
+                self.op
+                    .prepare(signer, self.policy.signature_version(), timestamp, nonce)
             });
         let request = match signed {
             Ok(request) => request,
@@ -191,9 +210,11 @@ impl<O: Exchange> Call<O> {
             }
         };
         self.attempts += 1;
+        self.rejected = None;
         let flight = self.in_flight.insert(InFlight {
             request,
             sent_at: now,
+            access_key_id: signer.credentials().access_key_id().to_owned(),
         });
         Ok(Attempt {
             request: &flight.request,
@@ -228,6 +249,18 @@ impl<O: Exchange> Call<O> {
             Err(other) => return self.decide(other, response.retry_hint(), now, jitter),
         };
         let error = explain(error, response, &flight);
+        if error.code() == EXPIRED_SECURITY_TOKEN {
+            self.rejected = Some(flight.access_key_id);
+            if self.may_retry_once(self.renewed_credentials, now) {
+                // Temporary credentials can expire early (revoked, or the issuer's clock is
+                // ahead of ours): one retry, at once, with refreshed ones.
+                self.renewed_credentials = true;
+                return Decision::Retry {
+                    after: Duration::ZERO,
+                    cause: Error::Api(error),
+                };
+            }
+        }
         if let Some(offset) = error.clock_offset() {
             // Kept even when this call cannot retry: the next one starts on time.
             let retry = self.may_correct_skew(offset, now);
@@ -259,8 +292,12 @@ impl<O: Exchange> Call<O> {
     /// One correction per call, only when it changes the offset, and only while attempts
     /// and budget remain.
     fn may_correct_skew(&self, offset: i64, now: SystemTime) -> bool {
-        !self.corrected_skew
-            && offset != self.clock_offset
+        offset != self.clock_offset && self.may_retry_once(self.corrected_skew, now)
+    }
+
+    /// A one-off retry that has not been `used` yet, while attempts and budget remain.
+    fn may_retry_once(&self, used: bool, now: SystemTime) -> bool {
+        !used
             && self.attempts < self.policy.max_attempts()
             && self.elapsed(now) < self.policy.budget()
     }

@@ -2,19 +2,37 @@
 
 use serde_json::Value;
 
-use crate::error::Error;
+use crate::clock::{Nonce, Timestamp};
+use crate::error::{Error, ValidationError};
 use crate::ops::{GenerateCertWaysUrl, Method, Operation, QueryCertifiedInfo, RpcCall, Target};
 use crate::response::{
     parse_cert_ways_url, parse_certified_info, parse_rpc_response, CertWaysUrl, CertifiedInfo,
 };
-use crate::sign::{Param, SignedRequest};
+use crate::sign::{Param, SignedRequest, Signer};
+use crate::version::SignatureVersion;
 
 /// An operation a [`Call`](super::Call) can carry out: it knows how to read its answer.
 ///
-/// Implemented by the three operations, by references to them, and by [`AnyOperation`].
+/// Implemented by the three operations, STS's two ([`crate::AssumeRole`],
+/// [`crate::AssumeRoleWithOidc`]), references to them, and [`AnyOperation`].
 pub trait Exchange: Operation {
     /// What a success gives.
     type Output;
+    /// The request of one attempt at `timestamp` with `nonce`: signed by `signer` with the
+    /// policy's `version` (the default), or unsigned for an action that is sent so
+    /// (`AssumeRoleWithOIDC`).
+    fn prepare(
+        &self,
+        signer: &Signer,
+        version: SignatureVersion,
+        timestamp: Timestamp,
+        nonce: &Nonce,
+    ) -> Result<SignedRequest, ValidationError> {
+        match version {
+            SignatureVersion::V1 => signer.sign(self, timestamp, nonce),
+            SignatureVersion::V3 => signer.sign_v3(self, timestamp, nonce),
+        }
+    }
     /// Reads a response to `request` (an error body becomes an [`Error::Api`]).
     fn parse_response(
         &self,
@@ -59,6 +77,15 @@ impl Exchange for RpcCall {
 
 impl<O: Exchange + ?Sized> Exchange for &O {
     type Output = O::Output;
+    fn prepare(
+        &self,
+        signer: &Signer,
+        version: SignatureVersion,
+        timestamp: Timestamp,
+        nonce: &Nonce,
+    ) -> Result<SignedRequest, ValidationError> {
+        (**self).prepare(signer, version, timestamp, nonce)
+    }
     fn parse_response(
         &self,
         status: u16,

@@ -1,0 +1,323 @@
+//! Moving bytes with ureq: the driver of the core's call engine (the API calls and STS's), and
+//! plain requests for the instance metadata service and credentials URIs. Nothing here decides
+//! a retry, a delay or a timeout; the engine and the callers' policies do.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Read as _;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use bidcert_core::exchange::{Attempt, Call, Decision, Exchange, Jitter, Policy, Response};
+use bidcert_core::{Error, Method, Nonce, Signer, TransportError, TransportKind, ValidationError};
+use log::{debug, warn};
+
+use crate::resolve::{CachingResolver, ForUreq, DNS_CACHE_TTL};
+use crate::tls::ExtraCa;
+
+/// One connection pool and how requests cross it.
+#[derive(Clone)]
+pub(crate) struct Transport {
+    agent: ureq::Agent,
+    resolver: Arc<CachingResolver>,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The agent's configuration may hold a proxy's password.
+        f.write_str("Transport")
+    }
+}
+
+/// Where a transport's requests go through.
+#[derive(Debug, Clone)]
+pub(crate) enum Proxy {
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, with `NO_PROXY`.
+    FromEnv,
+    /// This one.
+    Given(String),
+    /// None: the instance metadata service is reached directly, never through a proxy.
+    Direct,
+}
+
+/// What signs each attempt of a call: the signer for the call as it stands (the credentials
+/// may have been refused as expired by the last attempt).
+pub(crate) type SignerFor<'s, C> = dyn FnMut(&C) -> Result<Arc<Signer>, Error> + 's;
+
+/// A plain request's time limits.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Timeouts {
+    pub(crate) connect: Duration,
+    pub(crate) read: Duration,
+}
+
+impl Transport {
+    /// A pool of `max_idle` connections sending as `user_agent`, trusting the platform's
+    /// store, with a resolver of its own.
+    pub(crate) fn new(user_agent: &str, proxy: &Proxy, max_idle: usize) -> Result<Self, Error> {
+        let resolver = Arc::new(CachingResolver::new(DNS_CACHE_TTL, HashMap::new()));
+        Self::with_trust(user_agent, proxy, max_idle, &[], resolver)
+    }
+
+    /// [`Transport::new`] trusting `extra_cas` beside the platform's store and resolving
+    /// names with `resolver`.
+    pub(crate) fn with_trust(
+        user_agent: &str,
+        proxy: &Proxy,
+        max_idle: usize,
+        extra_cas: &[ExtraCa],
+        resolver: Arc<CachingResolver>,
+    ) -> Result<Self, Error> {
+        let proxy = match proxy {
+            Proxy::FromEnv => ureq::Proxy::try_from_env(),
+            Proxy::Given(url) => Some(
+                ureq::Proxy::new(url).map_err(|e| ValidationError::new("proxy", e.to_string()))?,
+            ),
+            Proxy::Direct => None,
+        };
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .user_agent(user_agent)
+            .proxy(proxy)
+            .max_idle_connections(max_idle)
+            .max_idle_connections_per_host(max_idle)
+            .tls_config(crate::tls::config(extra_cas)?)
+            .build();
+        let agent = ureq::Agent::with_parts(
+            config,
+            ureq::unversioned::transport::DefaultConnector::new(),
+            ForUreq(resolver.clone()),
+        );
+        Ok(Transport { agent, resolver })
+    }
+
+    /// System name lookups made so far.
+    pub(crate) fn name_lookups(&self) -> u64 {
+        self.resolver.lookups()
+    }
+
+    /// Drives a call of `op` to its decision: sign each attempt with what `signer` answers
+    /// for the call, send, feed, sleep when told. Gives the call back with the outcome, for
+    /// the clock offset it learned.
+    pub(crate) fn execute<'o, O: Exchange + ?Sized>(
+        &self,
+        op: &'o O,
+        policy: &Policy,
+        clock_offset: i64,
+        signer: &mut SignerFor<'_, Call<&'o O>>,
+    ) -> (Result<O::Output, Error>, Call<&'o O>) {
+        let mut call = Call::new(op, policy.clone()).with_clock_offset(clock_offset);
+        let mut refused: Option<Error> = None;
+        let outcome = loop {
+            let signer = match signer(&call) {
+                Ok(s) => s,
+                Err(e) => break Err(e),
+            };
+            if let (Some(id), Some(cause)) = (call.rejected_credentials(), refused.take()) {
+                // The server refused these credentials as expired and no others came.
+                if signer.credentials().access_key_id() == id {
+                    break Err(cause);
+                }
+            }
+            let attempt = match call.next_request(&signer, SystemTime::now(), &Nonce::random()) {
+                Ok(attempt) => attempt,
+                Err(e) => break Err(e),
+            };
+            let number = attempt.number();
+            let host = signer.endpoint_for(op).authority().to_owned();
+            let sent = Instant::now();
+            let decision = match self.send(&attempt) {
+                Ok(received) => {
+                    let response = received.response();
+                    debug!(
+                        target: "bidcert",
+                        "action={} host={host} attempt={number} status={} request_id={} latency_ms={}",
+                        op.action(),
+                        response.status(),
+                        response.request_id().unwrap_or("-"),
+                        sent.elapsed().as_millis()
+                    );
+                    call.on_response(&response, SystemTime::now(), Jitter::random())
+                }
+                Err(failure) => {
+                    debug!(
+                        target: "bidcert",
+                        "action={} host={host} attempt={number} transport={} latency_ms={}",
+                        op.action(),
+                        failure.kind().as_str(),
+                        sent.elapsed().as_millis()
+                    );
+                    call.on_transport_error(failure, SystemTime::now(), Jitter::random())
+                }
+            };
+            match decision {
+                Decision::Done(value) => break Ok(value),
+                Decision::Fail(e) => break Err(e),
+                Decision::Retry { after, cause } => {
+                    warn!(
+                        target: "bidcert",
+                        "action={} host={host} attempt={number} failed ({}); retrying in {} ms",
+                        op.action(),
+                        short(&cause),
+                        after.as_millis()
+                    );
+                    if call.rejected_credentials().is_some() {
+                        refused = Some(cause);
+                    }
+                    std::thread::sleep(after);
+                }
+            }
+        };
+        (outcome, call)
+    }
+
+    /// Sends one attempt and reads its answer: the status, the headers the engine reads,
+    /// and at most one byte more of the body than the engine accepts.
+    fn send(&self, attempt: &Attempt<'_>) -> Result<Received, TransportError> {
+        fn prepare<B>(
+            mut r: ureq::RequestBuilder<B>,
+            attempt: &Attempt<'_>,
+        ) -> ureq::RequestBuilder<B> {
+            for (k, v) in attempt.headers() {
+                r = r.header(k, v);
+            }
+            r.config()
+                .timeout_global(Some(attempt.timeout()))
+                .timeout_connect(Some(attempt.connect_timeout()))
+                .build()
+        }
+        let agent = &self.agent;
+        let result = match attempt.method() {
+            Method::Get => prepare(agent.get(attempt.url()), attempt).call(),
+            Method::Post if attempt.body().is_empty() => {
+                prepare(agent.post(attempt.url()), attempt).send_empty()
+            }
+            Method::Post => prepare(agent.post(attempt.url()), attempt).send(attempt.body()),
+        };
+        let mut response = result.map_err(classify)?;
+        let status = response.status().as_u16();
+        let headers = Response::HEADERS
+            .iter()
+            .filter_map(|name| {
+                let value = response.headers().get(*name)?.to_str().ok()?;
+                Some((*name, value.to_owned()))
+            })
+            .collect();
+        let mut body = Vec::new();
+        response
+            .body_mut()
+            .as_reader()
+            .take(attempt.max_body_bytes() as u64 + 1)
+            .read_to_end(&mut body)
+            .map_err(|e| classify_io(&e, "reading the body"))?;
+        Ok(Received {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// A plain `GET` or `PUT` (empty body) of `url` with `headers`: its status and at most
+    /// `max_body` bytes of its body. For the metadata service and credentials URIs, which are
+    /// not RPC calls.
+    pub(crate) fn plain(
+        &self,
+        put: bool,
+        url: &str,
+        headers: &[(&str, &str)],
+        timeouts: Timeouts,
+        max_body: u64,
+    ) -> Result<(u16, Vec<u8>), TransportError> {
+        fn limits<B>(
+            mut r: ureq::RequestBuilder<B>,
+            headers: &[(&str, &str)],
+            t: Timeouts,
+        ) -> ureq::RequestBuilder<B> {
+            for (k, v) in headers {
+                r = r.header(*k, *v);
+            }
+            r.config()
+                .timeout_connect(Some(t.connect))
+                .timeout_send_request(Some(t.read))
+                .timeout_recv_response(Some(t.read))
+                .timeout_recv_body(Some(t.read))
+                .max_redirects(0)
+                .build()
+        }
+        let result = if put {
+            limits(self.agent.put(url), headers, timeouts).send_empty()
+        } else {
+            limits(self.agent.get(url), headers, timeouts).call()
+        };
+        let mut response = result.map_err(classify)?;
+        let status = response.status().as_u16();
+        let mut body = Vec::new();
+        response
+            .body_mut()
+            .as_reader()
+            .take(max_body)
+            .read_to_end(&mut body)
+            .map_err(|e| classify_io(&e, "reading the body"))?;
+        Ok((status, body))
+    }
+}
+
+/// A response as read off the wire, before the engine sees it.
+struct Received {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+}
+
+impl Received {
+    fn response(&self) -> Response<'_> {
+        self.headers.iter().fold(
+            Response::new(self.status, &self.body),
+            |r, (name, value)| r.with_header(name, value),
+        )
+    }
+}
+
+/// Which kind of transport failure a ureq error is.
+fn classify(e: ureq::Error) -> TransportError {
+    let kind = match &e {
+        ureq::Error::Timeout(_) => TransportKind::Timeout,
+        ureq::Error::Io(io) => return classify_io(io, "sending"),
+        ureq::Error::HostNotFound
+        | ureq::Error::ConnectionFailed
+        | ureq::Error::ConnectProxyFailed(_)
+        | ureq::Error::InvalidProxyUrl => TransportKind::Connect,
+        ureq::Error::Tls(_)
+        | ureq::Error::Pem(_)
+        | ureq::Error::Rustls(_)
+        | ureq::Error::TlsRequired => TransportKind::Tls,
+        _ => TransportKind::Reset,
+    };
+    TransportError::new(kind, e.to_string())
+}
+
+fn classify_io(e: &std::io::Error, doing: &str) -> TransportError {
+    use std::io::ErrorKind as K;
+    let kind = match e.kind() {
+        K::TimedOut | K::WouldBlock => TransportKind::Timeout,
+        K::ConnectionRefused | K::AddrNotAvailable | K::NotConnected => TransportKind::Connect,
+        _ if tls_failure(e) => TransportKind::Tls,
+        _ => TransportKind::Reset,
+    };
+    TransportError::new(kind, format!("{doing}: {e}"))
+}
+
+/// rustls reports a failed handshake as an I/O error wrapping its own error.
+fn tls_failure(e: &std::io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<rustls::Error>())
+}
+
+/// A one-line reason for logs: kinds and codes only, never bodies.
+fn short(e: &Error) -> String {
+    match e {
+        Error::Api(a) => format!("{} HTTP {}", a.code(), a.http_status()),
+        Error::Parse(p) => format!("unreadable response, HTTP {}", p.http_status()),
+        Error::Transport(t) => format!("{}: {}", t.kind().as_str(), t.message()),
+        other => other.kind().as_str().to_owned(),
+    }
+}
