@@ -212,9 +212,11 @@ pub fn diagnose_signature_mismatch(server_message: &str, our_canonical_request: 
             });
         }
     }
+    // Compared with the token above (by hash); shown without it.
+    let redact = |s: &str| crate::redact::redact_security_token(s).into_owned();
     Diagnosis {
-        server_canonical_request: server_request.map(Cow::into_owned),
-        server_string_to_sign: Some(server_sts),
+        server_canonical_request: server_request.as_deref().map(redact),
+        server_string_to_sign: Some(redact(&server_sts)),
         differences,
         identical,
     }
@@ -263,6 +265,21 @@ mod tests {
             "{shown}"
         );
         assert_eq!(d.differences()[0].name(), Some("x-acs-security-token"));
+    }
+
+    // Found by the diagnose_v3 fuzz target: the server's quoted canonical request kept the
+    // token, and `server_canonical_request()` showed it.
+    #[test]
+    fn the_quoted_canonical_request_is_kept_without_the_token() {
+        let ours = request(&[], &[("x-acs-security-token", "tokenA")]);
+        let d = diagnose_signature_mismatch(&message(&ours), &ours);
+        assert!(d.is_identical(), "the token still counts in the comparison");
+        let quoted = d.server_canonical_request().unwrap();
+        assert!(!quoted.contains("tokenA"), "{quoted}");
+        assert!(
+            quoted.contains("x-acs-security-token:<redacted>\n"),
+            "{quoted}"
+        );
     }
 
     #[test]
