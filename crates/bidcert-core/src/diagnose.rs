@@ -103,6 +103,63 @@ pub enum Difference {
 }
 
 impl Difference {
+    /// The same difference with every security token value in it `<redacted>`: a V3
+    /// diagnosis compares the requests as received, token and all, and shows them without.
+    pub(crate) fn without_token(self) -> Self {
+        let r = |s: String| crate::redact::redact_security_token(&s).into_owned();
+        match self {
+            Difference::Method { ours, server } => Difference::Method {
+                ours: r(ours),
+                server: r(server),
+            },
+            Difference::Missing { name, server } => Difference::Missing {
+                name: r(name),
+                server: r(server),
+            },
+            Difference::Extra { name, ours } => Difference::Extra {
+                name: r(name),
+                ours: r(ours),
+            },
+            Difference::Different { name, ours, server } => Difference::Different {
+                name: r(name),
+                ours: r(ours),
+                server: r(server),
+            },
+            Difference::Encoding { name, ours, server } => Difference::Encoding {
+                name: r(name),
+                ours: r(ours),
+                server: r(server),
+            },
+            Difference::Path { ours, server } => Difference::Path {
+                ours: r(ours),
+                server: r(server),
+            },
+            Difference::Header { name, ours, server } => Difference::Header {
+                name: r(name),
+                ours: ours.map(r),
+                server: server.map(r),
+            },
+            Difference::SignedHeaders { ours, server } => Difference::SignedHeaders {
+                ours: r(ours),
+                server: r(server),
+            },
+            Difference::PayloadHash { ours, server } => Difference::PayloadHash {
+                ours: r(ours),
+                server: r(server),
+            },
+            Difference::Algorithm { ours, server } => Difference::Algorithm {
+                ours: r(ours),
+                server: r(server),
+            },
+            Difference::HashedCanonicalRequest { ours, server } => {
+                Difference::HashedCanonicalRequest {
+                    ours: r(ours),
+                    server: r(server),
+                }
+            }
+        }
+    }
+
     /// A stable snake_case name: `method`, `missing`, `extra`, `different`, `encoding`, and
     /// for V3 `path`, `header`, `signed_headers`, `payload_hash`, `algorithm`,
     /// `hashed_canonical_request`.

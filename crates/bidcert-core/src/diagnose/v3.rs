@@ -212,12 +212,15 @@ pub fn diagnose_signature_mismatch(server_message: &str, our_canonical_request: 
             });
         }
     }
-    // Compared with the token above (by hash); shown without it.
+    // Compared with the token (the hashes cover it); shown without it.
     let redact = |s: &str| crate::redact::redact_security_token(s).into_owned();
     Diagnosis {
         server_canonical_request: server_request.as_deref().map(redact),
         server_string_to_sign: Some(redact(&server_sts)),
-        differences,
+        differences: differences
+            .into_iter()
+            .map(Difference::without_token)
+            .collect(),
         identical,
     }
 }
@@ -280,6 +283,17 @@ mod tests {
             quoted.contains("x-acs-security-token:<redacted>\n"),
             "{quoted}"
         );
+    }
+
+    // Found by the diagnose_v3 fuzz target: a quoted string to sign without its closing `]`
+    // ran on into the canonical request, and the hash difference showed its token.
+    #[test]
+    fn an_unclosed_string_to_sign_shows_no_token() {
+        let ours = request(&[], &[("host", "h")]);
+        let msg = "server StringToSign is [ACS3-HMAC-SHA256\nabc\nx-acs-security-token:tokenA\n";
+        let d = diagnose_signature_mismatch(msg, &ours);
+        assert_eq!(d.differences()[0].kind(), "hashed_canonical_request");
+        assert!(!d.to_json().to_string().contains("tokenA"), "{d:?}");
     }
 
     #[test]
