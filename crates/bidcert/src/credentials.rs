@@ -110,9 +110,15 @@ fn read(path: &Path) -> Result<String, String> {
 }
 
 fn from_cli_config(path: &Path, profile: Option<&str>) -> Result<Credentials, String> {
-    let text = read(path)?;
+    cli_config_from_str(&read(path)?, profile)
+}
+
+/// The credentials of `profile` (else the file's `current`) in the text of a CLI
+/// `config.json`, or why there are none. The fuzz target's entry; not a stable API.
+#[doc(hidden)]
+pub fn cli_config_from_str(text: &str, profile: Option<&str>) -> Result<Credentials, String> {
     let doc: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
+        serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
     let name = profile
         .map(str::to_owned)
         .or_else(|| doc["current"].as_str().map(str::to_owned))
@@ -140,8 +146,14 @@ fn from_cli_config(path: &Path, profile: Option<&str>) -> Result<Credentials, St
 }
 
 fn from_shared_file(path: &Path, profile: Option<&str>) -> Result<Credentials, String> {
-    let text = read(path)?;
-    let ini = ini::Ini::load_from_str(&text).map_err(|e| format!("not an INI file: {e}"))?;
+    shared_file_from_str(&read(path)?, profile)
+}
+
+/// The credentials of section `profile` (else `default`) in the text of a shared
+/// credentials file, or why there are none. The fuzz target's entry; not a stable API.
+#[doc(hidden)]
+pub fn shared_file_from_str(text: &str, profile: Option<&str>) -> Result<Credentials, String> {
+    let ini = ini::Ini::load_from_str(text).map_err(|e| format!("not an INI file: {e}"))?;
     let name = profile.unwrap_or("default");
     let s = ini
         .section(Some(name))
