@@ -19,7 +19,11 @@ pub fn run(data: &[u8]) {
         (None, rest)
     };
     let result = audit_input_pks(bytes, column.as_deref());
-    assert_eq!(result, audit_input_pks(bytes, column.as_deref()), "not deterministic");
+    assert_eq!(
+        result,
+        audit_input_pks(bytes, column.as_deref()),
+        "not deterministic"
+    );
     match result {
         Ok(pks) => {
             assert!(!pks.is_empty(), "an empty list is an error");

@@ -49,7 +49,10 @@ pub fn run(data: &[u8]) {
             .position(|p| p["name"].as_str() == Some(name.as_str()))
     });
     let Some(index) = index else {
-        assert!(result.is_err(), "credentials from a profile that is not there");
+        assert!(
+            result.is_err(),
+            "credentials from a profile that is not there"
+        );
         return;
     };
     let p = doc["profiles"][index].clone();
@@ -59,7 +62,10 @@ pub fn run(data: &[u8]) {
             assert_eq!(Some(c.access_key_id()), field("access_key_id"));
             assert_eq!(Some(c.access_key_secret()), field("access_key_secret"));
             let sts = field("mode") == Some("StsToken");
-            assert_eq!(c.security_token(), if sts { field("sts_token") } else { None });
+            assert_eq!(
+                c.security_token(),
+                if sts { field("sts_token") } else { None }
+            );
         }
         Err(why) => {
             // The reason does not depend on the secret's or the token's value.

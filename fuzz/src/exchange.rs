@@ -18,7 +18,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use bidcert_core::exchange::{AnyOperation, Call, Decision, Jitter, Policy, Response};
 use bidcert_core::{
     BidType, Credentials, Endpoint, GenerateCertWaysUrl, Nonce, QueryCertifiedInfo, RpcCall,
-    Signer, SignatureVersion, TransportError, TransportKind,
+    SignatureVersion, Signer, TransportError, TransportKind,
 };
 
 use crate::input::Reader;
@@ -135,7 +135,10 @@ pub fn run(data: &[u8]) {
         let nonce = Nonce::new(format!("fuzz-nonce-{number}")).expect("a valid nonce");
         match call.next_request(&signer, now, &nonce) {
             Ok(attempt) => {
-                assert!(attempt.number() <= max_attempts, "more attempts than the policy");
+                assert!(
+                    attempt.number() <= max_attempts,
+                    "more attempts than the policy"
+                );
                 assert!(attempt.timeout() <= policy.attempt_timeout());
                 assert!(!attempt.timeout().is_zero());
             }
@@ -180,16 +183,17 @@ pub fn run(data: &[u8]) {
             }
             Decision::Retry { after, cause } => {
                 assert!(!call.is_finished());
-                assert!(call.attempts() < max_attempts, "a retry past the last attempt");
+                assert!(
+                    call.attempts() < max_attempts,
+                    "a retry past the last attempt"
+                );
                 // A clock-skew correction retries at once; anything else only if it can help.
                 assert!(cause.is_retryable() || after.is_zero(), "retried {cause:?}");
                 assert!(
                     elapsed.checked_add(after).is_some_and(|t| t < budget) || after.is_zero(),
                     "a retry after {after:?} overruns the budget of {budget:?}"
                 );
-                let Some(next) = at
-                    .checked_add(after)
-                    .and_then(|t| t.checked_add(step.late))
+                let Some(next) = at.checked_add(after).and_then(|t| t.checked_add(step.late))
                 else {
                     break;
                 };

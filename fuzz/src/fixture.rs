@@ -30,5 +30,9 @@ pub fn run(data: &[u8]) {
             *t = other(t);
         }
     }
-    assert_eq!(format!("{fixture:?}"), format!("{changed:?}"), "Debug shows a secret");
+    assert_eq!(
+        format!("{fixture:?}"),
+        format!("{changed:?}"),
+        "Debug shows a secret"
+    );
 }

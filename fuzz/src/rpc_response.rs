@@ -1,7 +1,9 @@
 //! `parse_rpc_response`, and the three parsers' agreement on what is an API error.
 //! Input: the status (2 bytes), then the body.
 
-use bidcert_core::{parse_cert_ways_url, parse_certified_info, parse_rpc_response, Error, Timestamp};
+use bidcert_core::{
+    parse_cert_ways_url, parse_certified_info, parse_rpc_response, Error, Timestamp,
+};
 
 use crate::input::Reader;
 use crate::responses::{check_error, check_success};
@@ -24,5 +26,8 @@ pub fn run(data: &[u8]) {
     let at = Timestamp::from_unix(1_795_420_800).expect("a time in range");
     let expected = api(any.map(drop));
     assert_eq!(api(parse_certified_info(status, body).map(drop)), expected);
-    assert_eq!(api(parse_cert_ways_url(status, body, at).map(drop)), expected);
+    assert_eq!(
+        api(parse_cert_ways_url(status, body, at).map(drop)),
+        expected
+    );
 }

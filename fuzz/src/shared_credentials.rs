@@ -23,7 +23,10 @@ pub fn run(data: &[u8]) {
         return;
     };
     let Some(section) = ini.section(Some(profile.as_deref().unwrap_or("default"))) else {
-        assert!(result.is_err(), "credentials from a section that is not there");
+        assert!(
+            result.is_err(),
+            "credentials from a section that is not there"
+        );
         return;
     };
     let field = |k: &str| section.get(k).filter(|v| !v.is_empty());
@@ -32,7 +35,10 @@ pub fn run(data: &[u8]) {
             assert_eq!(Some(c.access_key_id()), field("access_key_id"));
             assert_eq!(Some(c.access_key_secret()), field("access_key_secret"));
             let sts = section.get("type") == Some("sts");
-            assert_eq!(c.security_token(), if sts { field("security_token") } else { None });
+            assert_eq!(
+                c.security_token(),
+                if sts { field("security_token") } else { None }
+            );
         }
         Err(why) => {
             // The reason does not depend on the secret's or the token's value, when the value
