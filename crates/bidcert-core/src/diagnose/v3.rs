@@ -296,6 +296,21 @@ mod tests {
         assert!(!d.to_json().to_string().contains("tokenA"), "{d:?}");
     }
 
+    // Found by the diagnose_v3 fuzz target: a token header whose name had other bytes before
+    // it was not recognised, and its value showed.
+    #[test]
+    fn a_token_in_a_header_or_parameter_line_never_shows() {
+        let ours = "POST\n/\nSecurityToken=tokenQ\nxx-acs-security-token:tokenA\n\nhost\nabc";
+        let server = request(&[], &[("host", "h")]);
+        let d = diagnose_signature_mismatch(&message(&server), ours);
+        let shown = d.to_json().to_string();
+        assert!(
+            !shown.contains("tokenA") && !shown.contains("tokenQ"),
+            "{shown}"
+        );
+        assert!(shown.contains("xx-acs-security-token"), "{shown}");
+    }
+
     #[test]
     fn an_escaped_line_break_and_header_brackets_are_read() {
         let ours = request(&[], &[("x-acs-tag", "[x]")]);
