@@ -13,8 +13,10 @@ total=0
 crashed=()
 for target in "$@"; do
     log=$logs/$target.log
+    dict=()
+    [ -f "$here/dict/$target.dict" ] && dict=(-dict="$here/dict/$target.dict")
     (cd "$here" && cargo +nightly fuzz run "$target" "$corpus/$target" -- \
-        -max_total_time="$time" -print_final_stats=1) >"$log" 2>&1
+        -max_total_time="$time" -print_final_stats=1 "${dict[@]}") >"$log" 2>&1
     status=$?
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     runs=${runs:-0}

@@ -14,6 +14,8 @@ mod input;
 mod diagnose;
 #[path = "../../../fuzz/src/diagnose_v3.rs"]
 mod diagnose_v3;
+#[path = "../../../fuzz/src/exchange.rs"]
+mod exchange;
 #[path = "../../../fuzz/src/fast_auth_event.rs"]
 mod fast_auth_event;
 #[path = "../../../fuzz/src/verify.rs"]
@@ -33,6 +35,11 @@ fn replay(target: &str, run: fn(&[u8])) {
         eprintln!("replaying {}", path.display());
         run(&std::fs::read(&path).unwrap());
     }
+}
+
+#[test]
+fn exchange_crashes_stay_fixed() {
+    replay("exchange", exchange::run);
 }
 
 #[test]
