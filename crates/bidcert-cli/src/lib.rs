@@ -96,6 +96,13 @@ pub fn run_emulator(args: Vec<String>) -> i32 {
     }
 }
 
+/// The PKs `bidcert audit` reads from an input file's bytes (with `--column`, or `None`), or
+/// the usage error it reports. The fuzz target's entry; not a stable API.
+#[doc(hidden)]
+pub fn audit_input_pks(bytes: &[u8], column: Option<&str>) -> Result<Vec<String>, String> {
+    audit::input::parse(bytes, "input", column).map_err(|e| e.message())
+}
+
 fn dispatch(ctx: &mut Context, command: &Command) -> Result<i32, CliError> {
     let json = ctx.global.json;
     match command {

@@ -103,6 +103,73 @@ pub enum Difference {
 }
 
 impl Difference {
+    /// The same difference with every security token value in it `<redacted>`: a V3
+    /// diagnosis compares the requests as received, token and all, and shows them without.
+    /// A parameter's or header's value is redacted as it stands after its name, so a token
+    /// is found in its line whatever the name around it.
+    pub(crate) fn without_token(self) -> Self {
+        use crate::redact::{redact_security_token as redact, REDACTED};
+        let r = |s: String| redact(&s).into_owned();
+        let after = |name: &str, sep: char, value: String| {
+            let head = format!("{name}{sep}");
+            let line = redact(&format!("{head}{value}")).into_owned();
+            // A token that runs on from the name covers the value too.
+            line.strip_prefix(&head)
+                .map_or_else(|| REDACTED.to_owned(), str::to_owned)
+        };
+        match self {
+            Difference::Method { ours, server } => Difference::Method {
+                ours: r(ours),
+                server: r(server),
+            },
+            Difference::Missing { name, server } => Difference::Missing {
+                server: after(&name, '=', server),
+                name: r(name),
+            },
+            Difference::Extra { name, ours } => Difference::Extra {
+                ours: after(&name, '=', ours),
+                name: r(name),
+            },
+            Difference::Different { name, ours, server } => Difference::Different {
+                ours: after(&name, '=', ours),
+                server: after(&name, '=', server),
+                name: r(name),
+            },
+            Difference::Encoding { name, ours, server } => Difference::Encoding {
+                name: r(name),
+                ours: r(ours),
+                server: r(server),
+            },
+            Difference::Path { ours, server } => Difference::Path {
+                ours: r(ours),
+                server: r(server),
+            },
+            Difference::Header { name, ours, server } => Difference::Header {
+                ours: ours.map(|v| after(&name, ':', v)),
+                server: server.map(|v| after(&name, ':', v)),
+                name: r(name),
+            },
+            Difference::SignedHeaders { ours, server } => Difference::SignedHeaders {
+                ours: r(ours),
+                server: r(server),
+            },
+            Difference::PayloadHash { ours, server } => Difference::PayloadHash {
+                ours: r(ours),
+                server: r(server),
+            },
+            Difference::Algorithm { ours, server } => Difference::Algorithm {
+                ours: r(ours),
+                server: r(server),
+            },
+            Difference::HashedCanonicalRequest { ours, server } => {
+                Difference::HashedCanonicalRequest {
+                    ours: r(ours),
+                    server: r(server),
+                }
+            }
+        }
+    }
+
     /// A stable snake_case name: `method`, `missing`, `extra`, `different`, `encoding`, and
     /// for V3 `path`, `header`, `signed_headers`, `payload_hash`, `algorithm`,
     /// `hashed_canonical_request`.

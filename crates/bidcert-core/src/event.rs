@@ -162,11 +162,11 @@ pub fn parse_fast_auth_event(
 ) -> Result<FastAuthEvent, EventError> {
     if let Some(expected) = expected_origin {
         let trim = |s: &str| s.strip_suffix('/').unwrap_or(s).to_owned();
-        let actual = origin.map(trim).unwrap_or_default();
-        if actual != trim(expected) {
+        // An unknown origin differs from every expected one, the empty string included.
+        if origin.map(trim) != Some(trim(expected)) {
             return Err(EventError::OriginMismatch {
                 expected: expected.to_owned(),
-                actual,
+                actual: origin.map(trim).unwrap_or_default(),
             });
         }
     }
@@ -194,4 +194,18 @@ pub fn parse_fast_auth_event(
         reason,
         data,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Found by the fast_auth_event fuzz target: a message without an origin was taken for
+    // one from the link's origin when that origin was empty.
+    #[test]
+    fn an_unknown_origin_never_matches_not_even_an_empty_one() {
+        let e = parse_fast_auth_event(r#"{"type":"success"}"#, None, Some("")).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::OriginMismatch);
+        assert!(parse_fast_auth_event(r#"{"type":"success"}"#, Some(""), Some("/")).is_ok());
+    }
 }

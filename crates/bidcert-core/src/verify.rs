@@ -86,6 +86,8 @@ pub enum VerifyError {
     MissingParameter(&'static str),
     /// A parameter appears twice (query and body, or twice in one).
     DuplicateParameter(String),
+    /// A parameter has an empty name (`=value` in a query); nothing can sign it.
+    EmptyParameterName,
     /// `SignatureMethod` is not HMAC-SHA1.
     UnsupportedSignatureMethod(String),
     /// `SignatureVersion` is not 1.0.
@@ -129,7 +131,9 @@ impl VerifyError {
     pub fn code(&self) -> String {
         match self {
             VerifyError::MissingParameter(name) => format!("Missing{name}"),
-            VerifyError::DuplicateParameter(_) => "InvalidParameter".into(),
+            VerifyError::DuplicateParameter(_) | VerifyError::EmptyParameterName => {
+                "InvalidParameter".into()
+            }
             VerifyError::UnsupportedSignatureMethod(_) => "InvalidSignatureMethod".into(),
             VerifyError::UnsupportedSignatureVersion(_) => "InvalidSignatureVersion".into(),
             VerifyError::TimestampFormat(_) => "InvalidTimeStamp.Format".into(),
@@ -161,6 +165,7 @@ impl VerifyError {
             VerifyError::DuplicateParameter(name) => {
                 format!("The parameter \"{name}\" is given more than once.")
             }
+            VerifyError::EmptyParameterName => "A parameter has an empty name.".into(),
             VerifyError::UnsupportedSignatureMethod(m) => {
                 format!("Specified signature method \"{m}\" is not supported; use HMAC-SHA1.")
             }
@@ -259,6 +264,9 @@ pub fn verify<'a>(
     if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
         return Err(VerifyError::DuplicateParameter(w[0].to_owned()));
     }
+    if names.first() == Some(&"") {
+        return Err(VerifyError::EmptyParameterName);
+    }
     let access_key_id = required(params, "AccessKeyId")?;
     let signature = required(params, "Signature")?;
     let sig_method = required(params, "SignatureMethod")?;
@@ -283,7 +291,7 @@ pub fn verify<'a>(
     let secret = secret_of(access_key_id)
         .ok_or_else(|| VerifyError::AccessKeyNotFound(access_key_id.to_owned()))?;
     let secret = zeroize::Zeroizing::new(secret);
-    // Names were checked unique above, so this cannot fail.
+    // Names were checked unique and non-empty above, so this cannot fail.
     let sts = string_to_sign(method, params)
         .map_err(|e| VerifyError::DuplicateParameter(e.field().to_owned()))?;
     let given = base64::engine::general_purpose::STANDARD
@@ -316,6 +324,38 @@ mod tests {
 
     fn t(s: &str) -> Timestamp {
         Timestamp::parse(s).unwrap()
+    }
+
+    // Found by the verify fuzz target: an empty name was refused as a duplicate named
+    // "parameter name".
+    #[test]
+    fn an_empty_parameter_name_is_refused_as_such() {
+        let params: Vec<(String, String)> = [
+            ("AccessKeyId", "id"),
+            ("Signature", "sig"),
+            ("SignatureMethod", "HMAC-SHA1"),
+            ("SignatureVersion", "1.0"),
+            ("SignatureNonce", "n"),
+            ("Timestamp", "2026-11-23T08:00:00Z"),
+            ("", "x"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let now = t("2026-11-23T08:00:00Z");
+        let e = verify(
+            Method::Post,
+            &params,
+            |_| Some("s".into()),
+            now,
+            &mut MemoryNonceStore::new(),
+        )
+        .unwrap_err();
+        assert_eq!(e, VerifyError::EmptyParameterName);
+        assert_eq!(
+            (e.code().as_str(), e.http_status()),
+            ("InvalidParameter", 400)
+        );
     }
 
     #[test]

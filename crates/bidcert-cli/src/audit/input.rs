@@ -30,7 +30,17 @@ pub(crate) fn read(path: Option<&Path>, column: Option<&str>) -> Result<Input, C
             (bytes, "stdin".to_owned())
         }
     };
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let pks = parse(&bytes, &source, column)?;
+    Ok(Input { pks, source })
+}
+
+/// The PKs in `bytes`, read as [`read`] does; `source` names the input in errors.
+pub(crate) fn parse(
+    bytes: &[u8],
+    source: &str,
+    column: Option<&str>,
+) -> Result<Vec<String>, CliError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let first = bytes
         .split(|&b| b == b'\n')
         .map(|l| String::from_utf8_lossy(l).trim().to_owned())
@@ -42,14 +52,14 @@ pub(crate) fn read(path: Option<&Path>, column: Option<&str>) -> Result<Input, C
     };
     let is_pk = !first.is_empty() && first.bytes().all(|b| b.is_ascii_digit());
     let pks = if column.is_some() || !is_pk {
-        read_csv(bytes, column.unwrap_or("pk"), &source, column.is_none())?
+        read_csv(bytes, column.unwrap_or("pk"), source, column.is_none())?
     } else {
-        read_lines(bytes, &source)?
+        read_lines(bytes, source)?
     };
     if pks.is_empty() {
         return Err(CliError::Usage(format!("{source} has no PKs to audit")));
     }
-    Ok(Input { pks, source })
+    Ok(pks)
 }
 
 fn read_lines(bytes: &[u8], source: &str) -> Result<Vec<String>, CliError> {

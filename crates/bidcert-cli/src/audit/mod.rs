@@ -4,7 +4,7 @@
 //! the main thread writes each row as it arrives, so an interrupted audit loses no finished
 //! row and resumes from its output file.
 
-mod input;
+pub(crate) mod input;
 mod output;
 mod rate;
 

@@ -219,10 +219,15 @@ pub fn diagnose_signature_mismatch(server_message: &str, our_canonical_request: 
             });
         }
     }
+    // Compared with the token (the hashes cover it); shown without it.
+    let redact = |s: &str| crate::redact::redact_security_token(s).into_owned();
     Diagnosis {
-        server_canonical_request: server_request.map(Cow::into_owned),
-        server_string_to_sign: Some(server_sts),
-        differences,
+        server_canonical_request: server_request.as_deref().map(redact),
+        server_string_to_sign: Some(redact(&server_sts)),
+        differences: differences
+            .into_iter()
+            .map(Difference::without_token)
+            .collect(),
         identical,
     }
 }
@@ -270,6 +275,47 @@ mod tests {
             "{shown}"
         );
         assert_eq!(d.differences()[0].name(), Some("x-acs-security-token"));
+    }
+
+    // Found by the diagnose_v3 fuzz target: the server's quoted canonical request kept the
+    // token, and `server_canonical_request()` showed it.
+    #[test]
+    fn the_quoted_canonical_request_is_kept_without_the_token() {
+        let ours = request(&[], &[("x-acs-security-token", "tokenA")]);
+        let d = diagnose_signature_mismatch(&message(&ours), &ours);
+        assert!(d.is_identical(), "the token still counts in the comparison");
+        let quoted = d.server_canonical_request().unwrap();
+        assert!(!quoted.contains("tokenA"), "{quoted}");
+        assert!(
+            quoted.contains("x-acs-security-token:<redacted>\n"),
+            "{quoted}"
+        );
+    }
+
+    // Found by the diagnose_v3 fuzz target: a quoted string to sign without its closing `]`
+    // ran on into the canonical request, and the hash difference showed its token.
+    #[test]
+    fn an_unclosed_string_to_sign_shows_no_token() {
+        let ours = request(&[], &[("host", "h")]);
+        let msg = "server StringToSign is [ACS3-HMAC-SHA256\nabc\nx-acs-security-token:tokenA\n";
+        let d = diagnose_signature_mismatch(msg, &ours);
+        assert_eq!(d.differences()[0].kind(), "hashed_canonical_request");
+        assert!(!d.to_json().to_string().contains("tokenA"), "{d:?}");
+    }
+
+    // Found by the diagnose_v3 fuzz target: a token header whose name had other bytes before
+    // it was not recognised, and its value showed.
+    #[test]
+    fn a_token_in_a_header_or_parameter_line_never_shows() {
+        let ours = "POST\n/\nSecurityToken=tokenQ\nxx-acs-security-token:tokenA\n\nhost\nabc";
+        let server = request(&[], &[("host", "h")]);
+        let d = diagnose_signature_mismatch(&message(&server), ours);
+        let shown = d.to_json().to_string();
+        assert!(
+            !shown.contains("tokenA") && !shown.contains("tokenQ"),
+            "{shown}"
+        );
+        assert!(shown.contains("xx-acs-security-token"), "{shown}");
     }
 
     #[test]

@@ -317,7 +317,9 @@ impl<O: Exchange> Call<O> {
             .policy
             .backoff(self.attempts, jitter)
             .max(hint.unwrap_or_default());
-        if self.elapsed(now) + after >= self.policy.budget() {
+        // A hint can be any number of seconds: one past the clock's range is past the budget.
+        let at = self.elapsed(now).checked_add(after);
+        if at.is_none_or(|at| at >= self.policy.budget()) {
             return self.fail(error);
         }
         Decision::Retry {
@@ -374,5 +376,28 @@ fn unix_seconds(t: SystemTime) -> i64 {
         Err(before) => {
             -i64::try_from(before.duration().as_secs_f64().ceil() as u64).unwrap_or(i64::MAX)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{BidType, Credentials, QueryCertifiedInfo};
+
+    // Found writing the exchange fuzz target: a Retry-After of u64::MAX seconds, a second
+    // into the call, overflowed the budget check's addition and panicked.
+    #[test]
+    fn a_retry_hint_past_the_clocks_range_fails_the_call() {
+        let signer = Signer::new(Credentials::new("id", "secret").unwrap());
+        let op = QueryCertifiedInfo::new("1000000000000002", BidType::Normal).unwrap();
+        let mut call = Call::new(&op, Policy::default());
+        let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_420_800);
+        call.next_request(&signer, start, &Nonce::new("n1").unwrap())
+            .unwrap();
+        let busy = Response::new(503, br#"{"Code":"ServiceUnavailable"}"#)
+            .with_header("Retry-After", "18446744073709551615");
+        let later = start + Duration::from_secs(2);
+        let decision = call.on_response(&busy, later, Jitter::new(0.0));
+        assert!(matches!(decision, Decision::Fail(_)), "{decision:?}");
     }
 }

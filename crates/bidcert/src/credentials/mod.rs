@@ -89,3 +89,29 @@ pub fn from_env() -> Result<Credentials, CredentialsError> {
         .map(|c| c.credentials().clone())
         .map_err(as_credentials_error)
 }
+
+/// The keys a CLI configuration's profile holds (`Ok(None)` for a profile of another mode: a
+/// role, the instance's, a URI), or why it cannot be read; the profile is `profile`, else the
+/// file's `current` (no environment is read). The fuzz targets' entry; not a stable API.
+#[doc(hidden)]
+pub fn cli_config_from_str(
+    text: &str,
+    profile: Option<&str>,
+) -> Result<Option<bidcert_core::Credentials>, String> {
+    let (_, p) = profile::cli_profile(text, profile, &Env::empty())?;
+    Ok(profile::Profile::keys_of(p))
+}
+
+/// The keys a section of a shared credentials file holds (`Ok(None)` for a section of
+/// another type), or why it cannot be read; the section is `profile`, else `default`. The
+/// fuzz targets' entry; not a stable API.
+#[doc(hidden)]
+pub fn shared_file_from_str(
+    text: &str,
+    profile: Option<&str>,
+) -> Result<Option<bidcert_core::Credentials>, String> {
+    let name = profile::shared_profile_name(profile, &Env::empty());
+    Ok(profile::Profile::keys_of(profile::shared_profile(
+        text, &name,
+    )?))
+}

@@ -32,6 +32,16 @@ pub(crate) enum Profile {
     CredentialsUri { uri: Option<String> },
 }
 
+impl Profile {
+    /// The keys, when the profile holds keys.
+    pub(crate) fn keys_of(p: Profile) -> Option<Credentials> {
+        match p {
+            Profile::Keys(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
 /// Keys of a profile, each refusal naming the key as the file spells it.
 fn keys(
     id: Option<String>,
