@@ -13,7 +13,9 @@
 
 use std::ffi::{CStr, CString};
 
-use bidcert_rs::{BidType, ErrorKind, Platform, Product, SubjectType, TransportKind};
+use bidcert_rs::{
+    BidType, ErrorKind, Platform, Product, SignatureVersion, SubjectType, TransportKind,
+};
 
 use crate::error::bidcert_error;
 
@@ -119,6 +121,15 @@ impl CoreEnum for Product {
             Product::Crm => "crm",
             Product::Aas => "aas",
         }
+    }
+}
+
+impl CoreEnum for SignatureVersion {
+    fn all() -> &'static [Self] {
+        &[SignatureVersion::V1, SignatureVersion::V3]
+    }
+    fn core_name(self) -> &'static str {
+        self.as_str()
     }
 }
 
@@ -245,6 +256,22 @@ impl Mirror for bidcert_transport_kind {
     type Core = TransportKind;
 }
 
+/// Which signature a client's requests carry (`bidcert_client_config.signature_version`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FfiEnum!)]
+pub enum bidcert_signature_version {
+    /// RPC v1.0 (HMAC-SHA1, every parameter and `Signature` in the query), as the API
+    /// documents describe: the default.
+    BIDCERT_SIGNATURE_VERSION_V1 = 0,
+    /// V3 (ACS3-HMAC-SHA256, an `Authorization` header and `x-acs-*` headers), as Alibaba's
+    /// current SDKs sign.
+    BIDCERT_SIGNATURE_VERSION_V3 = 1,
+}
+
+impl Mirror for bidcert_signature_version {
+    type Core = SignatureVersion;
+}
+
 /// What the call engine decided after an attempt (`bidcert_decision.kind`).
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, FfiEnum!)]
@@ -298,6 +325,12 @@ mod tests {
         round_trips::<bidcert_subject_type>();
         round_trips::<bidcert_product>();
         round_trips::<bidcert_transport_kind>();
+        round_trips::<bidcert_signature_version>();
+        // Zero, a zeroed config's value, is the core's default.
+        assert_eq!(
+            enum_arg::<bidcert_signature_version>(0, "signature_version").unwrap(),
+            SignatureVersion::default()
+        );
     }
 
     #[test]
