@@ -7,6 +7,7 @@ import "C"
 import (
 	"net/http"
 	"runtime"
+	"strings"
 	"time"
 	"unsafe"
 )
@@ -146,8 +147,9 @@ type CallInputs struct {
 }
 
 // Attempt is one request to send, as the engine handed it out: send Method to URL with
-// Header and Body, give up connecting after ConnectTimeout and the whole exchange after
-// Timeout, and read at most MaxBodyBytes+1 bytes of the body.
+// Header (when it has a Host, signed by V3, set http.Request.Host to it) and Body, give up
+// connecting after ConnectTimeout and the whole exchange after Timeout, and read at most
+// MaxBodyBytes+1 bytes of the body.
 type Attempt struct {
 	Number         int
 	Method         string
@@ -257,8 +259,14 @@ func (call *Call) NextRequest(in *CallInputs) (*Attempt, error) {
 		Timestamp:      C.GoString(a.timestamp),
 	}
 	for _, h := range headers {
-		// The engine's names as it gives them: nothing to canonicalize.
-		attempt.Header[C.GoString(h.key)] = []string{C.GoString(h.value)}
+		// The engine's names as it gives them (V3's are lower case), but Host under its
+		// canonical key: net/http sends Request.Host and skips only that key in Header, so
+		// a "host" entry would be sent twice.
+		key := C.GoString(h.key)
+		if strings.EqualFold(key, "Host") {
+			key = "Host"
+		}
+		attempt.Header[key] = []string{C.GoString(h.value)}
 	}
 	if a.body_len > 0 {
 		attempt.Body = C.GoBytes(unsafe.Pointer(a.body), C.int(a.body_len))
