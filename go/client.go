@@ -198,13 +198,19 @@ func (c *Client) ClockOffset() time.Duration {
 
 // QueryCertifiedInfo asks whether customer pk has passed identity verification.
 func (c *Client) QueryCertifiedInfo(ctx context.Context, pk string, bidType BidType) (*CertifiedInfo, error) {
-	op, err := queryOperation(pk, bidType)
+	if err := noNUL(pk); err != nil {
+		return nil, err
+	}
+	cpk, keep := goCString(pk)
+	// The operation and its call in one crossing.
+	call, err := c.start(func(client *C.bidcert_client, out **C.bidcert_call) C.bidcert_status {
+		return C.bidcert_call_new_query(client, cpk, C.uint32_t(bidType), out)
+	})
+	runtime.KeepAlive(keep)
 	if err != nil {
 		return nil, err
 	}
-	defer op.Close()
-	call, err := c.do(ctx, op)
-	if err != nil {
+	if err := c.run(ctx, call); err != nil {
 		return nil, err
 	}
 	defer call.Close()
@@ -213,13 +219,18 @@ func (c *Client) QueryCertifiedInfo(ctx context.Context, pk string, bidType BidT
 
 // GenerateCertWaysURL gets the one-time verification link (valid 3 hours) for a customer.
 func (c *Client) GenerateCertWaysURL(ctx context.Context, req CertWaysRequest) (*CertWaysURL, error) {
-	op, err := certWaysOperation(req)
+	if err := noNUL(req.AliyunPK); err != nil {
+		return nil, err
+	}
+	creq := certWaysRequest(req)
+	call, err := c.start(func(client *C.bidcert_client, out **C.bidcert_call) C.bidcert_status {
+		return C.bidcert_call_new_cert_ways_url(client, &creq, out)
+	})
+	free(creq.aliyun_pk)
 	if err != nil {
 		return nil, err
 	}
-	defer op.Close()
-	call, err := c.do(ctx, op)
-	if err != nil {
+	if err := c.run(ctx, call); err != nil {
 		return nil, err
 	}
 	defer call.Close()
@@ -266,6 +277,14 @@ func (c *Client) do(ctx context.Context, op *Operation) (*Call, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := c.run(ctx, call); err != nil {
+		return nil, err
+	}
+	return call, nil
+}
+
+// run drives call to its decision: nil when it is done, else its error, the call closed.
+func (c *Client) run(ctx context.Context, call *Call) error {
 	for {
 		d, err := c.attempt(ctx, call)
 		if err == nil && d.Kind == Retry {
@@ -274,13 +293,13 @@ func (c *Client) do(ctx context.Context, op *Operation) (*Call, error) {
 		switch {
 		case err != nil:
 			call.Close()
-			return nil, err
+			return err
 		case d.Kind == Done:
-			return call, nil
+			return nil
 		case d.Kind == Fail:
 			err := call.Err()
 			call.Close()
-			return nil, err
+			return err
 		}
 	}
 }

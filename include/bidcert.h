@@ -342,6 +342,23 @@ typedef struct bidcert_signed_request bidcert_signed_request;
 // `bidcert_signer_set_endpoint` must not run concurrently with other uses.
 typedef struct bidcert_signer bidcert_signer;
 
+// The inputs of GenerateAliyunBidCertWaysUrl. A zero-initialized struct is the default
+// (`NORMAL`, `pc`, `all`, not in an app, not mobile) once `aliyun_pk` is set.
+typedef struct bidcert_cert_ways_request {
+  // The customer's account id (ASCII digits), NUL-terminated. Required.
+  const char *aliyun_pk;
+  // A `bidcert_bid_type` value.
+  uint32_t bid_type;
+  // A `bidcert_platform` value.
+  uint32_t platform;
+  // A `bidcert_subject_type` value.
+  uint32_t subject_type;
+  // Sent as `IsOpenApp`.
+  bool is_open_app;
+  // Sent as `IsMobile`.
+  bool is_mobile;
+} bidcert_cert_ways_request;
+
 // The inputs a call would otherwise take from the system, for replaying a call exactly
 // (the test vectors do). Pass NULL instead for the system clock, a random nonce and a random
 // jitter.
@@ -470,23 +487,6 @@ typedef struct bidcert_client_config {
   size_t resolve_len;
 } bidcert_client_config;
 
-// The inputs of GenerateAliyunBidCertWaysUrl. A zero-initialized struct is the default
-// (`NORMAL`, `pc`, `all`, not in an app, not mobile) once `aliyun_pk` is set.
-typedef struct bidcert_cert_ways_request {
-  // The customer's account id (ASCII digits), NUL-terminated. Required.
-  const char *aliyun_pk;
-  // A `bidcert_bid_type` value.
-  uint32_t bid_type;
-  // A `bidcert_platform` value.
-  uint32_t platform;
-  // A `bidcert_subject_type` value.
-  uint32_t subject_type;
-  // Sent as `IsOpenApp`.
-  bool is_open_app;
-  // Sent as `IsMobile`.
-  bool is_mobile;
-} bidcert_cert_ways_request;
-
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -502,6 +502,31 @@ extern "C" {
 bidcert_status bidcert_call_new(const struct bidcert_client *client,
                                 const struct bidcert_operation *op,
                                 struct bidcert_call **out);
+
+// `bidcert_operation_new_query` and `bidcert_call_new` in one: a call of
+// QueryBidUserCertifiedInfo for customer `pk` (`bid_type` a `bidcert_bid_type`), with no
+// operation to free. A binding that crosses into C at a cost makes one crossing, not three.
+//
+// Ownership: `pk` is copied; `*out` is owned by the caller, free it with `bidcert_call_free`.
+// Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`client`, `pk`, `out`);
+// `BIDCERT_INVALID_UTF8`; `BIDCERT_INVALID_ENUM` (`bid_type`); `BIDCERT_VALIDATION` (the PK).
+bidcert_status bidcert_call_new_query(const struct bidcert_client *client,
+                                      const char *pk,
+                                      uint32_t bid_type,
+                                      struct bidcert_call **out);
+
+// `bidcert_operation_new_cert_ways_url` and `bidcert_call_new` in one: a call of
+// GenerateAliyunBidCertWaysUrl for `request`, with no operation to free.
+//
+// Ownership: `request` is only read (its strings are copied); `*out` is owned by the caller,
+// free it with `bidcert_call_free`. Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`client`, `request`,
+// `request->aliyun_pk`, `out`); `BIDCERT_INVALID_UTF8`; `BIDCERT_INVALID_ENUM`;
+// `BIDCERT_VALIDATION` (the PK).
+bidcert_status bidcert_call_new_cert_ways_url(const struct bidcert_client *client,
+                                              const struct bidcert_cert_ways_request *request,
+                                              struct bidcert_call **out);
 
 // Starts the call from a clock offset other than the client's (server minus ours, in
 // seconds): one a previous process learned, or a test vector's. Only before the first attempt.

@@ -1741,6 +1741,47 @@ static void test_call_paths(void) {
     CHECK(offset == -30, "the offset given");
     bidcert_call_free(call);
 
+    /* An operation and its call in one crossing: the same call as bidcert_call_new's. */
+    call = SENTINEL;
+    CHECK_STATUS(bidcert_call_new_query(NULL, "1000000000000002", 0, &call), BIDCERT_NULL_ARGUMENT);
+    CHECK_STATUS(bidcert_call_new_query(client, NULL, 0, &call), BIDCERT_NULL_ARGUMENT);
+    CHECK_STATUS(bidcert_call_new_query(client, "1000000000000002", 0, NULL), BIDCERT_NULL_ARGUMENT);
+    CHECK_STATUS(bidcert_call_new_query(client, "12ab", 0, &call), BIDCERT_VALIDATION);
+    CHECK_STATUS(bidcert_call_new_query(client, "1000000000000002", 2, &call), BIDCERT_INVALID_ENUM);
+    CHECK_STATUS(bidcert_call_new_query(client, "\xff", 0, &call), BIDCERT_INVALID_UTF8);
+    CHECK_STATUS(bidcert_call_new_cert_ways_url(client, NULL, &call), BIDCERT_NULL_ARGUMENT);
+    CHECK(call == SENTINEL, "out untouched");
+    CHECK_STATUS(bidcert_call_new_query(client, "1000000000000002", BIDCERT_BID_TYPE_LIGHTWEIGHT, &call),
+                 BIDCERT_OK);
+    CHECK_STATUS(bidcert_call_next_request(call, &in, &attempt), BIDCERT_OK);
+    CHECK(strstr(attempt.url, "Action=QueryBidUserCertifiedInfo") && strstr(attempt.url, "BidType=LIGHTWEIGHT") &&
+              strstr(attempt.url, "PK=1000000000000002"),
+          "query url %s", attempt.url);
+    /* From the client's clock offset, which the RPC call above handed back (-30 s). */
+    CHECK(streq(attempt.timestamp, "2026-11-23T07:59:30Z"), "timestamp %s", attempt.timestamp);
+    CHECK_STATUS(bidcert_call_feed_response(call, 200, NULL, 0, (const uint8_t *)ok, strlen(ok), &in, &d), BIDCERT_OK);
+    CHECK(d.kind == BIDCERT_DECISION_KIND_DONE, "done");
+    bidcert_call_free(call);
+    {
+        bidcert_cert_ways_request cw;
+        memset(&cw, 0, sizeof cw);
+        cw.aliyun_pk = "1000000000000001";
+        cw.platform = BIDCERT_PLATFORM_H5;
+        call = SENTINEL;
+        CHECK_STATUS(bidcert_call_new_cert_ways_url(NULL, &cw, &call), BIDCERT_NULL_ARGUMENT);
+        CHECK_STATUS(bidcert_call_new_cert_ways_url(client, &cw, NULL), BIDCERT_NULL_ARGUMENT);
+        cw.platform = 9;
+        CHECK_STATUS(bidcert_call_new_cert_ways_url(client, &cw, &call), BIDCERT_INVALID_ENUM);
+        cw.platform = BIDCERT_PLATFORM_H5;
+        CHECK(call == SENTINEL, "out untouched");
+        CHECK_STATUS(bidcert_call_new_cert_ways_url(client, &cw, &call), BIDCERT_OK);
+        CHECK_STATUS(bidcert_call_next_request(call, &in, &attempt), BIDCERT_OK);
+        CHECK(strncmp(attempt.url, "https://aas.aliyuncs.com/?", 26) == 0 &&
+                  strstr(attempt.url, "Action=GenerateAliyunBidCertWaysUrl") && strstr(attempt.url, "Platform=h5"),
+              "cert ways url %s", attempt.url);
+        bidcert_call_free(call);
+    }
+
     bidcert_operation_free(op);
     bidcert_operation_free(rpc);
     bidcert_client_free(client);

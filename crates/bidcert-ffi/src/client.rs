@@ -78,12 +78,9 @@ pub struct bidcert_client {
 /// The core's policy with the fields a C config set (0 keeps the core's default).
 fn policy(cfg: &bidcert_client_config) -> Result<Policy, bidcert_error> {
     let ms = |v: u64| (v != 0).then(|| Duration::from_millis(v));
-    let mut policy = Policy::default().with_signature_version(enum_arg::<
-        bidcert_signature_version,
-    >(
-        cfg.signature_version,
-        "config.signature_version",
-    )?);
+    let mut policy = Policy::default().with_signature_version(
+        enum_arg::<bidcert_signature_version>(cfg.signature_version, "config.signature_version")?,
+    );
     if cfg.max_attempts != 0 {
         policy = policy.with_max_attempts(cfg.max_attempts);
     }
