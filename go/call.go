@@ -7,6 +7,7 @@ import "C"
 import (
 	"net/http"
 	"runtime"
+	"strings"
 	"time"
 	"unsafe"
 )
@@ -65,8 +66,17 @@ func certWaysOperation(req CertWaysRequest) (*Operation, error) {
 	if err := noNUL(req.AliyunPK); err != nil {
 		return nil, err
 	}
-	// Go memory holding only a C pointer: C may read it during the call.
-	creq := C.bidcert_cert_ways_request{
+	creq := certWaysRequest(req)
+	defer free(creq.aliyun_pk)
+	return newOperation(func(out **C.bidcert_operation) C.bidcert_status {
+		return C.bidcert_operation_new_cert_ways_url(&creq, out)
+	})
+}
+
+// certWaysRequest converts req (checked for NUL bytes) for C: Go memory holding only a C
+// pointer, which C may read during a call. Free its aliyun_pk.
+func certWaysRequest(req CertWaysRequest) C.bidcert_cert_ways_request {
+	return C.bidcert_cert_ways_request{
 		aliyun_pk:    cString(req.AliyunPK),
 		bid_type:     C.uint32_t(req.BidType),
 		platform:     C.uint32_t(req.Platform),
@@ -74,10 +84,6 @@ func certWaysOperation(req CertWaysRequest) (*Operation, error) {
 		is_open_app:  C.bool(req.IsOpenApp),
 		is_mobile:    C.bool(req.IsMobile),
 	}
-	defer free(creq.aliyun_pk)
-	return newOperation(func(out **C.bidcert_operation) C.bidcert_status {
-		return C.bidcert_operation_new_cert_ways_url(&creq, out)
-	})
 }
 
 // RPCRequest is any other RPC action. Method is "POST" (the default, for "") or "GET";
@@ -146,8 +152,9 @@ type CallInputs struct {
 }
 
 // Attempt is one request to send, as the engine handed it out: send Method to URL with
-// Header and Body, give up connecting after ConnectTimeout and the whole exchange after
-// Timeout, and read at most MaxBodyBytes+1 bytes of the body.
+// Header (when it has a Host, signed by V3, set http.Request.Host to it) and Body, give up
+// connecting after ConnectTimeout and the whole exchange after Timeout, and read at most
+// MaxBodyBytes+1 bytes of the body.
 type Attempt struct {
 	Number         int
 	Method         string
@@ -196,11 +203,19 @@ func (c *Client) NewCall(op *Operation) (*Call, error) {
 
 // newCall is NewCall without the finalizer, for the Client's own calls, closed at once.
 func (c *Client) newCall(op *Operation) (*Call, error) {
-	call := &Call{}
-	err := c.use(func(client *C.bidcert_client) error {
-		return ccall(func() C.bidcert_status { return C.bidcert_call_new(client, op.ptr, &call.ptr) })
+	call, err := c.start(func(client *C.bidcert_client, out **C.bidcert_call) C.bidcert_status {
+		return C.bidcert_call_new(client, op.ptr, out)
 	})
 	runtime.KeepAlive(op)
+	return call, err
+}
+
+// start makes a call with newCall, a bidcert_call_new* function, on the live client.
+func (c *Client) start(newCall func(*C.bidcert_client, **C.bidcert_call) C.bidcert_status) (*Call, error) {
+	call := &Call{}
+	err := c.use(func(client *C.bidcert_client) error {
+		return ccall(func() C.bidcert_status { return newCall(client, &call.ptr) })
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -246,9 +261,13 @@ func (call *Call) NextRequest(in *CallInputs) (*Attempt, error) {
 		return nil, err
 	}
 	headers := unsafe.Slice(a.headers, a.headers_len)
+	method := http.MethodPost // the engine's method is "POST" or "GET": no copy needed
+	if *a.method == 'G' {
+		method = http.MethodGet
+	}
 	attempt := &Attempt{
 		Number:         int(a.number),
-		Method:         C.GoString(a.method),
+		Method:         method,
 		URL:            C.GoString(a.url),
 		Header:         make(http.Header, len(headers)),
 		Timeout:        time.Duration(a.timeout_ms) * time.Millisecond,
@@ -256,9 +275,17 @@ func (call *Call) NextRequest(in *CallInputs) (*Attempt, error) {
 		MaxBodyBytes:   int64(a.max_body_bytes),
 		Timestamp:      C.GoString(a.timestamp),
 	}
-	for _, h := range headers {
-		// The engine's names as it gives them: nothing to canonicalize.
-		attempt.Header[C.GoString(h.key)] = []string{C.GoString(h.value)}
+	values := make([]string, len(headers)) // one allocation for every header's value slice
+	for i, h := range headers {
+		// The engine's names as it gives them (V3's are lower case), but Host under its
+		// canonical key: net/http sends Request.Host and skips only that key in Header, so
+		// a "host" entry would be sent twice.
+		key := C.GoString(h.key)
+		if strings.EqualFold(key, "Host") {
+			key = "Host"
+		}
+		values[i] = C.GoString(h.value)
+		attempt.Header[key] = values[i : i+1 : i+1]
 	}
 	if a.body_len > 0 {
 		attempt.Body = C.GoBytes(unsafe.Pointer(a.body), C.int(a.body_len))

@@ -10,9 +10,11 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"runtime"
 	"sync"
 	"time"
@@ -46,6 +48,14 @@ type Config struct {
 	UserAgentSuffix string
 	// AllowInsecureHTTP allows plain http:// to a host that is not loopback.
 	AllowInsecureHTTP bool
+	// SignatureVersion selects the signature scheme: SignatureV1 (v1.0, the default) or
+	// SignatureV3.
+	SignatureVersion SignatureVersion
+	// CAFile is a PEM file of CA certificates to trust beside the system's (a TLS-inspecting
+	// proxy's, say), read by NewClient. The system's pool is crypto/x509's, which on Linux
+	// honours SSL_CERT_FILE and SSL_CERT_DIR. With your own HTTPClient, set its RootCAs
+	// instead: NewClient refuses both.
+	CAFile string
 }
 
 // Client calls the operations: the core's call engine decides every attempt, net/http sends
@@ -68,10 +78,13 @@ func millis(d time.Duration) C.uint64_t {
 
 type connectTimeoutKey struct{}
 
-// newTransport is http.DefaultTransport's configuration, dialling within the attempt's
-// connect timeout (carried by the request's context).
-func newTransport() *http.Transport {
+// newTransport is http.DefaultTransport's configuration, trusting roots (nil: the system's
+// pool) and dialling within the attempt's connect timeout (carried by the request's context).
+func newTransport(roots *x509.CertPool) *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
+	if roots != nil {
+		t.TLSClientConfig = &tls.Config{RootCAs: roots}
+	}
 	dialer := &net.Dialer{KeepAlive: 30 * time.Second}
 	t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		if d, ok := ctx.Value(connectTimeoutKey{}).(time.Duration); ok && d > 0 {
@@ -84,11 +97,42 @@ func newTransport() *http.Transport {
 	return t
 }
 
+// rootCAs is the system's pool with the CA certificates of file added.
+func rootCAs(file string) (*x509.CertPool, error) {
+	invalid := func(format string, args ...any) error {
+		return &Error{Status: StatusValidation, Kind: KindValidation, Field: "CAFile", Message: fmt.Sprintf(format, args...)}
+	}
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		return nil, invalid("cannot read %s: %v", file, err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		// No system pool to add to (not Linux, say): the file's CAs alone.
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, invalid("%s holds no PEM certificate", file)
+	}
+	return pool, nil
+}
+
 // NewClient returns a client for cfg. Endpoints, credentials and the policy are checked by
 // the core.
 func NewClient(cfg Config) (*Client, error) {
 	if err := noNUL(cfg.CRMEndpoint, cfg.AASEndpoint, cfg.UserAgentSuffix); err != nil {
 		return nil, err
+	}
+	var roots *x509.CertPool
+	if cfg.CAFile != "" {
+		if cfg.HTTPClient != nil {
+			return nil, &Error{Status: StatusValidation, Kind: KindValidation, Field: "CAFile",
+				Message: "applies to the client's own transport: with your own HTTPClient, set its TLSClientConfig.RootCAs"}
+		}
+		var err error
+		if roots, err = rootCAs(cfg.CAFile); err != nil {
+			return nil, err
+		}
 	}
 	var creds *C.bidcert_credentials
 	if cfg.Credentials != nil {
@@ -119,13 +163,14 @@ func NewClient(cfg Config) (*Client, error) {
 		user_agent_suffix:   ua,
 		budget_ms:           millis(cfg.Budget),
 		max_body_bytes:      C.uint64_t(max(cfg.MaxBodyBytes, 0)),
+		signature_version:   C.uint32_t(cfg.SignatureVersion),
 	}
 	c := &Client{http: cfg.HTTPClient}
 	if err := ccall(func() C.bidcert_status { return C.bidcert_client_new(creds, &ccfg, &c.ptr) }); err != nil {
 		return nil, err
 	}
 	if c.http == nil {
-		c.http, c.ownHTTP = &http.Client{Transport: newTransport()}, true
+		c.http, c.ownHTTP = &http.Client{Transport: newTransport(roots)}, true
 	}
 	return c, nil
 }
@@ -153,13 +198,19 @@ func (c *Client) ClockOffset() time.Duration {
 
 // QueryCertifiedInfo asks whether customer pk has passed identity verification.
 func (c *Client) QueryCertifiedInfo(ctx context.Context, pk string, bidType BidType) (*CertifiedInfo, error) {
-	op, err := queryOperation(pk, bidType)
+	if err := noNUL(pk); err != nil {
+		return nil, err
+	}
+	cpk, keep := goCString(pk)
+	// The operation and its call in one crossing.
+	call, err := c.start(func(client *C.bidcert_client, out **C.bidcert_call) C.bidcert_status {
+		return C.bidcert_call_new_query(client, cpk, C.uint32_t(bidType), out)
+	})
+	runtime.KeepAlive(keep)
 	if err != nil {
 		return nil, err
 	}
-	defer op.Close()
-	call, err := c.do(ctx, op)
-	if err != nil {
+	if err := c.run(ctx, call); err != nil {
 		return nil, err
 	}
 	defer call.Close()
@@ -168,13 +219,18 @@ func (c *Client) QueryCertifiedInfo(ctx context.Context, pk string, bidType BidT
 
 // GenerateCertWaysURL gets the one-time verification link (valid 3 hours) for a customer.
 func (c *Client) GenerateCertWaysURL(ctx context.Context, req CertWaysRequest) (*CertWaysURL, error) {
-	op, err := certWaysOperation(req)
+	if err := noNUL(req.AliyunPK); err != nil {
+		return nil, err
+	}
+	creq := certWaysRequest(req)
+	call, err := c.start(func(client *C.bidcert_client, out **C.bidcert_call) C.bidcert_status {
+		return C.bidcert_call_new_cert_ways_url(client, &creq, out)
+	})
+	free(creq.aliyun_pk)
 	if err != nil {
 		return nil, err
 	}
-	defer op.Close()
-	call, err := c.do(ctx, op)
-	if err != nil {
+	if err := c.run(ctx, call); err != nil {
 		return nil, err
 	}
 	defer call.Close()
@@ -221,6 +277,14 @@ func (c *Client) do(ctx context.Context, op *Operation) (*Call, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := c.run(ctx, call); err != nil {
+		return nil, err
+	}
+	return call, nil
+}
+
+// run drives call to its decision: nil when it is done, else its error, the call closed.
+func (c *Client) run(ctx context.Context, call *Call) error {
 	for {
 		d, err := c.attempt(ctx, call)
 		if err == nil && d.Kind == Retry {
@@ -229,13 +293,13 @@ func (c *Client) do(ctx context.Context, op *Operation) (*Call, error) {
 		switch {
 		case err != nil:
 			call.Close()
-			return nil, err
+			return err
 		case d.Kind == Done:
-			return call, nil
+			return nil
 		case d.Kind == Fail:
 			err := call.Err()
 			call.Close()
-			return nil, err
+			return err
 		}
 	}
 }
@@ -258,6 +322,9 @@ func (c *Client) attempt(ctx context.Context, call *Call) (Decision, error) {
 		return call.FeedTransportError(TransportConnect, err.Error(), nil)
 	}
 	req.Header = a.Header
+	if host := a.Header.Get("Host"); host != "" {
+		req.Host = host // signed (V3): sent as it was signed
+	}
 	resp, err := c.http.Do(req)
 	var read []byte
 	if err == nil {
@@ -301,15 +368,21 @@ func transportKind(err error, attemptCtx context.Context) TransportKind {
 	var netErr net.Error
 	var opErr *net.OpError
 	var dnsErr *net.DNSError
+	// The handshake's failures: a certificate not trusted, expired or for another name, a
+	// server's alert, an answer that is not TLS.
 	var certErr *tls.CertificateVerificationError
 	var recordErr tls.RecordHeaderError
+	var alertErr tls.AlertError
 	var authorityErr x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
+	var invalidErr x509.CertificateInvalidError
+	var rootsErr x509.SystemRootsError
 	switch {
 	case attemptCtx.Err() != nil, errors.As(err, &netErr) && netErr.Timeout():
 		return TransportTimeout
-	case errors.As(err, &certErr), errors.As(err, &recordErr), errors.As(err, &authorityErr),
-		errors.As(err, &hostErr):
+	case errors.As(err, &certErr), errors.As(err, &recordErr), errors.As(err, &alertErr),
+		errors.As(err, &authorityErr), errors.As(err, &hostErr), errors.As(err, &invalidErr),
+		errors.As(err, &rootsErr):
 		return TransportTLS
 	case errors.As(err, &dnsErr), errors.As(err, &opErr) && opErr.Op == "dial":
 		return TransportConnect

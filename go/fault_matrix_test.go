@@ -36,7 +36,8 @@ func (p matrixPolicy) apply(cfg *Config) {
 }
 
 // The live fault matrix (tests/live/fault_matrix.json, see its "about") through the Go
-// client: the same script the Rust, C and Python clients run, with the same outcomes.
+// client: the same script the Rust, C and Python clients run, with the same outcomes, over
+// HTTP and over HTTPS (trusting the emulator's CA).
 func TestFaultMatrix(t *testing.T) {
 	dir := os.Getenv("BIDCERT_LIVE_DIR")
 	if dir == "" {
@@ -66,72 +67,78 @@ func TestFaultMatrix(t *testing.T) {
 		} `json:"cases"`
 	}
 	mustUnmarshal(t, raw, &doc)
-	emu := bidcerttest.New(t)
-	for _, c := range doc.Cases {
-		t.Run(c.Name, func(t *testing.T) {
-			if err := emu.Reset(); err != nil {
-				t.Fatal(err)
-			}
-			if err := emu.SetClockOffset(c.ClockOffset); err != nil {
-				t.Fatal(err)
-			}
-			for _, f := range c.Faults {
-				if err := emu.InjectFault(f); err != nil {
+	emu := bidcerttest.NewTLS(t)
+	for _, scheme := range []string{"http", "https"} {
+		url, caFile := emu.URL, ""
+		if scheme == "https" {
+			url, caFile = emu.HTTPSURL, emu.CAFile
+		}
+		for _, c := range doc.Cases {
+			t.Run(scheme+"/"+c.Name, func(t *testing.T) {
+				if err := emu.Reset(); err != nil {
 					t.Fatal(err)
 				}
-			}
-			cfg := Config{
-				Credentials: &Credentials{AccessKeyID: emu.MustDemo(t, "NORMAL_ACCESS_KEY_ID"),
-					AccessKeySecret: emu.MustDemo(t, "NORMAL_ACCESS_KEY_SECRET")},
-				CRMEndpoint: emu.URL, AASEndpoint: emu.URL,
-			}
-			doc.Policy.apply(&cfg)
-			c.Policy.apply(&cfg)
-			client, err := NewClient(cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer client.Close()
-			logged := 0
-			for i, call := range c.Calls {
-				pk := emu.MustDemo(t, call.PK)
-				started := time.Now()
-				switch call.Call {
-				case "query_certified_info":
-					_, err = client.QueryCertifiedInfo(context.Background(), pk, BidTypeNormal)
-				case "generate_cert_ways_url":
-					_, err = client.GenerateCertWaysURL(context.Background(), CertWaysRequest{AliyunPK: pk})
-				default:
-					t.Fatalf("unknown call %q", call.Call)
+				if err := emu.SetClockOffset(c.ClockOffset); err != nil {
+					t.Fatal(err)
 				}
-				elapsed := time.Since(started)
-				time.Sleep(time.Duration(call.SettleMs) * time.Millisecond)
-				outcome := "ok"
+				for _, f := range c.Faults {
+					if err := emu.InjectFault(f); err != nil {
+						t.Fatal(err)
+					}
+				}
+				cfg := Config{
+					Credentials: &Credentials{AccessKeyID: emu.MustDemo(t, "NORMAL_ACCESS_KEY_ID"),
+						AccessKeySecret: emu.MustDemo(t, "NORMAL_ACCESS_KEY_SECRET")},
+					CRMEndpoint: url, AASEndpoint: url, CAFile: caFile,
+				}
+				doc.Policy.apply(&cfg)
+				c.Policy.apply(&cfg)
+				client, err := NewClient(cfg)
 				if err != nil {
-					outcome = kindOf(err)
+					t.Fatal(err)
 				}
-				log, lerr := emu.Requests()
-				if lerr != nil {
-					t.Fatal(lerr)
+				defer client.Close()
+				logged := 0
+				for i, call := range c.Calls {
+					pk := emu.MustDemo(t, call.PK)
+					started := time.Now()
+					switch call.Call {
+					case "query_certified_info":
+						_, err = client.QueryCertifiedInfo(context.Background(), pk, BidTypeNormal)
+					case "generate_cert_ways_url":
+						_, err = client.GenerateCertWaysURL(context.Background(), CertWaysRequest{AliyunPK: pk})
+					default:
+						t.Fatalf("unknown call %q", call.Call)
+					}
+					elapsed := time.Since(started)
+					time.Sleep(time.Duration(call.SettleMs) * time.Millisecond)
+					outcome := "ok"
+					if err != nil {
+						outcome = kindOf(err)
+					}
+					log, lerr := emu.Requests()
+					if lerr != nil {
+						t.Fatal(lerr)
+					}
+					attempts := len(log) - logged
+					logged = len(log)
+					if outcome != call.Expect.Outcome || attempts != call.Expect.Attempts {
+						t.Errorf("call %d: %s (%v) after %d attempt(s), want %s after %d", i, outcome, err, attempts,
+							call.Expect.Outcome, call.Expect.Attempts)
+					}
+					if elapsed < time.Duration(call.Expect.MinElapsedMs)*time.Millisecond {
+						t.Errorf("call %d took %v, want at least %d ms", i, elapsed, call.Expect.MinElapsedMs)
+					}
 				}
-				attempts := len(log) - logged
-				logged = len(log)
-				if outcome != call.Expect.Outcome || attempts != call.Expect.Attempts {
-					t.Errorf("call %d: %s (%v) after %d attempt(s), want %s after %d", i, outcome, err, attempts,
-						call.Expect.Outcome, call.Expect.Attempts)
+				log, _ := emu.Requests()
+				seen := map[string]bool{}
+				for _, r := range log {
+					if seen[r.Nonce] {
+						t.Errorf("nonce %s sent twice", r.Nonce)
+					}
+					seen[r.Nonce] = true
 				}
-				if elapsed < time.Duration(call.Expect.MinElapsedMs)*time.Millisecond {
-					t.Errorf("call %d took %v, want at least %d ms", i, elapsed, call.Expect.MinElapsedMs)
-				}
-			}
-			log, _ := emu.Requests()
-			seen := map[string]bool{}
-			for _, r := range log {
-				if seen[r.Nonce] {
-					t.Errorf("nonce %s sent twice", r.Nonce)
-				}
-				seen[r.Nonce] = true
-			}
-		})
+			})
+		}
 	}
 }

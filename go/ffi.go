@@ -1,5 +1,6 @@
-// Package bidcert signs Alibaba Cloud RPC (v1.0) requests and calls the reseller
-// identity-verification APIs (QueryBidUserCertifiedInfo, GenerateAliyunBidCertWaysUrl).
+// Package bidcert signs Alibaba Cloud RPC requests (v1.0, or V3 when Config.SignatureVersion
+// asks) and calls the reseller identity-verification APIs (QueryBidUserCertifiedInfo,
+// GenerateAliyunBidCertWaysUrl).
 //
 // Everything a call decides (signing, retries, backoff, timeouts, headers, the body limit,
 // clock-skew correction, parsing) runs in the bidcert core through its C ABI, so every

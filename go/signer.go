@@ -49,6 +49,19 @@ const (
 	ProductAAS Product = C.BIDCERT_PRODUCT_AAS
 )
 
+// SignatureVersion is the signature scheme a Client's requests carry.
+type SignatureVersion uint32
+
+// The signature versions; the zero value is SignatureV1.
+const (
+	// SignatureV1 is RPC v1.0 (HMAC-SHA1, every parameter and Signature in the query), as the
+	// API documents describe: the default.
+	SignatureV1 SignatureVersion = C.BIDCERT_SIGNATURE_VERSION_V1
+	// SignatureV3 is ACS3-HMAC-SHA256: an Authorization header and x-acs-* headers, as
+	// Alibaba's current SDKs sign.
+	SignatureV3 SignatureVersion = C.BIDCERT_SIGNATURE_VERSION_V3
+)
+
 // Credentials is an AccessKey pair, with a security token for STS credentials.
 type Credentials struct {
 	AccessKeyID     string

@@ -327,6 +327,8 @@ type exchangeStep struct {
 		Attempt   int    `json:"attempt"`
 		Timestamp string `json:"timestamp"`
 		TimeoutMs int64  `json:"timeout_ms"`
+		// The scheme of the Authorization header: absent, not checked; null, no header (v1.0).
+		Authorization json.RawMessage `json:"authorization"`
 	} `json:"request"`
 	Transport string `json:"transport"`
 	Response  *struct {
@@ -352,13 +354,14 @@ func runExchange(t *testing.T, raw json.RawMessage) {
 			Params   [][2]string `json:"params"`
 		} `json:"operation"`
 		Policy struct {
-			MaxAttempts      int   `json:"max_attempts"`
-			BaseDelayMs      int64 `json:"base_delay_ms"`
-			MaxDelayMs       int64 `json:"max_delay_ms"`
-			BudgetMs         int64 `json:"budget_ms"`
-			AttemptTimeoutMs int64 `json:"attempt_timeout_ms"`
-			ConnectTimeoutMs int64 `json:"connect_timeout_ms"`
-			MaxBodyBytes     int64 `json:"max_body_bytes"`
+			MaxAttempts      int    `json:"max_attempts"`
+			BaseDelayMs      int64  `json:"base_delay_ms"`
+			MaxDelayMs       int64  `json:"max_delay_ms"`
+			BudgetMs         int64  `json:"budget_ms"`
+			AttemptTimeoutMs int64  `json:"attempt_timeout_ms"`
+			ConnectTimeoutMs int64  `json:"connect_timeout_ms"`
+			MaxBodyBytes     int64  `json:"max_body_bytes"`
+			SignatureVersion string `json:"signature_version"`
 		} `json:"policy"`
 		StartMs     int64          `json:"start_ms"`
 		ClockOffset int64          `json:"clock_offset"`
@@ -370,11 +373,15 @@ func runExchange(t *testing.T, raw json.RawMessage) {
 	}
 	mustUnmarshal(t, raw, &c)
 	ms := func(n int64) time.Duration { return time.Duration(n) * time.Millisecond }
+	version, ok := map[string]SignatureVersion{"": SignatureV1, "v1": SignatureV1, "v3": SignatureV3}[c.Policy.SignatureVersion]
+	if !ok {
+		t.Fatalf("signature_version %q", c.Policy.SignatureVersion)
+	}
 	client, err := NewClient(Config{
 		Credentials: &Credentials{AccessKeyID: "LTAI5tBidcertTestKey01", AccessKeySecret: "testsecret"},
 		MaxAttempts: c.Policy.MaxAttempts, RetryBaseDelay: ms(c.Policy.BaseDelayMs), RetryMaxDelay: ms(c.Policy.MaxDelayMs),
 		Budget: ms(c.Policy.BudgetMs), Timeout: ms(c.Policy.AttemptTimeoutMs), ConnectTimeout: ms(c.Policy.ConnectTimeoutMs),
-		MaxBodyBytes: c.Policy.MaxBodyBytes,
+		MaxBodyBytes: c.Policy.MaxBodyBytes, SignatureVersion: version,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -424,6 +431,18 @@ func runExchange(t *testing.T, raw json.RawMessage) {
 		}
 		if a.Number != step.Request.Attempt || a.Timestamp != step.Request.Timestamp || a.Timeout != ms(step.Request.TimeoutMs) {
 			t.Errorf("step %d: attempt %d at %s within %v, want %+v", i, a.Number, a.Timestamp, a.Timeout, step.Request)
+		}
+		if step.Request.Authorization != nil {
+			var want *string
+			mustUnmarshal(t, step.Request.Authorization, &want)
+			var got *string
+			if h, ok := a.Header["Authorization"]; ok {
+				scheme, _, _ := strings.Cut(h[0], " ")
+				got = &scheme
+			}
+			if (got == nil) != (want == nil) || (got != nil && *got != *want) {
+				t.Errorf("step %d: Authorization scheme %v, want %v", i, shown(got), shown(want))
+			}
 		}
 		in.Now = start.Add(ms(step.AfterMs))
 		if step.Jitter != nil {
@@ -525,4 +544,12 @@ func checkDecision(t *testing.T, i int, call *Call, d Decision, want map[string]
 	default:
 		t.Fatalf("step %d: unknown decision %q", i, decision)
 	}
+}
+
+// shown is an optional string for a message: its value, or (none).
+func shown(s *string) string {
+	if s == nil {
+		return "(none)"
+	}
+	return *s
 }

@@ -279,6 +279,27 @@ typedef uint32_t bidcert_transport_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// Which signature a client's requests carry (`bidcert_client_config.signature_version`).
+enum bidcert_signature_version
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // RPC v1.0 (HMAC-SHA1, every parameter and `Signature` in the query), as the API
+  // documents describe: the default.
+  BIDCERT_SIGNATURE_VERSION_V1 = 0,
+  // V3 (ACS3-HMAC-SHA256, an `Authorization` header and `x-acs-*` headers), as Alibaba's
+  // current SDKs sign.
+  BIDCERT_SIGNATURE_VERSION_V3 = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum bidcert_signature_version bidcert_signature_version;
+#else
+typedef uint32_t bidcert_signature_version;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // One API call in progress (opaque). Use it from one thread at a time (it may move between
 // threads); many calls may share one client concurrently.
 typedef struct bidcert_call bidcert_call;
@@ -320,6 +341,23 @@ typedef struct bidcert_signed_request bidcert_signed_request;
 // Signs requests (opaque). Holds a copy of the credentials. Safe to share between threads;
 // `bidcert_signer_set_endpoint` must not run concurrently with other uses.
 typedef struct bidcert_signer bidcert_signer;
+
+// The inputs of GenerateAliyunBidCertWaysUrl. A zero-initialized struct is the default
+// (`NORMAL`, `pc`, `all`, not in an app, not mobile) once `aliyun_pk` is set.
+typedef struct bidcert_cert_ways_request {
+  // The customer's account id (ASCII digits), NUL-terminated. Required.
+  const char *aliyun_pk;
+  // A `bidcert_bid_type` value.
+  uint32_t bid_type;
+  // A `bidcert_platform` value.
+  uint32_t platform;
+  // A `bidcert_subject_type` value.
+  uint32_t subject_type;
+  // Sent as `IsOpenApp`.
+  bool is_open_app;
+  // Sent as `IsMobile`.
+  bool is_mobile;
+} bidcert_cert_ways_request;
 
 // The inputs a call would otherwise take from the system, for replaying a call exactly
 // (the test vectors do). Pass NULL instead for the system clock, a random nonce and a random
@@ -432,24 +470,22 @@ typedef struct bidcert_client_config {
   uint64_t budget_ms;
   // The largest response body accepted, in bytes; 0: the core's default.
   uint64_t max_body_bytes;
+  // The signature scheme, a `bidcert_signature_version`; 0 (`BIDCERT_SIGNATURE_VERSION_V1`):
+  // v1.0, the default.
+  uint32_t signature_version;
+  // A PEM file of CA certificates to trust beside the platform's store (a TLS-inspecting
+  // proxy's, say), read by `bidcert_client_new`; NULL for none. The platform's store is the
+  // system's, or on Linux the one `SSL_CERT_FILE` / `SSL_CERT_DIR` name.
+  const char *ca_file;
+  // PEM text of CA certificates to trust beside the platform's store; NULL for none.
+  const char *ca_pem;
+  // Fixed addresses, as `curl --resolve`: each `key` a host name, its `value` the IP address
+  // to connect to instead of looking the host up; TLS still checks the certificate against
+  // the host name. `resolve_len` entries (NULL when 0).
+  const struct bidcert_param *resolve;
+  // The number of `resolve` entries.
+  size_t resolve_len;
 } bidcert_client_config;
-
-// The inputs of GenerateAliyunBidCertWaysUrl. A zero-initialized struct is the default
-// (`NORMAL`, `pc`, `all`, not in an app, not mobile) once `aliyun_pk` is set.
-typedef struct bidcert_cert_ways_request {
-  // The customer's account id (ASCII digits), NUL-terminated. Required.
-  const char *aliyun_pk;
-  // A `bidcert_bid_type` value.
-  uint32_t bid_type;
-  // A `bidcert_platform` value.
-  uint32_t platform;
-  // A `bidcert_subject_type` value.
-  uint32_t subject_type;
-  // Sent as `IsOpenApp`.
-  bool is_open_app;
-  // Sent as `IsMobile`.
-  bool is_mobile;
-} bidcert_cert_ways_request;
 
 #ifdef __cplusplus
 extern "C" {
@@ -466,6 +502,31 @@ extern "C" {
 bidcert_status bidcert_call_new(const struct bidcert_client *client,
                                 const struct bidcert_operation *op,
                                 struct bidcert_call **out);
+
+// `bidcert_operation_new_query` and `bidcert_call_new` in one: a call of
+// QueryBidUserCertifiedInfo for customer `pk` (`bid_type` a `bidcert_bid_type`), with no
+// operation to free. A binding that crosses into C at a cost makes one crossing, not three.
+//
+// Ownership: `pk` is copied; `*out` is owned by the caller, free it with `bidcert_call_free`.
+// Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`client`, `pk`, `out`);
+// `BIDCERT_INVALID_UTF8`; `BIDCERT_INVALID_ENUM` (`bid_type`); `BIDCERT_VALIDATION` (the PK).
+bidcert_status bidcert_call_new_query(const struct bidcert_client *client,
+                                      const char *pk,
+                                      uint32_t bid_type,
+                                      struct bidcert_call **out);
+
+// `bidcert_operation_new_cert_ways_url` and `bidcert_call_new` in one: a call of
+// GenerateAliyunBidCertWaysUrl for `request`, with no operation to free.
+//
+// Ownership: `request` is only read (its strings are copied); `*out` is owned by the caller,
+// free it with `bidcert_call_free`. Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`client`, `request`,
+// `request->aliyun_pk`, `out`); `BIDCERT_INVALID_UTF8`; `BIDCERT_INVALID_ENUM`;
+// `BIDCERT_VALIDATION` (the PK).
+bidcert_status bidcert_call_new_cert_ways_url(const struct bidcert_client *client,
+                                              const struct bidcert_cert_ways_request *request,
+                                              struct bidcert_call **out);
 
 // Starts the call from a clock offset other than the client's (server minus ours, in
 // seconds): one a previous process learned, or a test vector's. Only before the first attempt.
@@ -592,9 +653,11 @@ void bidcert_call_free(struct bidcert_call *call);
 //
 // Ownership: both arguments are only read (credentials are copied); `*out` is owned by the
 // caller, free it with `bidcert_client_free`. Thread-safety: safe from any thread.
-// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`out`); `BIDCERT_INVALID_UTF8`;
-// `BIDCERT_VALIDATION` (an endpoint, plain http to a remote host, the proxy);
-// `BIDCERT_CREDENTIALS` (none given and none found).
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`out`, a `resolve` entry);
+// `BIDCERT_INVALID_UTF8`; `BIDCERT_INVALID_ENUM` (`signature_version`); `BIDCERT_VALIDATION`
+// (an endpoint, plain http to a remote host, the proxy, a CA file that cannot be read or PEM
+// with no certificate, a `resolve` value that is not an IP address); `BIDCERT_CREDENTIALS`
+// (none given and none found).
 bidcert_status bidcert_client_new(const struct bidcert_credentials *credentials,
                                   const struct bidcert_client_config *config,
                                   struct bidcert_client **out);

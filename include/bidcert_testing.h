@@ -84,6 +84,11 @@ bool bidcert_testing_emulator_verify_customer(const struct bidcert_testing_emula
 bool bidcert_testing_emulator_request_count(const struct bidcert_testing_emulator *emulator,
                                             size_t *out);
 
+// TLS handshakes the HTTPS port completed since start (or the last reset), into `*out`: one
+// per connection, so a client that keeps its connections alive makes few. 0 without TLS.
+bool bidcert_testing_emulator_tls_handshakes(const struct bidcert_testing_emulator *emulator,
+                                             uint64_t *out);
+
 // The request log as the admin API's JSON array (`GET /_emulator/requests`: request id,
 // action, nonce, timestamp, status, code, fault, ...), oldest first; NULL on failure.
 // Owned: free it with `bidcert_testing_string_free`.

@@ -1,7 +1,7 @@
 // Package bidcerttest runs the bidcert emulator of both endpoints for tests: the
 // bidcert-emulator program as a subprocess on 127.0.0.1, driven through its admin HTTP API.
 // A test binary that uses it links only the production library; the emulator runs in its own
-// process.
+// process. NewTLS serves HTTPS too, with a CA made at start (Emulator.CAFile).
 //
 // The program is found through the BIDCERT_EMULATOR environment variable (a path), else as
 // bidcert-emulator on PATH (`cargo install` it, or build it with
@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sync"
 	"syscall"
 	"testing"
@@ -28,6 +29,12 @@ import (
 type Emulator struct {
 	// URL is the endpoint of both products, http://127.0.0.1:PORT.
 	URL string
+	// HTTPSURL is the same endpoint over TLS, https://127.0.0.1:PORT, when started with
+	// StartTLS or NewTLS ("" otherwise); its certificate covers 127.0.0.1, ::1 and localhost.
+	HTTPSURL string
+	// CAFile is the PEM file of the CA that signed the HTTPS certificate, for a client to
+	// trust (Config.CAFile); "" without TLS.
+	CAFile string
 
 	cmd    *exec.Cmd
 	http   *http.Client
@@ -62,11 +69,13 @@ func Start(args ...string) (*Emulator, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("bidcerttest: starting %s: %w", program, err)
 	}
-	// The first line is {"url": "http://127.0.0.1:PORT"}, printed once it listens.
+	// The first line is {"url": "http://127.0.0.1:PORT"}, printed once it listens; with --tls
+	// {"url": "https://127.0.0.1:PORT", "http_url": "http://127.0.0.1:PORT"}.
 	lines := bufio.NewReader(out)
 	line, err := lines.ReadString('\n')
 	var first struct {
-		URL string `json:"url"`
+		URL     string `json:"url"`
+		HTTPURL string `json:"http_url"`
 	}
 	if err != nil || json.Unmarshal([]byte(line), &first) != nil || first.URL == "" {
 		cmd.Process.Kill()
@@ -75,7 +84,38 @@ func Start(args ...string) (*Emulator, error) {
 	}
 	go io.Copy(io.Discard, lines) // never block the emulator on a full pipe
 	e := &Emulator{URL: first.URL, cmd: cmd, http: &http.Client{Timeout: 30 * time.Second}}
+	if first.HTTPURL != "" {
+		e.URL, e.HTTPSURL = first.HTTPURL, first.URL
+	}
 	return e, nil
+}
+
+// StartTLS runs the emulator serving HTTPS too (HTTPSURL), with a CA made at start whose PEM
+// it writes to dir/ca.pem (CAFile).
+func StartTLS(dir string) (*Emulator, error) {
+	caFile := filepath.Join(dir, "ca.pem")
+	e, err := Start("--tls", "--ca-out", caFile)
+	if err != nil {
+		return nil, err
+	}
+	if e.HTTPSURL == "" {
+		e.Close()
+		return nil, errors.New("bidcerttest: the emulator started with --tls printed no HTTPS URL")
+	}
+	e.CAFile = caFile
+	return e, nil
+}
+
+// NewTLS is StartTLS for t, with the CA in t's temporary directory; it stops the emulator
+// when t ends.
+func NewTLS(t testing.TB) *Emulator {
+	t.Helper()
+	e, err := StartTLS(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
 }
 
 // New starts an emulator for t and stops it when t ends; it fails t if it cannot start.
@@ -161,6 +201,16 @@ func (e *Emulator) FaultKinds() ([]string, error) {
 	return kinds, err
 }
 
+// TLSHandshakes is the number of TLS handshakes the HTTPS port completed since start (or the
+// last Reset): one per connection, so a client that keeps its connections alive makes few.
+func (e *Emulator) TLSHandshakes() (int, error) {
+	var tls struct {
+		Handshakes int `json:"handshakes"`
+	}
+	err := e.admin("GET", "tls", nil, &tls)
+	return tls.Handshakes, err
+}
+
 // VerifyCustomer marks customer pk verified, as a successful verification would.
 func (e *Emulator) VerifyCustomer(pk string) error {
 	return e.admin("POST", "customers/"+pk+"/verify", nil, nil)
@@ -168,14 +218,17 @@ func (e *Emulator) VerifyCustomer(pk string) error {
 
 // Request is one API request in the emulator's log.
 type Request struct {
-	RequestID   string  `json:"request_id"`
-	Action      string  `json:"action"`
-	AccessKeyID string  `json:"access_key_id"`
-	Nonce       string  `json:"nonce"`
-	Timestamp   string  `json:"timestamp"`
-	Status      *int    `json:"status"` // nil when the connection was dropped
-	Code        *string `json:"code"`   // the error code answered; nil for a success
-	Fault       *string `json:"fault"`
+	RequestID   string `json:"request_id"`
+	Action      string `json:"action"`
+	AccessKeyID string `json:"access_key_id"`
+	Nonce       string `json:"nonce"`
+	Timestamp   string `json:"timestamp"`
+	// SignatureVersion is "v1" or "v3"; nil for an unsigned request.
+	SignatureVersion *string `json:"signature_version"`
+	TLS              bool    `json:"tls"`    // it came over HTTPS
+	Status           *int    `json:"status"` // nil when the connection was dropped
+	Code             *string `json:"code"`   // the error code answered; nil for a success
+	Fault            *string `json:"fault"`
 }
 
 // Requests is the request log, oldest first.

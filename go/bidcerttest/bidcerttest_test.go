@@ -1,7 +1,12 @@
 package bidcerttest
 
 import (
+	"crypto/tls"
+	"crypto/x509"
+	"io"
 	"net/http"
+	"os"
+	"strings"
 	"testing"
 )
 
@@ -60,5 +65,40 @@ func TestTheEmulatorServesAndIsDrivenOverHTTP(t *testing.T) {
 	e.Close() // idempotent
 	if err := e.Reset(); err == nil {
 		t.Error("a stopped emulator answered")
+	}
+}
+
+func TestTheEmulatorServesHTTPSWithItsCA(t *testing.T) {
+	e := NewTLS(t)
+	if !strings.HasPrefix(e.HTTPSURL, "https://127.0.0.1:") || !strings.HasPrefix(e.URL, "http://127.0.0.1:") {
+		t.Fatalf("URLs %q, %q", e.HTTPSURL, e.URL)
+	}
+	pem, err := os.ReadFile(e.CAFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(pem) {
+		t.Fatalf("%s holds no certificate", e.CAFile)
+	}
+	if n, err := e.TLSHandshakes(); err != nil || n != 0 {
+		t.Errorf("handshakes before any: %d, %v", n, err)
+	}
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
+	defer client.CloseIdleConnections()
+	for i := 0; i < 3; i++ {
+		resp, err := client.Post(e.HTTPSURL+"/?Action=QueryBidUserCertifiedInfo", "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	if n, err := e.TLSHandshakes(); err != nil || n != 1 {
+		t.Errorf("handshakes after 3 requests on one connection: %d, %v", n, err)
+	}
+	log, err := e.Requests()
+	if err != nil || len(log) != 3 || !log[0].TLS || log[0].SignatureVersion != nil {
+		t.Errorf("log %+v, %v", log, err)
 	}
 }

@@ -1,12 +1,14 @@
 /*
  * The C suite of bidcert: the shared JSON vectors (and BIDCERT_EXTRA_VECTORS) including the
  * call engine's `exchange` scripts, every status path of the C ABI, both operations against the
- * emulator (started through libbidcert_testing), and the live fault matrix
- * (tests/live/fault_matrix.json) through bidcert_client_*.
+ * emulator (started through libbidcert_testing) with v1.0 and V3 signatures, over HTTP and over
+ * HTTPS (trust options, the TLS error kind, host names, one handshake per pooled connection),
+ * and the live fault matrix (tests/live/fault_matrix.json) through bidcert_client_*, over HTTP
+ * and HTTPS.
  * Built with -std=c99 -Wall -Wextra -Wpedantic -Werror and run under valgrind by `make c-test`.
  * Prints "N passed, M failed" last; exits non-zero on any failure.
  */
-#define _POSIX_C_SOURCE 200809L /* clock_gettime, nanosleep */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, nanosleep, mkstemp, setenv */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -408,6 +410,25 @@ static void policy_config(bidcert_client_config *cfg, const cJSON *policy) {
     cfg->timeout_ms = (uint64_t)num(policy, "attempt_timeout_ms", (int64_t)cfg->timeout_ms);
     cfg->connect_timeout_ms = (uint64_t)num(policy, "connect_timeout_ms", (int64_t)cfg->connect_timeout_ms);
     cfg->max_body_bytes = (uint64_t)num(policy, "max_body_bytes", (int64_t)cfg->max_body_bytes);
+    if (item(policy, "signature_version") != NULL) {
+        const char *v = str_or_null(item(policy, "signature_version"));
+        CHECK(streq(v, "v1") || streq(v, "v3"), "signature_version %s", v ? v : "(not a string)");
+        cfg->signature_version = streq(v, "v3") ? BIDCERT_SIGNATURE_VERSION_V3 : BIDCERT_SIGNATURE_VERSION_V1;
+    }
+}
+
+/* The scheme of an attempt's Authorization header (its first word, into `out`), or NULL when
+ * it has none (v1.0 signs in the query). */
+static const char *authorization_scheme(const bidcert_attempt *a, char *out, size_t size) {
+    size_t i;
+    for (i = 0; i < a->headers_len; i++) {
+        if (streq(a->headers[i].key, "Authorization")) {
+            size_t n = strcspn(a->headers[i].value, " ");
+            snprintf(out, size, "%.*s", (int)n, a->headers[i].value);
+            return out;
+        }
+    }
+    return NULL;
 }
 
 static uint32_t bid_type_of(const char *name) {
@@ -569,6 +590,12 @@ static void run_exchange_case(const cJSON *c) {
         CHECK(streq(attempt.timestamp, item(req, "timestamp")->valuestring), "timestamp %s", attempt.timestamp);
         CHECK(attempt.timeout_ms == (uint64_t)num(req, "timeout_ms", 0), "timeout %llu",
               (unsigned long long)attempt.timeout_ms);
+        if ((v = item(req, "authorization")) != NULL) {
+            char scheme[64];
+            const char *got = authorization_scheme(&attempt, scheme, sizeof scheme);
+            CHECK(streq(got, str_or_null(v)), "Authorization scheme %s, want %s", got ? got : "(none)",
+                  cJSON_IsString(v) ? v->valuestring : "(none)");
+        }
         in.now_unix_ms = start + num(step, "after_ms", 0);
         if ((v = item(step, "transport")) != NULL) {
             CHECK_STATUS(bidcert_call_feed_transport_error(call, transport_kind_of(v->valuestring), "scripted", &in, &d),
@@ -1227,19 +1254,27 @@ static void testing_ok(bool ok, const char *what) {
     bidcert_testing_string_free(why);
 }
 
-/* A client of the emulator for the demo reseller `who` (NORMAL, ACCOUNT, NO_AAS...). */
-static bidcert_client *client_for(const char *url, const char *who, const char *secret_override,
-                                  uint32_t attempts, uint64_t timeout_ms) {
+/* A new client with `cfg` for the demo reseller `who` (NORMAL, ACCOUNT, NO_AAS...): the
+ * status, and the client in `*out` (NULL on failure). */
+static bidcert_status client_new_as(const char *who, const char *secret_override, const bidcert_client_config *cfg,
+                                    bidcert_client **out) {
     char id_name[64], secret_name[64];
-    const char *id, *secret;
     bidcert_credentials *creds = NULL;
-    bidcert_client *client = NULL;
-    bidcert_client_config cfg;
+    bidcert_status st;
     snprintf(id_name, sizeof id_name, "%s_ACCESS_KEY_ID", who);
     snprintf(secret_name, sizeof secret_name, "%s_ACCESS_KEY_SECRET", who);
-    id = demo(id_name);
-    secret = demo(secret_name);
-    CHECK_STATUS(bidcert_credentials_new(id, secret_override ? secret_override : secret, NULL, &creds), BIDCERT_OK);
+    CHECK_STATUS(bidcert_credentials_new(demo(id_name), secret_override ? secret_override : demo(secret_name), NULL,
+                                         &creds),
+                 BIDCERT_OK);
+    *out = NULL;
+    st = bidcert_client_new(creds, cfg, out);
+    bidcert_credentials_free(creds);
+    return st;
+}
+
+/* A config for the emulator at `url`, with quick retries. */
+static bidcert_client_config emulator_config(const char *url, uint32_t attempts, uint64_t timeout_ms) {
+    bidcert_client_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.crm_endpoint = url;
     cfg.aas_endpoint = url;
@@ -1247,8 +1282,15 @@ static bidcert_client *client_for(const char *url, const char *who, const char *
     cfg.retry_base_delay_ms = 10;
     cfg.retry_max_delay_ms = 20;
     cfg.timeout_ms = timeout_ms;
-    CHECK_STATUS(bidcert_client_new(creds, &cfg, &client), BIDCERT_OK);
-    bidcert_credentials_free(creds);
+    return cfg;
+}
+
+/* A client of the emulator for the demo reseller `who` (NORMAL, ACCOUNT, NO_AAS...). */
+static bidcert_client *client_for(const char *url, const char *who, const char *secret_override,
+                                  uint32_t attempts, uint64_t timeout_ms) {
+    bidcert_client *client = NULL;
+    bidcert_client_config cfg = emulator_config(url, attempts, timeout_ms);
+    CHECK_STATUS(client_new_as(who, secret_override, &cfg, &client), BIDCERT_OK);
     return client;
 }
 
@@ -1699,9 +1741,281 @@ static void test_call_paths(void) {
     CHECK(offset == -30, "the offset given");
     bidcert_call_free(call);
 
+    /* An operation and its call in one crossing: the same call as bidcert_call_new's. */
+    call = SENTINEL;
+    CHECK_STATUS(bidcert_call_new_query(NULL, "1000000000000002", 0, &call), BIDCERT_NULL_ARGUMENT);
+    CHECK_STATUS(bidcert_call_new_query(client, NULL, 0, &call), BIDCERT_NULL_ARGUMENT);
+    CHECK_STATUS(bidcert_call_new_query(client, "1000000000000002", 0, NULL), BIDCERT_NULL_ARGUMENT);
+    CHECK_STATUS(bidcert_call_new_query(client, "12ab", 0, &call), BIDCERT_VALIDATION);
+    CHECK_STATUS(bidcert_call_new_query(client, "1000000000000002", 2, &call), BIDCERT_INVALID_ENUM);
+    CHECK_STATUS(bidcert_call_new_query(client, "\xff", 0, &call), BIDCERT_INVALID_UTF8);
+    CHECK_STATUS(bidcert_call_new_cert_ways_url(client, NULL, &call), BIDCERT_NULL_ARGUMENT);
+    CHECK(call == SENTINEL, "out untouched");
+    CHECK_STATUS(bidcert_call_new_query(client, "1000000000000002", BIDCERT_BID_TYPE_LIGHTWEIGHT, &call),
+                 BIDCERT_OK);
+    CHECK_STATUS(bidcert_call_next_request(call, &in, &attempt), BIDCERT_OK);
+    CHECK(strstr(attempt.url, "Action=QueryBidUserCertifiedInfo") && strstr(attempt.url, "BidType=LIGHTWEIGHT") &&
+              strstr(attempt.url, "PK=1000000000000002"),
+          "query url %s", attempt.url);
+    /* From the client's clock offset, which the RPC call above handed back (-30 s). */
+    CHECK(streq(attempt.timestamp, "2026-11-23T07:59:30Z"), "timestamp %s", attempt.timestamp);
+    CHECK_STATUS(bidcert_call_feed_response(call, 200, NULL, 0, (const uint8_t *)ok, strlen(ok), &in, &d), BIDCERT_OK);
+    CHECK(d.kind == BIDCERT_DECISION_KIND_DONE, "done");
+    bidcert_call_free(call);
+    {
+        bidcert_cert_ways_request cw;
+        memset(&cw, 0, sizeof cw);
+        cw.aliyun_pk = "1000000000000001";
+        cw.platform = BIDCERT_PLATFORM_H5;
+        call = SENTINEL;
+        CHECK_STATUS(bidcert_call_new_cert_ways_url(NULL, &cw, &call), BIDCERT_NULL_ARGUMENT);
+        CHECK_STATUS(bidcert_call_new_cert_ways_url(client, &cw, NULL), BIDCERT_NULL_ARGUMENT);
+        cw.platform = 9;
+        CHECK_STATUS(bidcert_call_new_cert_ways_url(client, &cw, &call), BIDCERT_INVALID_ENUM);
+        cw.platform = BIDCERT_PLATFORM_H5;
+        CHECK(call == SENTINEL, "out untouched");
+        CHECK_STATUS(bidcert_call_new_cert_ways_url(client, &cw, &call), BIDCERT_OK);
+        CHECK_STATUS(bidcert_call_next_request(call, &in, &attempt), BIDCERT_OK);
+        CHECK(strncmp(attempt.url, "https://aas.aliyuncs.com/?", 26) == 0 &&
+                  strstr(attempt.url, "Action=GenerateAliyunBidCertWaysUrl") && strstr(attempt.url, "Platform=h5"),
+              "cert ways url %s", attempt.url);
+        bidcert_call_free(call);
+    }
+
     bidcert_operation_free(op);
     bidcert_operation_free(rpc);
     bidcert_client_free(client);
+}
+
+/* ---------------------------------------------------------------- V3 and HTTPS */
+
+/* The request log's entries from `from` on: how many there are, and how many have `key`
+ * equal to the JSON text `want` (`"v3"`, `true`, ...). */
+static int log_count(const bidcert_testing_emulator *emu, size_t from, const char *key, const char *want,
+                     int *matching) {
+    char *text = bidcert_testing_emulator_requests_json(emu);
+    cJSON *log = cJSON_Parse(text ? text : "[]"), *w = cJSON_Parse(want);
+    int n = cJSON_GetArraySize(log), i, total = 0;
+    *matching = 0;
+    for (i = (int)from; i < n; i++) {
+        total++;
+        if (cJSON_Compare(item(cJSON_GetArrayItem(log, i), key), w, true)) (*matching)++;
+    }
+    cJSON_Delete(w);
+    cJSON_Delete(log);
+    bidcert_testing_string_free(text);
+    return total;
+}
+
+/* Both operations against `url` with `cfg`: the query answers, and the link is served under
+ * the same origin. */
+static void both_operations(const char *url, const bidcert_client_config *cfg, const char *what) {
+    bidcert_client *client = NULL;
+    bidcert_certified_info *info = NULL;
+    bidcert_cert_ways_url *link = NULL;
+    bidcert_cert_ways_request cw;
+    bool certified = false;
+    char *out = NULL;
+    CHECK_STATUS(client_new_as("NORMAL", NULL, cfg, &client), BIDCERT_OK);
+    CHECK_STATUS(bidcert_client_query_certified_info(client, demo("PERSONAL_PK"), BIDCERT_BID_TYPE_NORMAL, &info),
+                 BIDCERT_OK);
+    if (info != NULL) {
+        CHECK_STATUS(bidcert_certified_info_is_certified(info, &certified), BIDCERT_OK);
+        CHECK(certified, "%s: the personal customer is certified", what);
+        bidcert_certified_info_free(info);
+    }
+    memset(&cw, 0, sizeof cw);
+    cw.aliyun_pk = demo("UNVERIFIED_PK");
+    CHECK_STATUS(bidcert_client_generate_cert_ways_url(client, &cw, &link), BIDCERT_OK);
+    if (link != NULL) {
+        CHECK_STATUS(bidcert_cert_ways_url_url(link, &out), BIDCERT_OK);
+        CHECK(out != NULL && strncmp(out, url, strlen(url)) == 0, "%s: link %s under %s", what, out ? out : "(null)",
+              url);
+        bidcert_string_free(out);
+        bidcert_cert_ways_url_free(link);
+    }
+    bidcert_client_free(client);
+}
+
+/* signature_version = V3: the emulator verifies both operations signed with ACS3-HMAC-SHA256
+ * (its log says which scheme each request carried); the default stays v1.0. */
+static void test_v3_against_emulator(void) {
+    bidcert_testing_emulator *emu = NULL;
+    bidcert_client_config cfg;
+    bidcert_client *client = SENTINEL;
+    int v3 = 0, v1 = 0;
+    current = "v3_against_emulator";
+    testing_ok(bidcert_testing_emulator_start(NULL, &emu), "start");
+    if (emu == NULL) return;
+    cfg = emulator_config(bidcert_testing_emulator_url(emu), 1, 0);
+    cfg.signature_version = BIDCERT_SIGNATURE_VERSION_V3;
+    both_operations(bidcert_testing_emulator_url(emu), &cfg, "v3");
+    CHECK(log_count(emu, 0, "signature_version", "\"v3\"", &v3) == 2 && v3 == 2, "both requests V3: %d", v3);
+    cfg.signature_version = BIDCERT_SIGNATURE_VERSION_V1;
+    both_operations(bidcert_testing_emulator_url(emu), &cfg, "v1");
+    CHECK(log_count(emu, 2, "signature_version", "\"v1\"", &v1) == 2 && v1 == 2, "then both v1.0: %d", v1);
+    cfg.signature_version = 2;
+    CHECK_STATUS(client_new_as("NORMAL", NULL, &cfg, &client), BIDCERT_INVALID_ENUM);
+    check_last_kind("invalid_enum", "signature_version 2");
+    CHECK(client == NULL, "no client");
+    bidcert_testing_emulator_free(emu);
+}
+
+/* Writes `text` to a new temporary file whose path goes into `path` (size >= 32). */
+static int write_temp(const char *text, char *path) {
+    FILE *f;
+    int fd;
+    strcpy(path, "/tmp/bidcert-c-ca-XXXXXX");
+    if ((fd = mkstemp(path)) < 0) return 0;
+    f = fdopen(fd, "w");
+    if (f == NULL) return 0;
+    fputs(text, f);
+    return fclose(f) == 0;
+}
+
+/* A failure's status, kind, retryability and message: `want_in_message` must be in it. */
+static void expect_tls_failure(bidcert_status got, const char *want_in_message, const char *what) {
+    bidcert_error *err = NULL;
+    char *message = NULL;
+    bool retryable = true;
+    CHECK(got == BIDCERT_TRANSPORT, "%s: got %s, want BIDCERT_TRANSPORT", what, bidcert_status_str(got));
+    bidcert_last_error(&err);
+    CHECK(streq(kind_of(err), "tls"), "%s: kind %s, want tls", what, kind_of(err) ? kind_of(err) : "(none)");
+    if (err == NULL) return;
+    bidcert_error_retryable(err, &retryable);
+    bidcert_error_message(err, &message);
+    CHECK(!retryable, "%s: a TLS failure is not retryable", what);
+    CHECK(message != NULL && strstr(message, want_in_message) != NULL, "%s: the message names the problem: %s", what,
+          message ? message : "(null)");
+    bidcert_string_free(message);
+    bidcert_error_free(err);
+}
+
+/* Over HTTPS: the trust options, the TLS error kind, host names, and connection reuse. */
+static void test_https(void) {
+    bidcert_testing_options opts;
+    bidcert_testing_emulator *emu = NULL;
+    bidcert_client_config cfg;
+    bidcert_client *client = NULL;
+    bidcert_certified_info *info = NULL;
+    const char *https, *ca, *port;
+    char wrong[128], ca_file[64], missing[96];
+    size_t n = 0;
+    uint64_t handshakes = 99;
+    int i, over_tls = 0;
+    current = "https";
+    memset(&opts, 0, sizeof opts);
+    opts.tls = true;
+    testing_ok(bidcert_testing_emulator_start(&opts, &emu), "start with TLS");
+    if (emu == NULL) return;
+    https = bidcert_testing_emulator_https_url(emu);
+    ca = bidcert_testing_emulator_ca_pem(emu);
+    CHECK(https != NULL && strncmp(https, "https://127.0.0.1:", 18) == 0, "https url %s", https ? https : "(null)");
+    CHECK(ca != NULL && strncmp(ca, "-----BEGIN CERTIFICATE-----", 27) == 0, "CA PEM");
+    if (https == NULL || ca == NULL) {
+        bidcert_testing_emulator_free(emu);
+        return;
+    }
+    CHECK(!bidcert_testing_emulator_tls_handshakes(emu, NULL) && !bidcert_testing_emulator_tls_handshakes(NULL, &handshakes),
+          "NULL");
+
+    /* The main calls, trusting the emulator's CA as PEM text, then with V3. */
+    cfg = emulator_config(https, 1, 0);
+    cfg.ca_pem = ca;
+    both_operations(https, &cfg, "https, ca_pem");
+    cfg.signature_version = BIDCERT_SIGNATURE_VERSION_V3;
+    both_operations(https, &cfg, "https, ca_pem, v3");
+    CHECK(log_count(emu, 0, "tls", "true", &over_tls) == 4 && over_tls == 4, "every request over TLS: %d", over_tls);
+
+    /* N calls on one client: one handshake (one pooled connection). */
+    testing_ok(bidcert_testing_emulator_reset(emu), "reset");
+    cfg.signature_version = BIDCERT_SIGNATURE_VERSION_V1;
+    CHECK_STATUS(client_new_as("NORMAL", NULL, &cfg, &client), BIDCERT_OK);
+    for (i = 0; i < 20; i++) {
+        CHECK_STATUS(bidcert_client_query_certified_info(client, demo("UNVERIFIED_PK"), 0, &info), BIDCERT_OK);
+        bidcert_certified_info_free(info);
+        info = NULL;
+    }
+    bidcert_client_free(client);
+    testing_ok(bidcert_testing_emulator_request_count(emu, &n), "count");
+    testing_ok(bidcert_testing_emulator_tls_handshakes(emu, &handshakes), "handshakes");
+    CHECK(n == 20 && handshakes == 1, "20 calls: %zu requests, %llu handshake(s), want 1", n,
+          (unsigned long long)handshakes);
+
+    /* The CA as a file; a file that cannot be read, or PEM without a certificate, is refused
+     * when the client is made, naming it. */
+    CHECK(write_temp(ca, ca_file), "write the CA file");
+    cfg = emulator_config(https, 1, 0);
+    cfg.ca_file = ca_file;
+    both_operations(https, &cfg, "https, ca_file");
+    snprintf(missing, sizeof missing, "%s.missing", ca_file);
+    cfg.ca_file = missing;
+    CHECK_STATUS(client_new_as("NORMAL", NULL, &cfg, &client), BIDCERT_VALIDATION);
+    {
+        bidcert_error *err = NULL;
+        char *message = NULL;
+        bidcert_last_error(&err);
+        bidcert_error_message(err, &message);
+        CHECK(message != NULL && strstr(message, missing) != NULL, "names the file: %s", message ? message : "(null)");
+        bidcert_string_free(message);
+        bidcert_error_free(err);
+    }
+    cfg.ca_file = NULL;
+    cfg.ca_pem = "not a pem";
+    CHECK_STATUS(client_new_as("NORMAL", NULL, &cfg, &client), BIDCERT_VALIDATION);
+    cfg.ca_pem = "\xff";
+    CHECK_STATUS(client_new_as("NORMAL", NULL, &cfg, &client), BIDCERT_INVALID_UTF8);
+
+    /* SSL_CERT_FILE names the platform's roots (the platform verifier reads it). */
+    testing_ok(bidcert_testing_emulator_reset(emu), "reset");
+    setenv("SSL_CERT_FILE", ca_file, 1);
+    cfg = emulator_config(https, 1, 0);
+    CHECK_STATUS(client_new_as("NORMAL", NULL, &cfg, &client), BIDCERT_OK);
+    CHECK_STATUS(bidcert_client_query_certified_info(client, demo("UNVERIFIED_PK"), 0, &info), BIDCERT_OK);
+    bidcert_certified_info_free(info);
+    info = NULL;
+    bidcert_client_free(client);
+    unsetenv("SSL_CERT_FILE");
+
+    /* Without the CA: a TLS failure, not retried (three attempts allowed), naming the problem;
+     * the handshake failed, so nothing reached the API. */
+    testing_ok(bidcert_testing_emulator_reset(emu), "reset");
+    cfg = emulator_config(https, 3, 0);
+    CHECK_STATUS(client_new_as("NORMAL", NULL, &cfg, &client), BIDCERT_OK);
+    expect_tls_failure(bidcert_client_query_certified_info(client, demo("UNVERIFIED_PK"), 0, &info), "UnknownIssuer",
+                       "untrusted CA");
+    bidcert_client_free(client);
+    testing_ok(bidcert_testing_emulator_request_count(emu, &n), "count");
+    testing_ok(bidcert_testing_emulator_tls_handshakes(emu, &handshakes), "handshakes");
+    CHECK(n == 0 && handshakes == 0, "untrusted: %zu requests, %llu handshakes", n, (unsigned long long)handshakes);
+
+    /* A name the certificate does not cover, connected to the emulator by a fixed address
+     * (`.invalid` never resolves): refused, though the CA is trusted. */
+    port = strrchr(https, ':');
+    snprintf(wrong, sizeof wrong, "https://bidcert-wrong-name.invalid%s", port);
+    {
+        bidcert_param fixed[1] = {{"bidcert-wrong-name.invalid", "127.0.0.1"}};
+        cfg = emulator_config(wrong, 3, 0);
+        cfg.ca_pem = ca;
+        cfg.resolve = fixed;
+        cfg.resolve_len = 1;
+        CHECK_STATUS(client_new_as("NORMAL", NULL, &cfg, &client), BIDCERT_OK);
+        expect_tls_failure(bidcert_client_query_certified_info(client, demo("UNVERIFIED_PK"), 0, &info),
+                           "not valid for name", "wrong host name");
+        bidcert_client_free(client);
+        fixed[0].value = "not-an-ip";
+        CHECK_STATUS(client_new_as("NORMAL", NULL, &cfg, &client), BIDCERT_VALIDATION);
+        check_last_kind("validation", "resolve to a non-address");
+        fixed[0].value = NULL;
+        CHECK_STATUS(client_new_as("NORMAL", NULL, &cfg, &client), BIDCERT_NULL_ARGUMENT);
+        cfg.resolve = NULL;
+        CHECK_STATUS(client_new_as("NORMAL", NULL, &cfg, &client), BIDCERT_NULL_ARGUMENT);
+    }
+    testing_ok(bidcert_testing_emulator_request_count(emu, &n), "count");
+    CHECK(n == 0, "wrong name: %zu requests", n);
+    CHECK(info == NULL, "out untouched");
+    remove(ca_file);
+    bidcert_testing_emulator_free(emu);
 }
 
 /* ---------------------------------------------------------------- the live fault matrix */
@@ -1741,8 +2055,9 @@ static void check_nonces_distinct(const bidcert_testing_emulator *emu) {
     bidcert_testing_string_free(text);
 }
 
-static void run_fault_matrix_case(const bidcert_testing_emulator *emu, const cJSON *file_policy, const cJSON *c) {
-    const char *url = bidcert_testing_emulator_url(emu);
+/* One case of the matrix against `url` (trusting `ca_pem` when not NULL). */
+static void run_fault_matrix_case(const bidcert_testing_emulator *emu, const cJSON *file_policy, const cJSON *c,
+                                  const char *url, const char *ca_pem) {
     bidcert_credentials *creds = NULL;
     bidcert_client *client = NULL;
     bidcert_client_config cfg;
@@ -1761,6 +2076,7 @@ static void run_fault_matrix_case(const bidcert_testing_emulator *emu, const cJS
     policy_config(&cfg, item(c, "policy"));
     cfg.crm_endpoint = url;
     cfg.aas_endpoint = url;
+    cfg.ca_pem = ca_pem;
     CHECK_STATUS(bidcert_credentials_new(demo("NORMAL_ACCESS_KEY_ID"), demo("NORMAL_ACCESS_KEY_SECRET"), NULL, &creds),
                  BIDCERT_OK);
     CHECK_STATUS(bidcert_client_new(creds, &cfg, &client), BIDCERT_OK);
@@ -1800,13 +2116,15 @@ static void run_fault_matrix_case(const bidcert_testing_emulator *emu, const cJS
     bidcert_client_free(client);
 }
 
-static void test_fault_matrix(void) {
+/* The matrix over HTTP (https false) or over HTTPS with the emulator's CA. */
+static void test_fault_matrix(bool https) {
     const char *dir = getenv("BIDCERT_LIVE_DIR");
     char path[4096];
     char *text;
     cJSON *doc;
     const cJSON *c;
     bidcert_testing_emulator *emu = NULL;
+    bidcert_testing_options opts;
     snprintf(path, sizeof path, "%s/fault_matrix.json", dir ? dir : "tests/live");
     current = path;
     text = read_file(path);
@@ -1814,15 +2132,22 @@ static void test_fault_matrix(void) {
     if (text == NULL) return;
     doc = cJSON_Parse(text);
     free(text);
-    testing_ok(bidcert_testing_emulator_start(NULL, &emu), "start");
+    memset(&opts, 0, sizeof opts);
+    opts.tls = https;
+    testing_ok(bidcert_testing_emulator_start(&opts, &emu), "start");
     if (emu != NULL && doc != NULL) {
+        const char *url = https ? bidcert_testing_emulator_https_url(emu) : bidcert_testing_emulator_url(emu);
+        const char *ca = https ? bidcert_testing_emulator_ca_pem(emu) : NULL;
         int before = passed + failed;
+        char name[256];
         cJSON_ArrayForEach(c, item(doc, "cases")) {
-            current = item(c, "name")->valuestring;
-            run_fault_matrix_case(emu, item(doc, "policy"), c);
+            snprintf(name, sizeof name, "%s (%s)", item(c, "name")->valuestring, https ? "https" : "http");
+            current = name;
+            run_fault_matrix_case(emu, item(doc, "policy"), c, url, ca);
         }
-        printf("fault matrix %s (%d cases): %d checks\n", path, cJSON_GetArraySize(item(doc, "cases")),
-               passed + failed - before);
+        current = path;
+        printf("fault matrix %s over %s (%d cases): %d checks\n", path, https ? "HTTPS" : "HTTP",
+               cJSON_GetArraySize(item(doc, "cases")), passed + failed - before);
     }
     bidcert_testing_emulator_free(emu);
     cJSON_Delete(doc);
@@ -1840,19 +2165,65 @@ static void test_endpoint_check(void) {
     CHECK_STATUS(bidcert_endpoint_check("http://\xff", false), BIDCERT_INVALID_UTF8);
 }
 
-int main(void) {
-    run_vectors();
-    test_endpoint_check();
-    test_status_str();
-    test_last_error();
-    test_free_null();
-    test_pure_status_paths();
-    test_v3_status_paths();
-    test_parse_status_paths();
-    test_signer_status_paths();
-    test_call_paths();
-    test_emulator();
-    test_fault_matrix();
+static void test_fault_matrix_http(void) { test_fault_matrix(false); }
+static void test_fault_matrix_https(void) { test_fault_matrix(true); }
+
+/* The suite's parts, in the order they run. */
+static const struct {
+    const char *name;
+    void (*run)(void);
+} parts[] = {
+    {"vectors", run_vectors},
+    {"endpoint_check", test_endpoint_check},
+    {"status_str", test_status_str},
+    {"last_error", test_last_error},
+    {"free_null", test_free_null},
+    {"pure_status_paths", test_pure_status_paths},
+    {"v3_status_paths", test_v3_status_paths},
+    {"parse_status_paths", test_parse_status_paths},
+    {"signer_status_paths", test_signer_status_paths},
+    {"call_paths", test_call_paths},
+    {"emulator", test_emulator},
+    {"v3_against_emulator", test_v3_against_emulator},
+    {"https", test_https},
+    {"fault_matrix_http", test_fault_matrix_http},
+    {"fault_matrix_https", test_fault_matrix_https},
+};
+
+#define N_PARTS (sizeof parts / sizeof parts[0])
+
+/* The index of the part `arg` names (a leading '-' ignored), or -1. */
+static int part_index(const char *arg) {
+    size_t k;
+    if (arg[0] == '-') arg++;
+    for (k = 0; k < N_PARTS; k++) {
+        if (streq(arg, parts[k].name)) return (int)k;
+    }
+    return -1;
+}
+
+/* Without arguments every part runs; with arguments, the parts named (`https
+ * fault_matrix_http`), or every part but those named with a leading '-'
+ * (`-fault_matrix_https`). */
+int main(int argc, char **argv) {
+    bool run[N_PARTS];
+    bool include_any = false;
+    size_t k;
+    int i;
+    for (i = 1; i < argc; i++) {
+        if (part_index(argv[i]) < 0) {
+            fprintf(stderr, "unknown part %s; the parts:", argv[i]);
+            for (k = 0; k < N_PARTS; k++) fprintf(stderr, " %s", parts[k].name);
+            fputc('\n', stderr);
+            return 2;
+        }
+        include_any |= argv[i][0] != '-';
+    }
+    for (k = 0; k < N_PARTS; k++) run[k] = !include_any;
+    for (i = 1; i < argc; i++) run[part_index(argv[i])] = argv[i][0] != '-';
+    for (k = 0; k < N_PARTS; k++) {
+        if (run[k]) parts[k].run();
+    }
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

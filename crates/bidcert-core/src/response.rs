@@ -222,15 +222,26 @@ pub(crate) fn origin_of(url: &str) -> &str {
 
 /// Looks a key up in either convention: `requestId` or `RequestId`.
 pub(crate) fn field<'a>(obj: &'a Map<String, Value>, lower_camel: &str) -> Option<&'a Value> {
-    obj.get(lower_camel).or_else(|| {
-        let mut upper = String::with_capacity(lower_camel.len());
-        let mut chars = lower_camel.chars();
-        if let Some(c) = chars.next() {
-            upper.extend(c.to_uppercase());
+    obj.get(lower_camel)
+        .or_else(|| upper_camel(lower_camel, |upper| obj.get(upper)))
+}
+
+/// Calls `f` with `lower_camel` spelt in upper camel case. Our keys are short ASCII names, so
+/// it is spelt on the stack: every lookup of an absent key (`success`, `code` on a success)
+/// would otherwise allocate.
+fn upper_camel<T>(lower_camel: &str, f: impl FnOnce(&str) -> Option<T>) -> Option<T> {
+    let mut buf = [0u8; 32];
+    let mut long = Vec::new();
+    let upper = match buf.get_mut(..lower_camel.len()) {
+        Some(b) => b,
+        None => {
+            long.resize(lower_camel.len(), 0);
+            &mut long[..]
         }
-        upper.extend(chars);
-        obj.get(&upper)
-    })
+    };
+    upper.copy_from_slice(lower_camel.as_bytes());
+    upper.first_mut()?.make_ascii_uppercase();
+    f(std::str::from_utf8(upper).ok()?)
 }
 
 pub(crate) fn string_field(obj: &Map<String, Value>, key: &str) -> Option<String> {
@@ -240,6 +251,23 @@ pub(crate) fn string_field(obj: &Map<String, Value>, key: &str) -> Option<String
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
+}
+
+/// [`string_field`], moving the string out of `obj` rather than copying it.
+fn take_string_field(obj: &mut Map<String, Value>, key: &str) -> Option<String> {
+    match field(obj, key)? {
+        Value::String(_) => match take_field(obj, key)? {
+            Value::String(s) => Some(s),
+            _ => None,
+        },
+        _ => string_field(obj, key),
+    }
+}
+
+/// Removes the value [`field`] finds and hands it over.
+fn take_field(obj: &mut Map<String, Value>, lower_camel: &str) -> Option<Value> {
+    obj.remove(lower_camel)
+        .or_else(|| upper_camel(lower_camel, |upper| obj.remove(upper)))
 }
 
 /// Parses a body into a JSON object, or reports an error body as an [`ApiError`].
@@ -310,21 +338,21 @@ pub fn parse_rpc_response(status: u16, body: &[u8]) -> Result<Value, Error> {
 /// assert_eq!(info.request_id(), Some("90B7"));
 /// ```
 pub fn parse_certified_info(status: u16, body: &[u8]) -> Result<CertifiedInfo, Error> {
-    let obj = envelope(status, body)?;
+    let mut obj = envelope(status, body)?;
     let bad = |why: &str| Error::from(ParseError::new(status, why, body));
-    let nested;
-    let result = match field(&obj, "result") {
+    // The fields are moved out of the parsed values, not copied.
+    let mut result = match take_field(&mut obj, "result") {
         Some(Value::Object(o)) => o,
         Some(Value::String(s)) => {
-            nested =
-                serde_json::from_str::<Value>(s).map_err(|_| bad("result is not valid JSON"))?;
-            nested
-                .as_object()
-                .ok_or_else(|| bad("result is not a JSON object"))?
+            match serde_json::from_str::<Value>(&s).map_err(|_| bad("result is not valid JSON"))? {
+                Value::Object(o) => o,
+                _ => return Err(bad("result is not a JSON object")),
+            }
         }
         Some(_) => return Err(bad("result is neither a string nor an object")),
         None => return Err(bad("no result in the response")),
     };
+    let result = &mut result;
     let is_certified = match field(result, "isCertified") {
         Some(Value::String(s)) if s == "1" || s == "true" => true,
         Some(Value::String(s)) if s == "0" || s == "false" => false,
@@ -335,18 +363,18 @@ pub fn parse_certified_info(status: u16, body: &[u8]) -> Result<CertifiedInfo, E
         None => return Err(bad("result has no isCertified")),
     };
     Ok(CertifiedInfo {
-        request_id: string_field(&obj, "requestId"),
-        aliyun_pk: string_field(result, "aliyunPk"),
+        request_id: take_string_field(&mut obj, "requestId"),
+        aliyun_pk: take_string_field(result, "aliyunPk"),
         is_certified,
-        account_cert_type: string_field(result, "accountCertType")
+        account_cert_type: take_string_field(result, "accountCertType")
             .filter(|s| !s.is_empty())
             .map(|s| AccountCertType::from_wire(&s)),
-        name: string_field(result, "name"),
-        phone: string_field(result, "phone"),
-        cert_type: string_field(result, "certType")
+        name: take_string_field(result, "name"),
+        phone: take_string_field(result, "phone"),
+        cert_type: take_string_field(result, "certType")
             .filter(|s| !s.is_empty())
             .map(|s| CertType::from_code(&s)),
-        cert_number: string_field(result, "certNumber"),
+        cert_number: take_string_field(result, "certNumber"),
     })
 }
 
@@ -397,6 +425,22 @@ mod tests {
         }
         assert_eq!(info.name(), Some("Zhang San Feng"));
         assert_eq!(info.cert_type(), Some(&CertType::Id));
+    }
+
+    #[test]
+    fn a_field_is_found_in_either_convention() {
+        let obj: Map<String, Value> =
+            serde_json::from_str(r#"{"RequestId":"R","result":"x","Code":"C"}"#).unwrap();
+        assert_eq!(field(&obj, "requestId"), Some(&Value::from("R")));
+        assert_eq!(field(&obj, "result"), Some(&Value::from("x")));
+        assert_eq!(field(&obj, "code"), Some(&Value::from("C")));
+        assert_eq!(field(&obj, "success"), None);
+        let long: Map<String, Value> =
+            serde_json::from_str(r#"{"AKeyLongerThanThirtyTwoBytesInAll":1}"#).unwrap();
+        assert_eq!(
+            field(&long, "aKeyLongerThanThirtyTwoBytesInAll"),
+            Some(&Value::from(1))
+        );
     }
 
     #[test]

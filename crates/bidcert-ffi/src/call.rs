@@ -16,23 +16,24 @@
 //! }
 //! ```
 
-use std::ffi::{c_char, CString};
+use std::ffi::c_char;
 use std::time::{Duration, SystemTime};
 
-use bidcert_rs::exchange::{AnyOutput, Call, Decision, Jitter, Response};
-use bidcert_rs::{Client, Error, Nonce, TransportError};
+use bidcert_rs::exchange::{AnyOperation, AnyOutput, Call, Decision, Jitter, Response};
+use bidcert_rs::{Client, Error, Nonce, QueryCertifiedInfo, TransportError};
 
 use crate::client::bidcert_client;
 use crate::convert::{
-    bidcert_param, bytes_arg, free_object, get_value, into_object, opt_str_arg, out_arg, ref_arg,
-    string_out,
+    bidcert_param, bytes_arg, for_each_param, free_object, get_value, into_object, opt_str_arg,
+    out_arg, ref_arg, str_arg, string_out,
 };
-use crate::enums::{bidcert_decision_kind, bidcert_transport_kind, enum_arg};
+use crate::enums::{bidcert_bid_type, bidcert_decision_kind, bidcert_transport_kind, enum_arg};
 use crate::error::bidcert_error;
 use crate::operation::bidcert_operation;
 use crate::results::{
     bidcert_cert_ways_url, bidcert_certified_info, bidcert_certified_info_fields, fields_of, Fields,
 };
+use crate::signer::{bidcert_cert_ways_request, cert_ways_op};
 use crate::status::bidcert_status;
 
 /// The inputs a call would otherwise take from the system, for replaying a call exactly
@@ -96,7 +97,7 @@ pub struct bidcert_decision {
 #[derive(Debug)]
 pub struct bidcert_call {
     client: Client,
-    call: Call<bidcert_rs::exchange::AnyOperation>,
+    call: Call<AnyOperation>,
     in_flight: bool,
     attempt: Sent,
     outcome: Outcome,
@@ -104,16 +105,67 @@ pub struct bidcert_call {
     fields: std::sync::OnceLock<Fields>,
 }
 
-/// The attempt in flight, as C strings the `bidcert_attempt` points into.
+/// The attempt in flight, as the C strings the `bidcert_attempt` points into: every one in a
+/// single buffer (the URL, the timestamp, then each header's name and value, NUL-terminated),
+/// so an attempt costs two allocations, not two per header.
 #[derive(Debug, Default)]
 struct Sent {
-    url: CString,
-    timestamp: CString,
-    // Owns the strings `headers` points into.
-    #[allow(dead_code)]
-    header_text: Vec<(CString, CString)>,
+    text: Vec<u8>,
+    timestamp_at: usize,
     headers: Vec<bidcert_param>,
     body: Vec<u8>,
+}
+
+impl Sent {
+    fn new(attempt: &bidcert_rs::exchange::Attempt<'_>) -> Result<Sent, bidcert_error> {
+        let signed_at = attempt.request().timestamp();
+        let (url, timestamp) = (attempt.url(), signed_at.as_str());
+        let size = attempt
+            .headers()
+            .fold(url.len() + timestamp.len() + 2, |n, (k, v)| {
+                n + k.len() + v.len() + 2
+            });
+        let mut text = Vec::with_capacity(size);
+        for s in [url, timestamp]
+            .into_iter()
+            .chain(attempt.headers().flat_map(|(k, v)| [k, v]))
+        {
+            if s.as_bytes().contains(&0) {
+                return Err(bidcert_error::internal("the attempt holds a NUL byte"));
+            }
+            text.extend_from_slice(s.as_bytes());
+            text.push(0);
+        }
+        // The buffer is complete and never grows again: pointers into it stay valid. Each
+        // header's strings start where the lengths before them say.
+        let base = text.as_ptr().cast::<c_char>();
+        let mut at = url.len() + timestamp.len() + 2;
+        let headers = attempt
+            .headers()
+            .map(|(k, v)| {
+                // SAFETY: `at` stays within `text`, whose layout was written just above.
+                let key = unsafe { base.add(at) };
+                at += k.len() + 1;
+                let value = unsafe { base.add(at) };
+                at += v.len() + 1;
+                bidcert_param { key, value }
+            })
+            .collect();
+        Ok(Sent {
+            headers,
+            body: attempt.body().to_vec(),
+            timestamp_at: url.len() + 1,
+            text,
+        })
+    }
+
+    fn url(&self) -> *const c_char {
+        self.text.as_ptr().cast()
+    }
+
+    fn timestamp(&self) -> *const c_char {
+        self.text[self.timestamp_at..].as_ptr().cast()
+    }
 }
 
 #[derive(Debug)]
@@ -215,14 +267,66 @@ pub unsafe extern "C" fn bidcert_call_new(
         let client = unsafe { ref_arg(client, "client") }?;
         let op = unsafe { ref_arg(op, "op") }?;
         let out = unsafe { out_arg(out, "out") }?;
-        *out = into_object(bidcert_call {
-            call: client.inner.start(op.inner.clone()),
-            client: client.inner.clone(),
-            in_flight: false,
-            attempt: Sent::default(),
-            outcome: Outcome::Pending,
-            fields: std::sync::OnceLock::new(),
-        });
+        *out = new_call(client, op.inner.clone());
+        Ok(())
+    })
+}
+
+fn new_call(client: &bidcert_client, op: AnyOperation) -> *mut bidcert_call {
+    into_object(bidcert_call {
+        call: client.inner.start(op),
+        client: client.inner.clone(),
+        in_flight: false,
+        attempt: Sent::default(),
+        outcome: Outcome::Pending,
+        fields: std::sync::OnceLock::new(),
+    })
+}
+
+/// `bidcert_operation_new_query` and `bidcert_call_new` in one: a call of
+/// QueryBidUserCertifiedInfo for customer `pk` (`bid_type` a `bidcert_bid_type`), with no
+/// operation to free. A binding that crosses into C at a cost makes one crossing, not three.
+///
+/// Ownership: `pk` is copied; `*out` is owned by the caller, free it with `bidcert_call_free`.
+/// Thread-safety: safe from any thread.
+/// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`client`, `pk`, `out`);
+/// `BIDCERT_INVALID_UTF8`; `BIDCERT_INVALID_ENUM` (`bid_type`); `BIDCERT_VALIDATION` (the PK).
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_call_new_query(
+    client: *const bidcert_client,
+    pk: *const c_char,
+    bid_type: u32,
+    out: *mut *mut bidcert_call,
+) -> bidcert_status {
+    ffi_status!({
+        let client = unsafe { ref_arg(client, "client") }?;
+        let pk = unsafe { str_arg(pk, "pk") }?;
+        let out = unsafe { out_arg(out, "out") }?;
+        let op = QueryCertifiedInfo::new(pk, enum_arg::<bidcert_bid_type>(bid_type, "bid_type")?)?;
+        *out = new_call(client, op.into());
+        Ok(())
+    })
+}
+
+/// `bidcert_operation_new_cert_ways_url` and `bidcert_call_new` in one: a call of
+/// GenerateAliyunBidCertWaysUrl for `request`, with no operation to free.
+///
+/// Ownership: `request` is only read (its strings are copied); `*out` is owned by the caller,
+/// free it with `bidcert_call_free`. Thread-safety: safe from any thread.
+/// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`client`, `request`,
+/// `request->aliyun_pk`, `out`); `BIDCERT_INVALID_UTF8`; `BIDCERT_INVALID_ENUM`;
+/// `BIDCERT_VALIDATION` (the PK).
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_call_new_cert_ways_url(
+    client: *const bidcert_client,
+    request: *const bidcert_cert_ways_request,
+    out: *mut *mut bidcert_call,
+) -> bidcert_status {
+    ffi_status!({
+        let client = unsafe { ref_arg(client, "client") }?;
+        let op = unsafe { cert_ways_op(request) }?;
+        let out = unsafe { out_arg(out, "out") }?;
+        *out = new_call(client, op.into());
         Ok(())
     })
 }
@@ -295,26 +399,7 @@ pub unsafe extern "C" fn bidcert_call_next_request(
                 return Err(e.into());
             }
         };
-        let header_text = attempt
-            .headers()
-            .map(|(k, v)| Ok((CString::new(k)?, CString::new(v)?)))
-            .collect::<Result<Vec<_>, std::ffi::NulError>>()
-            .map_err(|_| bidcert_error::internal("a header holds a NUL byte"))?;
-        let sent = Sent {
-            url: CString::new(attempt.url())
-                .map_err(|_| bidcert_error::internal("the URL holds a NUL byte"))?,
-            timestamp: CString::new(attempt.request().timestamp().as_str())
-                .map_err(|_| bidcert_error::internal("the timestamp holds a NUL byte"))?,
-            headers: header_text
-                .iter()
-                .map(|(k, v)| bidcert_param {
-                    key: k.as_ptr(),
-                    value: v.as_ptr(),
-                })
-                .collect(),
-            header_text,
-            body: attempt.body().to_vec(),
-        };
+        let sent = Sent::new(&attempt)?;
         let method = match attempt.method() {
             bidcert_rs::Method::Get => c"GET",
             bidcert_rs::Method::Post => c"POST",
@@ -322,7 +407,7 @@ pub unsafe extern "C" fn bidcert_call_next_request(
         *out = bidcert_attempt {
             number: attempt.number(),
             method: method.as_ptr(),
-            url: sent.url.as_ptr(),
+            url: sent.url(),
             headers: sent.headers.as_ptr(),
             headers_len: sent.headers.len(),
             body: if sent.body.is_empty() {
@@ -334,9 +419,9 @@ pub unsafe extern "C" fn bidcert_call_next_request(
             timeout_ms: millis(attempt.timeout()),
             connect_timeout_ms: millis(attempt.connect_timeout()),
             max_body_bytes: attempt.max_body_bytes() as u64,
-            timestamp: sent.timestamp.as_ptr(),
+            timestamp: sent.timestamp(),
         };
-        // The CStrings' and Vecs' heap buffers do not move with `Sent`.
+        // The Vecs' heap buffers do not move with `Sent`.
         c.attempt = sent;
         c.in_flight = true;
         Ok(())
@@ -367,15 +452,17 @@ pub unsafe extern "C" fn bidcert_call_feed_response(
 ) -> bidcert_status {
     ffi_status!({
         let c = unsafe { out_arg(call, "call") }?;
-        let headers = unsafe { crate::convert::params_arg_named(headers, headers_len, "headers") }?;
         let body = unsafe { bytes_arg(body, body_len, "body") }?;
+        let mut response = Response::new(status, body);
+        unsafe {
+            for_each_param(headers, headers_len, "headers", |k, v| {
+                response = response.with_header(k, v)
+            })
+        }?;
         // SAFETY: NULL or readable, by the contract.
         let inputs = unsafe { inputs.as_ref() };
         let out = unsafe { out_arg(out, "out") }?;
         c.expect_in_flight()?;
-        let response = headers
-            .iter()
-            .fold(Response::new(status, body), |r, (k, v)| r.with_header(k, v));
         let decision = c.call.on_response(&response, now(inputs), jitter(inputs));
         *out = c.decide(decision);
         Ok(())

@@ -3,16 +3,19 @@
 //! clock offset to a call a C program drives itself (`bidcert_call_new`).
 
 use std::ffi::c_char;
+use std::net::IpAddr;
+use std::str::FromStr;
 use std::time::Duration;
 
-use bidcert_rs::{Client, Policy, QueryCertifiedInfo, Target};
+use bidcert_rs::{Client, ClientBuilder, Policy, QueryCertifiedInfo, Target};
 
 use crate::convert::{
-    bidcert_param, free_object, get_value, into_object, opt_str_arg, out_arg, ref_arg, str_arg,
-    string_out,
+    bidcert_param, free_object, get_value, into_object, opt_str_arg, out_arg, params_arg_named,
+    ref_arg, str_arg, string_out,
 };
 use crate::credentials::bidcert_credentials;
-use crate::enums::{bidcert_bid_type, bidcert_product, enum_arg};
+use crate::enums::{bidcert_bid_type, bidcert_product, bidcert_signature_version, enum_arg};
+use crate::error::bidcert_error;
 use crate::operation::rpc_op;
 use crate::results::{bidcert_cert_ways_url, bidcert_certified_info};
 use crate::signer::{bidcert_cert_ways_request, cert_ways_op};
@@ -48,6 +51,21 @@ pub struct bidcert_client_config {
     pub budget_ms: u64,
     /// The largest response body accepted, in bytes; 0: the core's default.
     pub max_body_bytes: u64,
+    /// The signature scheme, a `bidcert_signature_version`; 0 (`BIDCERT_SIGNATURE_VERSION_V1`):
+    /// v1.0, the default.
+    pub signature_version: u32,
+    /// A PEM file of CA certificates to trust beside the platform's store (a TLS-inspecting
+    /// proxy's, say), read by `bidcert_client_new`; NULL for none. The platform's store is the
+    /// system's, or on Linux the one `SSL_CERT_FILE` / `SSL_CERT_DIR` name.
+    pub ca_file: *const c_char,
+    /// PEM text of CA certificates to trust beside the platform's store; NULL for none.
+    pub ca_pem: *const c_char,
+    /// Fixed addresses, as `curl --resolve`: each `key` a host name, its `value` the IP address
+    /// to connect to instead of looking the host up; TLS still checks the certificate against
+    /// the host name. `resolve_len` entries (NULL when 0).
+    pub resolve: *const bidcert_param,
+    /// The number of `resolve` entries.
+    pub resolve_len: usize,
 }
 
 /// A client (opaque). Thread-safe: one client may be used from many threads at once, and
@@ -58,9 +76,11 @@ pub struct bidcert_client {
 }
 
 /// The core's policy with the fields a C config set (0 keeps the core's default).
-fn policy(cfg: &bidcert_client_config) -> Policy {
+fn policy(cfg: &bidcert_client_config) -> Result<Policy, bidcert_error> {
     let ms = |v: u64| (v != 0).then(|| Duration::from_millis(v));
-    let mut policy = Policy::default();
+    let mut policy = Policy::default().with_signature_version(
+        enum_arg::<bidcert_signature_version>(cfg.signature_version, "config.signature_version")?,
+    );
     if cfg.max_attempts != 0 {
         policy = policy.with_max_attempts(cfg.max_attempts);
     }
@@ -83,7 +103,31 @@ fn policy(cfg: &bidcert_client_config) -> Policy {
         policy =
             policy.with_max_body_bytes(usize::try_from(cfg.max_body_bytes).unwrap_or(usize::MAX));
     }
-    policy
+    Ok(policy)
+}
+
+/// The builder with a C config's trust options and fixed addresses.
+unsafe fn connection(
+    mut builder: ClientBuilder,
+    cfg: &bidcert_client_config,
+) -> Result<ClientBuilder, bidcert_error> {
+    if let Some(path) = unsafe { opt_str_arg(cfg.ca_file, "config.ca_file") }? {
+        builder = builder.ca_file(path);
+    }
+    if let Some(pem) = unsafe { opt_str_arg(cfg.ca_pem, "config.ca_pem") }? {
+        builder = builder.ca_pem(pem);
+    }
+    let fixed = unsafe { params_arg_named(cfg.resolve, cfg.resolve_len, "config.resolve") }?;
+    for (host, ip) in fixed {
+        let ip = IpAddr::from_str(ip).map_err(|_| {
+            bidcert_error::validation(
+                "config.resolve",
+                &format!("{ip:?} (for {host:?}) is not an IP address"),
+            )
+        })?;
+        builder = builder.resolve(host, ip);
+    }
+    Ok(builder)
 }
 
 /// A new client. `credentials` NULL resolves them from the default chain (environment,
@@ -91,9 +135,11 @@ fn policy(cfg: &bidcert_client_config) -> Policy {
 ///
 /// Ownership: both arguments are only read (credentials are copied); `*out` is owned by the
 /// caller, free it with `bidcert_client_free`. Thread-safety: safe from any thread.
-/// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`out`); `BIDCERT_INVALID_UTF8`;
-/// `BIDCERT_VALIDATION` (an endpoint, plain http to a remote host, the proxy);
-/// `BIDCERT_CREDENTIALS` (none given and none found).
+/// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`out`, a `resolve` entry);
+/// `BIDCERT_INVALID_UTF8`; `BIDCERT_INVALID_ENUM` (`signature_version`); `BIDCERT_VALIDATION`
+/// (an endpoint, plain http to a remote host, the proxy, a CA file that cannot be read or PEM
+/// with no certificate, a `resolve` value that is not an IP address); `BIDCERT_CREDENTIALS`
+/// (none given and none found).
 #[no_mangle]
 pub unsafe extern "C" fn bidcert_client_new(
     credentials: *const bidcert_credentials,
@@ -116,8 +162,9 @@ pub unsafe extern "C" fn bidcert_client_new(
                 builder = builder.aas_endpoint(url);
             }
             builder = builder
-                .policy(policy(cfg))
+                .policy(policy(cfg)?)
                 .allow_insecure_http(cfg.allow_insecure_http);
+            builder = unsafe { connection(builder, cfg) }?;
             // After the policy, which it changes.
             if let Some(s) =
                 unsafe { opt_str_arg(cfg.user_agent_suffix, "config.user_agent_suffix") }?

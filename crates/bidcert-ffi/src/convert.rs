@@ -20,13 +20,22 @@ pub struct bidcert_param {
 
 /// A required string argument.
 pub(crate) unsafe fn str_arg<'a>(p: *const c_char, name: &str) -> Result<&'a str, bidcert_error> {
+    unsafe { str_arg_named_by(p, || name.to_owned()) }
+}
+
+/// [`str_arg`] whose name is made only for an error: an array element's (`headers[2].key`)
+/// costs a `format!`, which every call would otherwise pay.
+unsafe fn str_arg_named_by<'a>(
+    p: *const c_char,
+    name: impl FnOnce() -> String,
+) -> Result<&'a str, bidcert_error> {
     if p.is_null() {
-        return Err(bidcert_error::null(name));
+        return Err(bidcert_error::null(&name()));
     }
     // SAFETY: non-NULL and, by the contract, a NUL-terminated string that outlives the call.
     unsafe { CStr::from_ptr(p) }
         .to_str()
-        .map_err(|_| bidcert_error::utf8(name))
+        .map_err(|_| bidcert_error::utf8(&name()))
 }
 
 /// An optional string argument: NULL is `None`.
@@ -85,24 +94,34 @@ pub(crate) unsafe fn params_arg_named<'a>(
     len: usize,
     name: &str,
 ) -> Result<Vec<(&'a str, &'a str)>, bidcert_error> {
+    let mut params = Vec::with_capacity(if p.is_null() { 0 } else { len });
+    unsafe { for_each_param(p, len, name, |k, v| params.push((k, v))) }?;
+    Ok(params)
+}
+
+/// [`params_arg_named`] without collecting: `f` gets each pair in order, until one is invalid
+/// (then the error; build only local state with `f`).
+pub(crate) unsafe fn for_each_param<'a>(
+    p: *const bidcert_param,
+    len: usize,
+    name: &str,
+    mut f: impl FnMut(&'a str, &'a str),
+) -> Result<(), bidcert_error> {
     if p.is_null() {
         return if len == 0 {
-            Ok(Vec::new())
+            Ok(())
         } else {
             Err(bidcert_error::null(name))
         };
     }
     // SAFETY: by the contract, `p` points to `len` initialized `bidcert_param`s.
     let params = unsafe { std::slice::from_raw_parts(p, len) };
-    params
-        .iter()
-        .enumerate()
-        .map(|(i, param)| {
-            let key = unsafe { str_arg(param.key, &format!("{name}[{i}].key")) }?;
-            let value = unsafe { str_arg(param.value, &format!("{name}[{i}].value")) }?;
-            Ok((key, value))
-        })
-        .collect()
+    for (i, param) in params.iter().enumerate() {
+        let key = unsafe { str_arg_named_by(param.key, || format!("{name}[{i}].key")) }?;
+        let value = unsafe { str_arg_named_by(param.value, || format!("{name}[{i}].value")) }?;
+        f(key, value);
+    }
+    Ok(())
 }
 
 /// An optional timestamp argument (`YYYY-MM-DDThh:mm:ssZ`): NULL is now.

@@ -13,7 +13,9 @@
 
 use std::ffi::{CStr, CString};
 
-use bidcert_rs::{BidType, ErrorKind, Platform, Product, SubjectType, TransportKind};
+use bidcert_rs::{
+    BidType, ErrorKind, Platform, Product, SignatureVersion, SubjectType, TransportKind,
+};
 
 use crate::error::bidcert_error;
 
@@ -122,20 +124,24 @@ impl CoreEnum for Product {
     }
 }
 
+impl CoreEnum for SignatureVersion {
+    fn all() -> &'static [Self] {
+        &[SignatureVersion::V1, SignatureVersion::V3]
+    }
+    fn core_name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
 /// A C enum that stands for a core enum, variant for variant by name; C-only variants (the
-/// C boundary's error kinds) mirror nothing.
+/// C boundary's error kinds) mirror nothing. Implemented by `mirror!`.
 pub(crate) trait Mirror: FfiEnum {
     /// The core enum.
     type Core: CoreEnum;
 
-    /// The core value of the same name, if any.
-    fn to_core(self) -> Option<Self::Core> {
-        let name = self.name().to_bytes();
-        Self::Core::all()
-            .iter()
-            .copied()
-            .find(|c| c.core_name().as_bytes().eq_ignore_ascii_case(name))
-    }
+    /// The core value of the same name, if any ([`core_of`], worked out once per type: an
+    /// argument converted on every call should not compare names each time).
+    fn to_core(self) -> Option<Self::Core>;
 
     /// The C variant of the same name, if any.
     fn from_core(core: Self::Core) -> Option<Self> {
@@ -145,6 +151,38 @@ pub(crate) trait Mirror: FfiEnum {
             .copied()
             .find(|v| v.name().to_bytes().eq_ignore_ascii_case(name))
     }
+}
+
+/// The core value named as C variant `c` is, if any.
+pub(crate) fn core_of<C: Mirror>(c: C) -> Option<C::Core> {
+    let name = c.name().to_bytes();
+    C::Core::all()
+        .iter()
+        .copied()
+        .find(|core| core.core_name().as_bytes().eq_ignore_ascii_case(name))
+}
+
+/// `impl Mirror for $c { type Core = $core; }`, with the variants' core values in a table.
+macro_rules! mirror {
+    ($c:ty => $core:ty) => {
+        impl $crate::enums::Mirror for $c {
+            type Core = $core;
+            fn to_core(self) -> Option<$core> {
+                static TABLE: ::std::sync::OnceLock<Vec<($c, Option<$core>)>> =
+                    ::std::sync::OnceLock::new();
+                TABLE
+                    .get_or_init(|| {
+                        <$c as $crate::enums::FfiEnum>::ALL
+                            .iter()
+                            .map(|v| (*v, $crate::enums::core_of(*v)))
+                            .collect()
+                    })
+                    .iter()
+                    .find(|(v, _)| *v == self)
+                    .and_then(|(_, core)| *core)
+            }
+        }
+    };
 }
 
 /// An enum argument passed as `uint32_t`: the core value, or `BIDCERT_INVALID_ENUM` naming
@@ -175,9 +213,7 @@ pub enum bidcert_bid_type {
     BIDCERT_BID_TYPE_LIGHTWEIGHT = 1,
 }
 
-impl Mirror for bidcert_bid_type {
-    type Core = BidType;
-}
+mirror!(bidcert_bid_type => BidType);
 
 /// Where the verification link will be opened, sent as `Platform`.
 #[repr(u32)]
@@ -191,9 +227,7 @@ pub enum bidcert_platform {
     BIDCERT_PLATFORM_APP = 2,
 }
 
-impl Mirror for bidcert_platform {
-    type Core = Platform;
-}
+mirror!(bidcert_platform => Platform);
 
 /// Which verifications the link allows, sent as `SubjectType`.
 #[repr(u32)]
@@ -207,9 +241,7 @@ pub enum bidcert_subject_type {
     BIDCERT_SUBJECT_TYPE_ENTERPRISE = 2,
 }
 
-impl Mirror for bidcert_subject_type {
-    type Core = SubjectType;
-}
+mirror!(bidcert_subject_type => SubjectType);
 
 /// An API product: which endpoint and API version a call goes to.
 #[repr(u32)]
@@ -221,9 +253,7 @@ pub enum bidcert_product {
     BIDCERT_PRODUCT_AAS = 1,
 }
 
-impl Mirror for bidcert_product {
-    type Core = Product;
-}
+mirror!(bidcert_product => Product);
 
 /// How an attempt failed to cross the network, as the driver's HTTP stack saw it
 /// (`bidcert_call_feed_transport_error`).
@@ -241,9 +271,21 @@ pub enum bidcert_transport_kind {
     BIDCERT_TRANSPORT_KIND_TLS = 3,
 }
 
-impl Mirror for bidcert_transport_kind {
-    type Core = TransportKind;
+mirror!(bidcert_transport_kind => TransportKind);
+
+/// Which signature a client's requests carry (`bidcert_client_config.signature_version`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FfiEnum!)]
+pub enum bidcert_signature_version {
+    /// RPC v1.0 (HMAC-SHA1, every parameter and `Signature` in the query), as the API
+    /// documents describe: the default.
+    BIDCERT_SIGNATURE_VERSION_V1 = 0,
+    /// V3 (ACS3-HMAC-SHA256, an `Authorization` header and `x-acs-*` headers), as Alibaba's
+    /// current SDKs sign.
+    BIDCERT_SIGNATURE_VERSION_V3 = 1,
 }
+
+mirror!(bidcert_signature_version => SignatureVersion);
 
 /// What the call engine decided after an attempt (`bidcert_decision.kind`).
 #[repr(u32)]
@@ -298,6 +340,12 @@ mod tests {
         round_trips::<bidcert_subject_type>();
         round_trips::<bidcert_product>();
         round_trips::<bidcert_transport_kind>();
+        round_trips::<bidcert_signature_version>();
+        // Zero, a zeroed config's value, is the core's default.
+        assert_eq!(
+            enum_arg::<bidcert_signature_version>(0, "signature_version").unwrap(),
+            SignatureVersion::default()
+        );
     }
 
     #[test]

@@ -79,9 +79,7 @@ pub enum bidcert_error_kind {
     BIDCERT_ERROR_KIND_INTERNAL = 103,
 }
 
-impl Mirror for bidcert_error_kind {
-    type Core = ErrorKind;
-}
+mirror!(bidcert_error_kind => ErrorKind);
 
 impl From<ErrorKind> for bidcert_error_kind {
     /// A core kind C lacks cannot happen once the tests pass (`enums::tests`); it would read

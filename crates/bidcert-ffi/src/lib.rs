@@ -42,7 +42,7 @@ pub use credentials::*;
 pub use diagnose::*;
 pub use enums::{
     bidcert_bid_type, bidcert_decision_kind, bidcert_platform, bidcert_product,
-    bidcert_subject_type, bidcert_transport_kind,
+    bidcert_signature_version, bidcert_subject_type, bidcert_transport_kind,
 };
 pub use error::*;
 pub use event::*;

@@ -257,6 +257,22 @@ pub unsafe extern "C" fn bidcert_testing_emulator_request_count(
     })
 }
 
+/// TLS handshakes the HTTPS port completed since start (or the last reset), into `*out`: one
+/// per connection, so a client that keeps its connections alive makes few. 0 without TLS.
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_testing_emulator_tls_handshakes(
+    emulator: *const bidcert_testing_emulator,
+    out: *mut u64,
+) -> bool {
+    boundary(false, || {
+        let e = unsafe { emulator_arg(emulator) }?;
+        // SAFETY: NULL or writable, by the contract.
+        let out = unsafe { out.as_mut() }.ok_or("argument `out` is NULL")?;
+        *out = e.with(|h| h.tls_handshakes())?;
+        Ok(true)
+    })
+}
+
 /// The request log as the admin API's JSON array (`GET /_emulator/requests`: request id,
 /// action, nonce, timestamp, status, code, fault, ...), oldest first; NULL on failure.
 /// Owned: free it with `bidcert_testing_string_free`.

@@ -1,7 +1,13 @@
 // Command e2e measures what one query costs the calling process end to end, as CPU time
 // (user + system, from getrusage), for three clients in the same run against one emulator in
 // another process: bidcert's Go client, alibaba-cloud-sdk-go's CommonRequest client, and a
-// bare net/http POST of URLs bidcert signed beforehand (the floor: HTTP alone).
+// bare net/http POST of URLs bidcert signed beforehand (the floor: HTTP alone). A fourth line,
+// the floor sent the way bidcert's driver sends (a context with the attempt's timeout, the
+// engine's headers, a bounded read), separates what the engine costs from what the shape of
+// the request does.
+//
+// The clients take turns in batches (-batch queries each, the order rotating every round), so
+// that a change of load on the machine during a run weighs on all of them alike.
 //
 // `make go-bench` runs it pinned to CPU 0, with the emulator pinned to CPU 1.
 package main
@@ -41,7 +47,8 @@ func main() {
 	emulatorCPU := flag.String("emulator-cpu", "1", "the CPU list taskset pins the emulator to ('' for none)")
 	n := flag.Int("n", 5000, "queries per client and run")
 	runs := flag.Int("runs", 2, "runs")
-	only := flag.String("only", "", "measure only the client whose name contains this")
+	only := flag.String("only", "", "measure only the clients whose name contains this")
+	batch := flag.Int("batch", 500, "queries per client before the next takes its turn")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured loops here")
 	flag.Parse()
 	if *emulator == "" {
@@ -54,11 +61,13 @@ func main() {
 		name  string
 		query func() (func(i int) error, func())
 	}{
-		{"net/http POST (floor)", func() (func(int) error, func()) { return floor(url, *n) }},
+		{"net/http POST (floor)", func() (func(int) error, func()) { return floor(url, *n+warmup, false) }},
 		{"bidcert Go client", func() (func(int) error, func()) { return bidcertClient(url) }},
 		{"alibaba-cloud-sdk-go CommonRequest", func() (func(int) error, func()) { return sdkClient(url) }},
+		{"floor, sent as bidcert sends", func() (func(int) error, func()) { return floor(url, *n+warmup, true) }},
 	}
-	fmt.Printf("%d queries per client, CPU time of this process (user+sys); emulator pinned to CPU %q\n", *n, *emulatorCPU)
+	fmt.Printf("%d queries per client and run, in turns of %d; CPU time of this process (user+sys); emulator pinned to CPU %q\n",
+		*n, *batch, *emulatorCPU)
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
@@ -69,45 +78,72 @@ func main() {
 		defer pprof.StopCPUProfile()
 	}
 	for run := 1; run <= *runs; run++ {
-		perRequest := map[string]float64{}
+		var measured []*measuring
 		for _, c := range clients {
-			if !strings.Contains(c.name, *only) {
-				continue
+			if strings.Contains(c.name, *only) {
+				query, done := c.query()
+				defer done()
+				measured = append(measured, &measuring{name: c.name, query: query})
 			}
-			query, done := c.query()
-			cpu, wall := measure(query, *n)
-			done()
-			us := float64(cpu.Microseconds()) / float64(*n)
-			perRequest[c.name] = us
-			fmt.Printf("run %d  %-36s %7.1f µs CPU/request  (%5.0f requests/s wall)\n",
-				run, c.name, us, float64(*n)/wall.Seconds())
 		}
-		floorUS := perRequest[clients[0].name]
+		for _, m := range measured {
+			m.warmUp()
+		}
+		for round := 0; round*(*batch) < *n; round++ {
+			k := min(*batch, *n-round*(*batch))
+			for j := range measured {
+				measured[(round+j)%len(measured)].measure(k)
+			}
+		}
+		perRequest := map[string]float64{}
+		for _, m := range measured {
+			us := float64(m.cpu.Microseconds()) / float64(m.done)
+			perRequest[m.name] = us
+			fmt.Printf("run %d  %-36s %7.1f µs CPU/request  (%5.0f requests/s wall)\n",
+				run, m.name, us, float64(m.done)/m.wall.Seconds())
+		}
 		if *only != "" {
 			continue
 		}
-		fmt.Printf("run %d  bidcert / floor = %.2fx   sdk-go / floor = %.2fx\n", run,
-			perRequest[clients[1].name]/floorUS, perRequest[clients[2].name]/floorUS)
+		floorUS := perRequest[clients[0].name]
+		fmt.Printf("run %d  bidcert / floor = %.2fx   sdk-go / floor = %.2fx   (floor sent as bidcert sends: %.2fx)\n", run,
+			perRequest[clients[1].name]/floorUS, perRequest[clients[2].name]/floorUS, perRequest[clients[3].name]/floorUS)
 	}
 }
 
-// measure runs a warm-up, then n queries, and returns the process CPU time and wall time
-// they took.
-func measure(query func(int) error, n int) (time.Duration, time.Duration) {
-	const warmup = 200
-	for i := 0; i < warmup; i++ {
-		if err := query(i); err != nil {
-			log.Fatalf("warm-up query %d: %v", i, err)
+const warmup = 200
+
+// measuring is one client's share of a run: the queries it made and the process CPU and wall
+// time they took.
+type measuring struct {
+	name      string
+	query     func(int) error
+	next      int
+	done      int
+	cpu, wall time.Duration
+}
+
+func (m *measuring) warmUp() {
+	for ; m.next < warmup; m.next++ {
+		if err := m.query(m.next); err != nil {
+			log.Fatalf("%s: warm-up query %d: %v", m.name, m.next, err)
 		}
 	}
+}
+
+// measure runs k more queries and adds what they took.
+func (m *measuring) measure(k int) {
 	runtime.GC()
 	before, start := cpuTime(), time.Now()
-	for i := 0; i < n; i++ {
-		if err := query(warmup + i); err != nil {
-			log.Fatalf("query %d: %v", i, err)
+	for i := 0; i < k; i++ {
+		if err := m.query(m.next); err != nil {
+			log.Fatalf("%s: query %d: %v", m.name, m.next, err)
 		}
+		m.next++
 	}
-	return cpuTime() - before, time.Since(start)
+	m.cpu += cpuTime() - before
+	m.wall += time.Since(start)
+	m.done += k
 }
 
 func cpuTime() time.Duration {
@@ -149,8 +185,10 @@ func startEmulator(path, cpu string) (string, func()) {
 }
 
 // floor POSTs URLs bidcert signed before the clock started (each with its own nonce), and
-// reads each body: the HTTP exchange alone.
-func floor(url string, n int) (func(int) error, func()) {
+// reads each body: the HTTP exchange alone. With asBidcert, each POST is made as bidcert's
+// driver makes it: with a context carrying the attempt's timeout and connect timeout, the
+// headers the engine hands out, and a read bounded by the body limit.
+func floor(url string, n int, asBidcert bool) (func(int) error, func()) {
 	signer, err := bidcert.NewSigner(bidcert.Credentials{AccessKeyID: accessKeyID, AccessKeySecret: accessKeySecret})
 	if err != nil {
 		log.Fatal(err)
@@ -159,7 +197,7 @@ func floor(url string, n int) (func(int) error, func()) {
 	if err := signer.SetEndpoint(bidcert.ProductCRM, url); err != nil {
 		log.Fatal(err)
 	}
-	urls := make([]string, n+200)
+	urls := make([]string, n)
 	for i := range urls {
 		req, err := signer.SignQuery(pk, bidcert.BidTypeNormal, nil)
 		if err != nil {
@@ -167,13 +205,30 @@ func floor(url string, n int) (func(int) error, func()) {
 		}
 		urls[i] = req.URL
 	}
-	client := &http.Client{}
+	client := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	type connectTimeout struct{}
 	return func(i int) error {
-		resp, err := client.Post(urls[i], "", nil)
+		var resp *http.Response
+		var err error
+		if asBidcert {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			ctx = context.WithValue(ctx, connectTimeout{}, 5*time.Second)
+			req, _ := http.NewRequestWithContext(ctx, "POST", urls[i], http.NoBody)
+			req.Header = http.Header{"Accept": {"application/json"}, "User-Agent": {"bidcert/0.1.0"}}
+			resp, err = client.Do(req)
+		} else {
+			resp, err = client.Post(urls[i], "", nil)
+		}
 		if err != nil {
 			return err
 		}
-		body, err := io.ReadAll(resp.Body)
+		var body []byte
+		if asBidcert {
+			body, err = io.ReadAll(io.LimitReader(resp.Body, 1<<20+1))
+		} else {
+			body, err = io.ReadAll(resp.Body)
+		}
 		resp.Body.Close()
 		if err != nil {
 			return err
