@@ -6,7 +6,8 @@ VENV := $(ROOT)/.venv
 VENV_BIN := $(VENV)/bin
 VENV_PY := $(VENV_BIN)/python
 # Pinned: the build backend, the suite's tools, and the peers the differential tests and the
-# benchmarks compare against (test-only; the package itself has no runtime dependencies).
+# benchmarks compare against, and the web frameworks of the guide's examples (test-only; the
+# package itself has no runtime dependencies).
 PY_DEV_TOOLS := \
 	maturin==1.16.0 \
 	pytest==9.2.0 \
@@ -14,7 +15,10 @@ PY_DEV_TOOLS := \
 	mypy==2.4.1 \
 	pytest-benchmark==5.3.1 \
 	aliyun-python-sdk-core==2.16.1 \
-	alibabacloud-openapi-util==0.2.4
+	alibabacloud-openapi-util==0.2.4 \
+	fastapi==0.163.2 \
+	flask==3.1.3 \
+	httpx==0.28.1
 VENV_STAMP := $(VENV)/.bidcert-dev-tools
 PY_WHEEL_DIR := $(ROOT)/target/python-wheels
 # Where cargo builds for maturin: the workspace target dir unless the caller set CARGO_TARGET_DIR.

@@ -5,11 +5,16 @@ Quick start::
 
     import bidcert
 
-    with bidcert.Client(bidcert.Credentials.from_env()) as client:
+    with bidcert.Client() as client:  # credentials from the default chain
         info = client.query_certified_info("1234567890123456", bidcert.BidType.NORMAL)
         if not info.is_certified:
             link = client.generate_cert_ways_url("1234567890123456", "NORMAL", platform="h5")
             print(link.url, link.expires_at)
+
+:class:`AsyncClient` has the same constructor and methods, as coroutines (``async with``).
+Ctrl-C interrupts a blocking call. :class:`Credentials` has a factory for every provider
+(``environment()``, ``oidc_role()``, ``cli_profile()``, ``credentials_file()``,
+``ecs_ram_role()``, ``credentials_uri()``, ``ram_role_arn(source)``, ``default_chain()``).
 
 Every error is a :class:`bidcert.BidcertError`, one class per kind of the core's list
 :data:`ERROR_KINDS` (:class:`bidcert.NotBidError`, :class:`bidcert.ThrottlingError`,
@@ -21,6 +26,7 @@ level). For tests, :mod:`bidcert.testing` runs an emulator of both endpoints in-
 """
 
 from bidcert._enums import BidType, CertType, Platform, SubjectType
+from bidcert._async import AsyncClient
 from bidcert._native import (
     ERROR_KINDS,
     Call,
@@ -34,6 +40,7 @@ from bidcert._native import (
     GenerateCertWaysUrl,
     Policy,
     QueryCertifiedInfo,
+    ResolvedCredentials,
     RpcCall,
     SignedRequest,
     Signer,
@@ -60,9 +67,11 @@ __all__ = [
     "__version__",
     # credentials, signing, sending
     "Credentials",
+    "ResolvedCredentials",
     "Signer",
     "SignedRequest",
     "Client",
+    "AsyncClient",
     "Policy",
     "Call",
     # operations
