@@ -29,6 +29,8 @@ PY_SOURCES := $(ROOT)/pyproject.toml $(wildcard $(ROOT)/python/bidcert/*) \
 # The cargo-built command, whose log lines the console script's must match (test_cli.py).
 PY_CARGO_BIN := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)/debug/bidcert
 PY_BUILD_STAMP := $(VENV)/.bidcert-built
+# The emulator program the CPU benchmark runs in a process of its own.
+PY_EMULATOR_BIN := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)/release/bidcert-emulator
 
 .PHONY: venv python-build python-test python-bench
 
@@ -63,10 +65,11 @@ python-test: python-build
 	cd "$(ROOT)" && $(PY_ENV) python -m mypy.stubtest bidcert \
 		--allowlist tests/python/stubtest_allowlist.txt
 
-## python-bench: signing, end-to-end and memory figures beside the official SDKs
+## python-bench: signing, CPU per request, end-to-end and memory figures beside the official SDKs
 python-bench: python-build
+	cd "$(ROOT)" && $(CARGO) build --release --quiet -p bidcert-cli --bin bidcert-emulator
 	cd "$(ROOT)" && $(PY_ENV) python bench/python/bench_sign.py
-	cd "$(ROOT)" && $(PY_ENV) python bench/python/bench_client.py
+	cd "$(ROOT)" && $(PY_ENV) BIDCERT_EMULATOR_BIN="$(PY_EMULATOR_BIN)" python bench/python/bench_client.py
 	cd "$(ROOT)" && $(PY_ENV) python bench/python/bench_memory.py
 
 TEST_TARGETS += python-test

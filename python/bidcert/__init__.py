@@ -60,6 +60,7 @@ from bidcert._native import (
     v3_diagnose_signature_mismatch,
     v3_string_to_sign,
 )
+from bidcert import _native as _native_module
 from bidcert import exceptions as _exceptions
 from bidcert.exceptions import *  # noqa: F403 (one class per error kind; see exceptions.__all__)
 
@@ -108,3 +109,10 @@ __all__ = [
     "ERROR_KINDS",
 ]
 __all__ += _exceptions.__all__
+
+# A child of fork() makes its own runtimes and connection pools (the inherited ones belong
+# to threads and sockets of the parent).
+import os as _os
+
+if hasattr(_os, "register_at_fork"):
+    _os.register_at_fork(after_in_child=_native_module._after_fork)

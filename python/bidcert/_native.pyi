@@ -815,3 +815,6 @@ def demo_values() -> Dict[str, str]:
 
 def demo_fixture_json() -> str:
     """The demo fixture as JSON."""
+
+def _after_fork() -> None:
+    """Called in a child process after ``fork()``: it makes its own runtimes and pools."""

@@ -2,7 +2,7 @@
 //! without the GIL and interruptible by Ctrl-C. The same object drives `bidcert.AsyncClient`
 //! (its `_async_*` methods answer futures of the running loop).
 
-use std::sync::{RwLock, RwLockReadGuard};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 use bidcert::{
     CertWaysUrl, CertifiedInfo, GenerateCertWaysUrl, Product, QueryCertifiedInfo, RpcCall,
@@ -17,7 +17,7 @@ use crate::errors::{invalid, BindingError};
 use crate::ops::{PyGenerateCertWaysUrl, PyQueryCertifiedInfo, PyRpcCall};
 use crate::policy::{PolicyArgs, PyPolicy};
 use crate::results::{PyCertWaysUrl, PyCertifiedInfo};
-use crate::runtime::{spawn_future, wait_for, Completions};
+use crate::runtime::{block_on, spawn_future, Completions};
 
 /// A client for both operations and any other RPC action. Safe to share between threads:
 /// calls run concurrently over one connection pool, without the GIL. Ctrl-C during a call
@@ -32,20 +32,40 @@ use crate::runtime::{spawn_future, wait_for, Completions};
 #[pyclass(frozen, module = "bidcert._native", name = "Client")]
 pub(crate) struct PyClient {
     // `None` once closed. Calls clone the client out (an Arc) and release the lock at once.
-    inner: RwLock<Option<bidcert::AsyncClient>>,
+    // The token is alive as long as the client is open: the pools that threads keep for
+    // their blocking calls go with it.
+    inner: RwLock<Option<(bidcert::AsyncClient, Arc<()>)>>,
 }
 
 impl PyClient {
-    fn read(&self) -> RwLockReadGuard<'_, Option<bidcert::AsyncClient>> {
+    fn read(&self) -> RwLockReadGuard<'_, Option<(bidcert::AsyncClient, Arc<()>)>> {
         self.inner
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn client(&self) -> PyResult<bidcert::AsyncClient> {
+    fn open(&self) -> PyResult<(bidcert::AsyncClient, Arc<()>)> {
         self.read()
             .clone()
             .ok_or_else(|| invalid("client", "is closed"))
+    }
+
+    fn client(&self) -> PyResult<bidcert::AsyncClient> {
+        Ok(self.open()?.0)
+    }
+
+    /// Runs the call `start` makes on this thread's runtime (see `runtime::block_on`).
+    fn block_on<T, F>(
+        &self,
+        py: Python<'_>,
+        start: impl FnOnce(bidcert::AsyncClient) -> F,
+    ) -> PyResult<T>
+    where
+        F: std::future::Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let (client, alive) = self.open()?;
+        block_on(py, &client, &alive, start)
     }
 
     fn blocking(&self) -> PyResult<bidcert::Client> {
@@ -235,7 +255,7 @@ impl PyClient {
             .detach(|| builder.build_async())
             .map_err(BindingError::from)?;
         Ok(PyClient {
-            inner: RwLock::new(Some(client)),
+            inner: RwLock::new(Some((client, Arc::new(())))),
         })
     }
 
@@ -259,8 +279,8 @@ impl PyClient {
         bid_type: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyCertifiedInfo> {
         let op = query_op(pk, bid_type)?;
-        let client = self.client()?;
-        let inner = wait_for(py, async move { client.query_certified_info(&op).await })?
+        let inner = self
+            .block_on(py, |client| async move { client.query_certified_info(&op).await })?
             .map_err(BindingError::from)?;
         Ok(PyCertifiedInfo { inner })
     }
@@ -286,8 +306,8 @@ impl PyClient {
             is_open_app,
             is_mobile,
         )?;
-        let client = self.client()?;
-        let inner = wait_for(py, async move { client.generate_cert_ways_url(&op).await })?
+        let inner = self
+            .block_on(py, |client| async move { client.generate_cert_ways_url(&op).await })?
             .map_err(BindingError::from)?;
         Ok(PyCertWaysUrl { inner })
     }
@@ -299,12 +319,11 @@ impl PyClient {
         rpc_call: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let op = rpc_op(rpc_call)?;
-        let client = self.client()?;
-        let value = wait_for(
-            py,
-            async move { client.call(&op).await.map(|v| v.to_string()) },
-        )?
-        .map_err(BindingError::from)?;
+        let value = self
+            .block_on(py, |client| async move {
+                client.call(&op).await.map(|v| v.to_string())
+            })?
+            .map_err(BindingError::from)?;
         json_to_py(py, &value)
     }
 

@@ -1,17 +1,22 @@
-//! The process's one Tokio runtime, on which every call of both Python clients runs, and the
-//! two ways Python waits for one:
+//! Where the calls of both Python clients run, and how Python waits for one:
 //!
-//! - `Client` (blocking): the calling thread waits without the GIL, and every
-//!   [`SIGNAL_CHECK`] takes it back to run Python's signal handlers, so that Ctrl-C raises
-//!   `KeyboardInterrupt` promptly; the call's task is then aborted (its connection closed).
-//! - `AsyncClient`: a call is an `asyncio.Future` of the running loop. The runtime never
-//!   takes the GIL: a finished call is queued on the loop's [`Completions`] and one byte on
-//!   a socket pair wakes the loop (`loop.add_reader`), which sets every queued result at once.
-//!   Cancelling the future aborts the call's task.
+//! - `Client` (blocking): on a runtime of the calling thread's own, which that thread drives
+//!   itself while it waits without the GIL (no thread hop: the request is written and its
+//!   answer read on the calling thread, as a blocking HTTP client would), with a connection
+//!   pool of that thread's. Every [`SIGNAL_CHECK`] it takes the GIL back to run Python's
+//!   signal handlers, so that Ctrl-C raises `KeyboardInterrupt` promptly; the call's future is
+//!   then dropped, which closes its connection.
+//! - `AsyncClient`: on the process's one multi-threaded runtime. A call is an
+//!   `asyncio.Future` of the running loop; the runtime never takes the GIL: a finished call
+//!   is queued on the loop's [`Completions`] and one byte on a socket pair wakes the loop
+//!   (`loop.add_reader`), which sets every queued result at once. Cancelling the future aborts
+//!   the call's task.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::io::{Read as _, Write as _};
-use std::sync::{mpsc, Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
 use pyo3::exceptions::PyRuntimeError;
@@ -22,42 +27,132 @@ use crate::errors::{exception, BindingError};
 /// How often a blocking call's thread looks at Python's pending signals.
 const SIGNAL_CHECK: Duration = Duration::from_millis(20);
 
-// The runtime and the process that made it: a child of `fork()` inherits the value but not
-// the threads, so it makes its own.
-static RUNTIME: Mutex<Option<(u32, Arc<tokio::runtime::Runtime>)>> = Mutex::new(None);
+// Forks seen (`os.register_at_fork`): a child inherits the runtimes' state but not their
+// threads, and shares their epoll sets and sockets with its parent, so it makes new ones
+// and leaves the inherited ones alone.
+static FORKS: AtomicU64 = AtomicU64::new(0);
 
-/// The runtime of this process, started at its first call. One worker thread: the calls'
-/// CPU is a few microseconds of signing and parsing around each network round trip, and a
-/// single worker wakes and switches least. Credentials refreshes and uncached name lookups
-/// run on its blocking pool.
+/// Called in a child process after `fork()`.
+#[pyfunction]
+fn _after_fork() {
+    FORKS.fetch_add(1, Ordering::SeqCst);
+}
+
+// The process's runtime and the fork generation that made it.
+static RUNTIME: Mutex<Option<(u64, Arc<tokio::runtime::Runtime>)>> = Mutex::new(None);
+
+fn started(rt: std::io::Result<tokio::runtime::Runtime>) -> PyResult<tokio::runtime::Runtime> {
+    rt.map_err(|e| PyRuntimeError::new_err(format!("cannot start bidcert's runtime: {e}")))
+}
+
+/// The runtime of this process (for `AsyncClient`), started at its first call. One worker
+/// thread: the calls' CPU is a few microseconds of signing and parsing around each network
+/// round trip, and a single worker wakes and switches least. Credentials refreshes and
+/// uncached name lookups run on its blocking pool.
 pub(crate) fn runtime() -> PyResult<Arc<tokio::runtime::Runtime>> {
     let mut slot = RUNTIME.lock().unwrap_or_else(|p| p.into_inner());
-    let pid = std::process::id();
-    if let Some((owner, rt)) = slot.as_ref() {
-        if *owner == pid {
-            return Ok(rt.clone());
+    let generation = FORKS.load(Ordering::SeqCst);
+    match slot.take() {
+        Some((made, rt)) if made == generation => {
+            *slot = Some((made, rt.clone()));
+            return Ok(rt);
         }
-        // Inherited through fork(): its threads are not in this process, and dropping it
-        // would wait for them.
-        if let Some((_, inherited)) = slot.take() {
-            std::mem::forget(inherited);
-        }
+        // Inherited through fork(): dropping it would wait for threads that are not here.
+        Some((_, inherited)) => std::mem::forget(inherited),
+        None => {}
     }
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .thread_name("bidcert-runtime")
-        .enable_all()
-        .build()
-        .map_err(|e| PyRuntimeError::new_err(format!("cannot start bidcert's runtime: {e}")))?;
-    let rt = Arc::new(rt);
-    *slot = Some((pid, rt.clone()));
+    let rt = Arc::new(started(
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("bidcert-runtime")
+            .enable_all()
+            .build(),
+    )?);
+    *slot = Some((generation, rt.clone()));
     Ok(rt)
 }
 
-/// Runs `call` on the runtime while this thread waits without the GIL, running Python's
-/// signal handlers every [`SIGNAL_CHECK`]: an exception they raise (`KeyboardInterrupt`)
-/// aborts the call and is raised here.
-pub(crate) fn wait_for<T, F>(py: Python<'_>, call: F) -> PyResult<T>
+/// A thread's runtime for its blocking calls, and its connection pools, one per client.
+struct Local {
+    generation: u64,
+    rt: tokio::runtime::Runtime,
+    // Each client's pool on this thread, dropped once the client is closed.
+    pools: Vec<(Weak<()>, bidcert::AsyncClient)>,
+}
+
+thread_local! {
+    static LOCAL: RefCell<Option<Local>> = const { RefCell::new(None) };
+}
+
+/// Runs the call `start` makes with `client` (whose liveness `alive` tells) on this thread's
+/// runtime, the thread waiting without the GIL and running Python's signal handlers every
+/// [`SIGNAL_CHECK`]: an exception they raise (`KeyboardInterrupt`) drops the call and is
+/// raised here.
+pub(crate) fn block_on<T, F>(
+    py: Python<'_>,
+    client: &bidcert::AsyncClient,
+    alive: &Arc<()>,
+    start: impl FnOnce(bidcert::AsyncClient) -> F,
+) -> PyResult<T>
+where
+    F: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    LOCAL.with(|cell| {
+        let Ok(mut local) = cell.try_borrow_mut() else {
+            // A signal handler calling again while this thread waits: the shared runtime
+            // serves it.
+            return wait_for(py, start(client.clone()));
+        };
+        let generation = FORKS.load(Ordering::SeqCst);
+        if local.as_ref().is_some_and(|l| l.generation != generation) {
+            std::mem::forget(local.take());
+        }
+        if local.is_none() {
+            let rt = started(
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build(),
+            )?;
+            *local = Some(Local {
+                generation,
+                rt,
+                pools: Vec::new(),
+            });
+        }
+        let Some(local) = local.as_mut() else {
+            unreachable!("made above")
+        };
+        local.pools.retain(|(owner, _)| owner.strong_count() > 0);
+        let owner = Arc::downgrade(alive);
+        let own = match local.pools.iter().find(|(o, _)| Weak::ptr_eq(o, &owner)) {
+            Some((_, own)) => own.clone(),
+            None => {
+                let own = client.with_own_pool().map_err(BindingError::from)?;
+                local.pools.push((owner, own.clone()));
+                own
+            }
+        };
+        let call = start(own);
+        let rt = &local.rt;
+        py.detach(move || {
+            rt.block_on(async move {
+                let mut call = std::pin::pin!(call);
+                loop {
+                    match tokio::time::timeout(SIGNAL_CHECK, call.as_mut()).await {
+                        Ok(value) => return Ok(value),
+                        Err(_) => Python::attach(|py| py.check_signals())?,
+                    }
+                }
+            })
+        })
+    })
+}
+
+/// Runs `call` on the process's runtime while this thread waits without the GIL, running
+/// Python's signal handlers every [`SIGNAL_CHECK`]: an exception they raise aborts the call
+/// and is raised here.
+fn wait_for<T, F>(py: Python<'_>, call: F) -> PyResult<T>
 where
     F: Future<Output = T> + Send + 'static,
     T: Send + 'static,
@@ -214,5 +309,6 @@ where
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(_after_fork, m)?)?;
     m.add_class::<Completions>()
 }

@@ -58,6 +58,14 @@ pub(crate) struct HttpSettings {
 pub struct AsyncClient {
     client: Client,
     http: reqwest::Client,
+    pool: Arc<PoolSettings>,
+}
+
+/// What a connection pool is made of, kept to make more ([`AsyncClient::with_own_pool`]).
+struct PoolSettings {
+    proxy: Option<reqwest::Proxy>,
+    max_idle: usize,
+    tls: rustls::ClientConfig,
 }
 
 impl fmt::Debug for AsyncClient {
@@ -71,20 +79,30 @@ impl fmt::Debug for AsyncClient {
 
 impl AsyncClient {
     pub(crate) fn new(client: Client, settings: HttpSettings) -> Result<Self, Error> {
-        let refused = |field: &str, e: reqwest::Error| ValidationError::new(field, e.to_string());
-        let tls = crate::tls::rustls_config(&settings.extra_cas)?;
-        let mut builder = reqwest::Client::builder()
-            .use_preconfigured_tls(tls)
-            .http1_only()
-            .pool_max_idle_per_host(settings.max_idle)
-            .connect_timeout(client.policy().connect_timeout())
-            .redirect(reqwest::redirect::Policy::none())
-            .dns_resolver(Arc::new(ViaCache(client.resolver().clone())));
-        if let Some(url) = settings.proxy {
-            builder = builder.proxy(reqwest::Proxy::all(url).map_err(|e| refused("proxy", e))?);
-        }
-        let http = builder.build().map_err(|e| refused("client", e))?;
-        Ok(AsyncClient { client, http })
+        let proxy = settings
+            .proxy
+            .map(reqwest::Proxy::all)
+            .transpose()
+            .map_err(|e| ValidationError::new("proxy", e.to_string()))?;
+        let pool = Arc::new(PoolSettings {
+            proxy,
+            max_idle: settings.max_idle,
+            tls: crate::tls::rustls_config(&settings.extra_cas)?,
+        });
+        let http = pool_of(&client, &pool)?;
+        Ok(AsyncClient { client, http, pool })
+    }
+
+    /// A client sharing everything with this one (credentials, clock offset, policy,
+    /// endpoints, resolver, trust) but the connection pool: its own, empty. For a thread that
+    /// drives a runtime of its own (a pool's connections are driven by the runtime that
+    /// opened them, so they must not be shared with one that is not always running).
+    pub fn with_own_pool(&self) -> Result<AsyncClient, Error> {
+        Ok(AsyncClient {
+            client: self.client.clone(),
+            http: pool_of(&self.client, &self.pool)?,
+            pool: self.pool.clone(),
+        })
     }
 
     /// The blocking client sharing this one's credentials, clock offset, policy, endpoints
@@ -205,6 +223,23 @@ impl AsyncClient {
             )),
         }
     }
+}
+
+/// A connection pool for `client`'s calls.
+fn pool_of(client: &Client, pool: &PoolSettings) -> Result<reqwest::Client, Error> {
+    let mut builder = reqwest::Client::builder()
+        .use_preconfigured_tls(pool.tls.clone())
+        .http1_only()
+        .pool_max_idle_per_host(pool.max_idle)
+        .connect_timeout(client.policy().connect_timeout())
+        .redirect(reqwest::redirect::Policy::none())
+        .dns_resolver(Arc::new(ViaCache(client.resolver().clone())));
+    if let Some(proxy) = &pool.proxy {
+        builder = builder.proxy(proxy.clone());
+    }
+    Ok(builder
+        .build()
+        .map_err(|e| ValidationError::new("client", e.to_string()))?)
 }
 
 /// Which kind of transport failure a reqwest error is. Its URL (which holds the query, and

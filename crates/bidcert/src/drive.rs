@@ -18,8 +18,8 @@ pub(crate) struct Drive<'o, O: Exchange + ?Sized> {
     // The server's refusal of expired credentials, kept until the next attempt shows whether
     // other credentials came.
     refused: Option<Error>,
-    // The attempt in flight, for the logs.
-    host: String,
+    // The attempt in flight, for the logs: its signer names the host.
+    signer: Option<Arc<Signer>>,
     number: u32,
     sent: Instant,
 }
@@ -39,7 +39,7 @@ impl<'o, O: Exchange + ?Sized> Drive<'o, O> {
             op,
             call: Call::new(op, policy.clone()).with_clock_offset(clock_offset),
             refused: None,
-            host: String::new(),
+            signer: None,
             number: 0,
             sent: Instant::now(),
         }
@@ -68,18 +68,20 @@ impl<'o, O: Exchange + ?Sized> Drive<'o, O> {
                 return Err(cause);
             }
         }
-        self.host = signer.endpoint_for(self.op).authority().to_owned();
         self.sent = Instant::now();
+        let signer = &*self.signer.insert(signer);
         let attempt = self
             .call
-            .next_request(&signer, SystemTime::now(), &Nonce::random())?;
+            .next_request(signer, SystemTime::now(), &Nonce::random())?;
         self.number = attempt.number();
         Ok(attempt)
     }
 
     /// Feeds what the attempt's sending gave to the engine: wait and try again, or finish.
     pub(crate) fn received(&mut self, sent: Result<Received, TransportError>) -> Step<O::Output> {
-        let (op, host, number) = (self.op.action(), &self.host, self.number);
+        let (op, number) = (self.op.action(), self.number);
+        // Only formatted when the record is logged.
+        let host = Host(self.signer.as_deref(), self.op);
         let latency = self.sent.elapsed().as_millis();
         let decision = match sent {
             Ok(received) => {
@@ -118,6 +120,18 @@ impl<'o, O: Exchange + ?Sized> Drive<'o, O> {
                 }
                 Step::Wait(after)
             }
+        }
+    }
+}
+
+/// The host of an attempt, for the logs.
+struct Host<'a, O: ?Sized>(Option<&'a Signer>, &'a O);
+
+impl<O: Exchange + ?Sized> std::fmt::Display for Host<'_, O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(signer) => f.write_str(signer.endpoint_for(self.1).authority()),
+            None => f.write_str("-"),
         }
     }
 }
