@@ -18,7 +18,7 @@ PY_DEV_TOOLS := \
 	alibabacloud-openapi-util==0.2.4 \
 	fastapi==0.163.2 \
 	flask==3.1.3 \
-	httpx==0.28.1
+	httpx2==2.16.2
 VENV_STAMP := $(VENV)/.bidcert-dev-tools
 PY_WHEEL_DIR := $(ROOT)/target/python-wheels
 # Where cargo builds for maturin: the workspace target dir unless the caller set CARGO_TARGET_DIR.
