@@ -280,7 +280,9 @@ impl PyClient {
     ) -> PyResult<PyCertifiedInfo> {
         let op = query_op(pk, bid_type)?;
         let inner = self
-            .block_on(py, |client| async move { client.query_certified_info(&op).await })?
+            .block_on(py, |client| async move {
+                client.query_certified_info(&op).await
+            })?
             .map_err(BindingError::from)?;
         Ok(PyCertifiedInfo { inner })
     }
@@ -307,7 +309,9 @@ impl PyClient {
             is_mobile,
         )?;
         let inner = self
-            .block_on(py, |client| async move { client.generate_cert_ways_url(&op).await })?
+            .block_on(py, |client| async move {
+                client.generate_cert_ways_url(&op).await
+            })?
             .map_err(BindingError::from)?;
         Ok(PyCertWaysUrl { inner })
     }

@@ -9,7 +9,8 @@ use crate::results::{PyCertWaysUrl, PyCertifiedInfo, PyDiagnosis, PyFastAuthEven
 
 fn parse_method(s: &Bound<'_, PyAny>) -> PyResult<Method> {
     convert::borrowed_text(s, "method")?
-        .parse().map_err(|e| BindingError::from(e).into())
+        .parse()
+        .map_err(|e| BindingError::from(e).into())
 }
 
 /// Percent-encodes `s` (UTF-8) as the RPC signature requires: only `A-Z a-z 0-9 - _ . ~`
