@@ -287,3 +287,33 @@ fn a_refresh_runs_off_the_runtime_and_once_for_concurrent_calls() {
     assert_eq!(emu.sts_call_count("AssumeRole"), 2, "one refresh for all");
     assert!(ticked < Duration::from_millis(500), "{ticked:?}");
 }
+
+#[test]
+fn a_pool_of_its_own_serves_a_runtime_that_runs_only_during_calls() {
+    let emu = emulator(true);
+    emu.set_clock_offset(1200);
+    let shared = builder(emu.https_url().unwrap())
+        .ca_pem(emu.ca_pem().unwrap())
+        .build_async()
+        .unwrap();
+    let own = shared.with_own_pool().unwrap();
+    // As a thread driving its own runtime: idle between its calls.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    for _ in 0..5 {
+        rt.block_on(own.query_certified_info(&query(PERSONAL_PK)))
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(
+        emu.tls_handshakes(),
+        1,
+        "its connection was kept and reused"
+    );
+    assert!(
+        (shared.blocking().clock_offset() - 1200).abs() <= 2,
+        "what it learned is shared"
+    );
+}
