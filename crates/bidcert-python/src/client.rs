@@ -17,7 +17,7 @@ use crate::errors::{invalid, BindingError};
 use crate::ops::{PyGenerateCertWaysUrl, PyQueryCertifiedInfo, PyRpcCall};
 use crate::policy::{PolicyArgs, PyPolicy};
 use crate::results::{PyCertWaysUrl, PyCertifiedInfo};
-use crate::runtime::{block_on, spawn_future, Completions};
+use crate::runtime::{block_on, generation, spawn_future, Completions};
 
 /// A client for both operations and any other RPC action. Safe to share between threads:
 /// calls run concurrently over one connection pool, without the GIL. Ctrl-C during a call
@@ -34,24 +34,54 @@ pub(crate) struct PyClient {
     // `None` once closed. Calls clone the client out (an Arc) and release the lock at once.
     // The token is alive as long as the client is open: the pools that threads keep for
     // their blocking calls go with it.
-    inner: RwLock<Option<(bidcert::AsyncClient, Arc<()>)>>,
+    inner: RwLock<Option<Open>>,
+}
+
+/// An open client: the one its async calls use (with the fork generation of its pool) and
+/// the token of the pools threads keep for its blocking calls.
+#[derive(Clone)]
+struct Open {
+    client: bidcert::AsyncClient,
+    generation: u64,
+    alive: Arc<()>,
 }
 
 impl PyClient {
-    fn read(&self) -> RwLockReadGuard<'_, Option<(bidcert::AsyncClient, Arc<()>)>> {
+    fn read(&self) -> RwLockReadGuard<'_, Option<Open>> {
         self.inner
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn open(&self) -> PyResult<(bidcert::AsyncClient, Arc<()>)> {
-        self.read()
+    /// The open client; in a child of `fork()`, with a new pool for its async calls (the
+    /// inherited one's connections are driven by the parent's runtime).
+    fn open(&self) -> PyResult<Open> {
+        let open = self
+            .read()
             .clone()
-            .ok_or_else(|| invalid("client", "is closed"))
+            .ok_or_else(|| invalid("client", "is closed"))?;
+        if open.generation == generation() {
+            return Ok(open);
+        }
+        let mut slot = self
+            .inner
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let Some(current) = slot.as_mut() else {
+            return Err(invalid("client", "is closed"));
+        };
+        if current.generation != generation() {
+            let own = current.client.with_own_pool().map_err(BindingError::from)?;
+            // Not dropped: its connections' tasks belong to the parent's runtime, which
+            // dropping them would wake.
+            std::mem::forget(std::mem::replace(&mut current.client, own));
+            current.generation = generation();
+        }
+        Ok(current.clone())
     }
 
     fn client(&self) -> PyResult<bidcert::AsyncClient> {
-        Ok(self.open()?.0)
+        Ok(self.open()?.client)
     }
 
     /// Runs the call `start` makes on this thread's runtime (see `runtime::block_on`).
@@ -64,8 +94,8 @@ impl PyClient {
         F: std::future::Future<Output = T> + Send + 'static,
         T: Send + 'static,
     {
-        let (client, alive) = self.open()?;
-        block_on(py, &client, &alive, start)
+        let open = self.open()?;
+        block_on(py, &open.client, &open.alive, start)
     }
 
     fn blocking(&self) -> PyResult<bidcert::Client> {
@@ -255,7 +285,11 @@ impl PyClient {
             .detach(|| builder.build_async())
             .map_err(BindingError::from)?;
         Ok(PyClient {
-            inner: RwLock::new(Some((client, Arc::new(())))),
+            inner: RwLock::new(Some(Open {
+                client,
+                generation: generation(),
+                alive: Arc::new(()),
+            })),
         })
     }
 

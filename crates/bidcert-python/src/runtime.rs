@@ -32,6 +32,11 @@ const SIGNAL_CHECK: Duration = Duration::from_millis(20);
 // and leaves the inherited ones alone.
 static FORKS: AtomicU64 = AtomicU64::new(0);
 
+/// The forks seen so far: what a pool made in another generation belongs to a parent.
+pub(crate) fn generation() -> u64 {
+    FORKS.load(Ordering::SeqCst)
+}
+
 /// Called in a child process after `fork()`.
 #[pyfunction]
 fn _after_fork() {
