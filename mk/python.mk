@@ -6,7 +6,8 @@ VENV := $(ROOT)/.venv
 VENV_BIN := $(VENV)/bin
 VENV_PY := $(VENV_BIN)/python
 # Pinned: the build backend, the suite's tools, and the peers the differential tests and the
-# benchmarks compare against (test-only; the package itself has no runtime dependencies).
+# benchmarks compare against, and the web frameworks of the guide's examples (test-only; the
+# package itself has no runtime dependencies).
 PY_DEV_TOOLS := \
 	maturin==1.16.0 \
 	pytest==9.2.0 \
@@ -14,7 +15,10 @@ PY_DEV_TOOLS := \
 	mypy==2.4.1 \
 	pytest-benchmark==5.3.1 \
 	aliyun-python-sdk-core==2.16.1 \
-	alibabacloud-openapi-util==0.2.4
+	alibabacloud-openapi-util==0.2.4 \
+	fastapi==0.163.2 \
+	flask==3.1.3 \
+	httpx2==2.16.2
 VENV_STAMP := $(VENV)/.bidcert-dev-tools
 PY_WHEEL_DIR := $(ROOT)/target/python-wheels
 # Where cargo builds for maturin: the workspace target dir unless the caller set CARGO_TARGET_DIR.
@@ -25,6 +29,8 @@ PY_SOURCES := $(ROOT)/pyproject.toml $(wildcard $(ROOT)/python/bidcert/*) \
 # The cargo-built command, whose log lines the console script's must match (test_cli.py).
 PY_CARGO_BIN := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)/debug/bidcert
 PY_BUILD_STAMP := $(VENV)/.bidcert-built
+# The emulator program the CPU benchmark runs in a process of its own.
+PY_EMULATOR_BIN := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)/release/bidcert-emulator
 
 .PHONY: venv python-build python-test python-bench
 
@@ -59,10 +65,11 @@ python-test: python-build
 	cd "$(ROOT)" && $(PY_ENV) python -m mypy.stubtest bidcert \
 		--allowlist tests/python/stubtest_allowlist.txt
 
-## python-bench: signing, end-to-end and memory figures beside the official SDKs
+## python-bench: signing, CPU per request, end-to-end and memory figures beside the official SDKs
 python-bench: python-build
+	cd "$(ROOT)" && $(CARGO) build --release --quiet -p bidcert-cli --bin bidcert-emulator
 	cd "$(ROOT)" && $(PY_ENV) python bench/python/bench_sign.py
-	cd "$(ROOT)" && $(PY_ENV) python bench/python/bench_client.py
+	cd "$(ROOT)" && $(PY_ENV) BIDCERT_EMULATOR_BIN="$(PY_EMULATOR_BIN)" python bench/python/bench_client.py
 	cd "$(ROOT)" && $(PY_ENV) python bench/python/bench_memory.py
 
 TEST_TARGETS += python-test

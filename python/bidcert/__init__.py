@@ -5,11 +5,16 @@ Quick start::
 
     import bidcert
 
-    with bidcert.Client(bidcert.Credentials.from_env()) as client:
+    with bidcert.Client() as client:  # credentials from the default chain
         info = client.query_certified_info("1234567890123456", bidcert.BidType.NORMAL)
         if not info.is_certified:
             link = client.generate_cert_ways_url("1234567890123456", "NORMAL", platform="h5")
             print(link.url, link.expires_at)
+
+:class:`AsyncClient` has the same constructor and methods, as coroutines (``async with``).
+Ctrl-C interrupts a blocking call. :class:`Credentials` has a factory for every provider
+(``environment()``, ``oidc_role()``, ``cli_profile()``, ``credentials_file()``,
+``ecs_ram_role()``, ``credentials_uri()``, ``ram_role_arn(source)``, ``default_chain()``).
 
 Every error is a :class:`bidcert.BidcertError`, one class per kind of the core's list
 :data:`ERROR_KINDS` (:class:`bidcert.NotBidError`, :class:`bidcert.ThrottlingError`,
@@ -21,6 +26,7 @@ level). For tests, :mod:`bidcert.testing` runs an emulator of both endpoints in-
 """
 
 from bidcert._enums import BidType, CertType, Platform, SubjectType
+from bidcert._async import AsyncClient
 from bidcert._native import (
     ERROR_KINDS,
     Call,
@@ -34,6 +40,7 @@ from bidcert._native import (
     GenerateCertWaysUrl,
     Policy,
     QueryCertifiedInfo,
+    ResolvedCredentials,
     RpcCall,
     SignedRequest,
     Signer,
@@ -53,6 +60,7 @@ from bidcert._native import (
     v3_diagnose_signature_mismatch,
     v3_string_to_sign,
 )
+from bidcert import _native as _native_module
 from bidcert import exceptions as _exceptions
 from bidcert.exceptions import *  # noqa: F403 (one class per error kind; see exceptions.__all__)
 
@@ -60,9 +68,11 @@ __all__ = [
     "__version__",
     # credentials, signing, sending
     "Credentials",
+    "ResolvedCredentials",
     "Signer",
     "SignedRequest",
     "Client",
+    "AsyncClient",
     "Policy",
     "Call",
     # operations
@@ -99,3 +109,10 @@ __all__ = [
     "ERROR_KINDS",
 ]
 __all__ += _exceptions.__all__
+
+# A child of fork() makes its own runtimes and connection pools (the inherited ones belong
+# to threads and sockets of the parent).
+import os as _os
+
+if hasattr(_os, "register_at_fork"):
+    _os.register_at_fork(after_in_child=_native_module._after_fork)

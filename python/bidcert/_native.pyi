@@ -1,5 +1,6 @@
 """Type stubs of the native module ``bidcert._native`` (pyo3). Import from ``bidcert``."""
 
+import asyncio
 import datetime
 import os
 from typing import (
@@ -51,20 +52,116 @@ _Body = Union[bytes, bytearray, memoryview, str]
 
 @final
 class Credentials:
-    """An AccessKey pair, with a security token when the keys are temporary (STS)."""
+    """What a client signs with: an AccessKey pair (with a security token when temporary), or
+    a provider of them that refreshes temporary ones ahead of expiry. Never shows a secret."""
 
     def __new__(
         cls, access_key_id: str, access_key_secret: str, security_token: Optional[str] = None
     ) -> Credentials: ...
     @staticmethod
     def from_env() -> Credentials:
-        """Reads ``ALIBABA_CLOUD_ACCESS_KEY_ID``/``_SECRET`` (and ``_SECURITY_TOKEN``)."""
+        """Reads ``ALIBABA_CLOUD_ACCESS_KEY_ID``/``_SECRET`` (and ``_SECURITY_TOKEN``) now."""
+    @staticmethod
+    def environment() -> Credentials:
+        """The environment's keys, read when needed."""
+    @staticmethod
+    def oidc_role(
+        *,
+        role_arn: Optional[str] = None,
+        oidc_provider_arn: Optional[str] = None,
+        oidc_token_file: Union[str, os.PathLike[str], None] = None,
+        role_session_name: Optional[str] = None,
+        duration_seconds: Optional[int] = None,
+        policy: Optional[str] = None,
+        sts_endpoint: Optional[str] = None,
+        sts_region: Optional[str] = None,
+        sts_vpc: bool = False,
+    ) -> Credentials:
+        """A role assumed with an OIDC token (``AssumeRoleWithOIDC``)."""
+    @staticmethod
+    def cli_profile(
+        profile: Optional[str] = None, *, path: Union[str, os.PathLike[str], None] = None
+    ) -> Credentials:
+        """A profile of the Alibaba Cloud CLI's ``~/.aliyun/config.json``."""
+    @staticmethod
+    def credentials_file(
+        profile: Optional[str] = None, *, path: Union[str, os.PathLike[str], None] = None
+    ) -> Credentials:
+        """A profile of ``~/.alibabacloud/credentials``."""
+    @staticmethod
+    def ecs_ram_role(
+        role_name: Optional[str] = None,
+        *,
+        endpoint: Optional[str] = None,
+        imdsv1_disabled: Optional[bool] = None,
+        connect_timeout: Optional[float] = None,
+        read_timeout: Optional[float] = None,
+    ) -> Credentials:
+        """The ECS instance's RAM role, from the instance metadata service."""
+    @staticmethod
+    def credentials_uri(uri: Optional[str] = None, *, allow_insecure_http: bool = False) -> Credentials:
+        """Temporary keys from a credentials URI."""
+    @staticmethod
+    def ram_role_arn(
+        source: Credentials,
+        role_arn: Optional[str] = None,
+        *,
+        role_session_name: Optional[str] = None,
+        duration_seconds: Optional[int] = None,
+        policy: Optional[str] = None,
+        external_id: Optional[str] = None,
+        sts_endpoint: Optional[str] = None,
+        sts_region: Optional[str] = None,
+        sts_vpc: bool = False,
+    ) -> Credentials:
+        """A RAM role assumed (``AssumeRole``) with ``source``'s credentials; roles chain."""
+    @staticmethod
+    def default_chain(profile: Optional[str] = None) -> Credentials:
+        """The default chain, in the official order."""
+    def resolve(self) -> ResolvedCredentials:
+        """The credentials to sign with now (fetched or refreshed when due), without secrets."""
+    @property
+    def access_key_id(self) -> str:
+        """The AccessKey id (of a provider: its current credentials')."""
+    @property
+    def is_temporary(self) -> bool:
+        """Whether the credentials carry an STS security token."""
+    @property
+    def provider(self) -> str:
+        """Which factory made them: ``static``, ``environment``, ``oidc_role``, ..."""
+
+@final
+class ResolvedCredentials:
+    """Credentials as a provider resolved them, without their secret or token."""
+
     @property
     def access_key_id(self) -> str:
         """The AccessKey id."""
     @property
+    def kind(self) -> str:
+        """``static``, ``sts``, ``ecs_ram_role``, ``ram_role_arn``, ``oidc_role_arn``, ``credentials_uri``."""
+    @property
+    def source(self) -> str:
+        """The source that gave them (``environment``, ``ecs_metadata``, ...)."""
+    @property
+    def detail(self) -> str:
+        """Which file and profile, role or address."""
+    @property
+    def expiration(self) -> Optional[str]:
+        """When they expire (``YYYY-MM-DDThh:mm:ssZ``), or ``None``."""
+    @property
     def is_temporary(self) -> bool:
-        """Whether the credentials carry an STS security token."""
+        """Whether they carry a security token."""
+
+@final
+class Completions:
+    """The finished calls of one event loop (``bidcert.AsyncClient``'s bridge)."""
+
+    def __new__(cls, event_loop: asyncio.AbstractEventLoop) -> Completions: ...
+    def fileno(self) -> int:
+        """The descriptor the loop watches."""
+    def drain(self) -> None:
+        """Sets every finished call's result."""
 
 @final
 class QueryCertifiedInfo:
@@ -394,6 +491,7 @@ class Client:
         proxy: Optional[str] = None,
         ca_file: Union[str, os.PathLike[str], None] = None,
         allow_insecure_http: bool = False,
+        resolve: Optional[Mapping[str, str]] = None,
     ) -> Client: ...
     @classmethod
     def from_env(cls, **options: Any) -> Client:
@@ -419,11 +517,34 @@ class Client:
     ) -> CertWaysUrl: ...
     def call(self, rpc_call: RpcCall) -> Dict[str, Any]:
         """Any other RPC action; the response's JSON object."""
+    def _async_query_certified_info(
+        self,
+        completions: Completions,
+        pk: Union[str, QueryCertifiedInfo],
+        bid_type: Optional[_BidTypeLike] = None,
+    ) -> asyncio.Future[CertifiedInfo]: ...
+    def _async_generate_cert_ways_url(
+        self,
+        completions: Completions,
+        aliyun_pk: Union[str, GenerateCertWaysUrl],
+        bid_type: Optional[_BidTypeLike] = None,
+        *,
+        platform: Optional[_PlatformLike] = None,
+        subject_type: Optional[_SubjectTypeLike] = None,
+        is_open_app: bool = False,
+        is_mobile: bool = False,
+    ) -> asyncio.Future[CertWaysUrl]: ...
+    def _async_call(
+        self, completions: Completions, rpc_call: RpcCall
+    ) -> asyncio.Future[Dict[str, Any]]: ...
     def set_credentials(self, credentials: Credentials) -> None:
         """Replaces the credentials for later calls."""
     @property
     def access_key_id(self) -> str:
         """The AccessKey id in use."""
+    @property
+    def name_lookups(self) -> int:
+        """System name lookups made so far: at most one per host per cache interval."""
     @property
     def crm_endpoint(self) -> str:
         """Where Crm requests go."""
@@ -571,8 +692,38 @@ class EmulatorHandle:
     """A running emulator; use ``bidcert.testing.Emulator``."""
 
     @staticmethod
-    def start(fixture_json: Optional[str] = None, port: int = 0) -> EmulatorHandle:
+    def start(
+        fixture_json: Optional[str] = None,
+        port: int = 0,
+        tls: bool = False,
+        metadata: bool = False,
+        require_imdsv2: bool = False,
+    ) -> EmulatorHandle:
         """Starts an emulator on loopback."""
+    @property
+    def https_url(self) -> Optional[str]:
+        """``https://127.0.0.1:PORT`` when started with ``tls``."""
+    @property
+    def ca_pem(self) -> Optional[str]:
+        """The PEM of the CA of its HTTPS certificate, when started with ``tls``."""
+    @property
+    def metadata_url(self) -> Optional[str]:
+        """The metadata service's URL, when started with ``metadata``."""
+    @property
+    def credentials_uri(self) -> Optional[str]:
+        """The credentials URI, when started with ``metadata``."""
+    def tls_handshakes(self) -> int:
+        """TLS handshakes completed since start or the last reset."""
+    def metadata_requests(self) -> Dict[str, int]:
+        """The metadata port's requests, by kind."""
+    def set_require_imdsv2(self, required: bool) -> None:
+        """Whether the metadata service answers only requests with a session token."""
+    def sts_call_count(self, action: str) -> int:
+        """STS requests received with ``action``."""
+    def sts_credentials(self) -> List[Dict[str, Any]]:
+        """The temporary keys issued so far, without secrets or tokens."""
+    def expire_sts_credentials(self) -> int:
+        """Makes every temporary key issued so far expire now."""
     @property
     def base_url(self) -> str:
         """``http://127.0.0.1:PORT``."""
@@ -664,3 +815,6 @@ def demo_values() -> Dict[str, str]:
 
 def demo_fixture_json() -> str:
     """The demo fixture as JSON."""
+
+def _after_fork() -> None:
+    """Called in a child process after ``fork()``: it makes its own runtimes and pools."""

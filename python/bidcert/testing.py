@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Dict, List, Mapping, Optional, Tuple, Type, Union
 
 from bidcert import _native
+from bidcert._async import AsyncClient
 from bidcert._native import Client, Credentials, EmulatorHandle, demo_fixture_json, demo_values
 from bidcert.exceptions import ValidationError
 
@@ -100,19 +102,42 @@ class Emulator:
     """An emulator of the Crm and Aas endpoints, serving in this process on loopback.
 
     ``fixture`` is a dict or the path of a JSON file (schema in the emulator crate's README);
-    by default the demo fixture. It starts at once and stops on :meth:`shutdown`, at the end
-    of a ``with`` block, or when garbage-collected.
+    by default the demo fixture. With ``tls``, it also serves HTTPS (:attr:`https_url`) with
+    a certificate of a CA made at start (:attr:`ca_pem`, :attr:`ca_file`); with ``metadata``,
+    the ECS instance metadata service and a credentials URI (:attr:`metadata_url`,
+    :attr:`credentials_uri`), whose role's keys act as the NORMAL reseller. It starts at once
+    and stops on :meth:`shutdown`, at the end of a ``with`` block, or when garbage-collected.
     """
 
     #: The demo values (meaningful with the demo fixture).
     demo: Demo = DEMO
 
-    def __init__(self, fixture: FixtureSource = None, *, port: int = 0) -> None:
-        self._handle = EmulatorHandle.start(_fixture_json(fixture), port)
+    def __init__(
+        self,
+        fixture: FixtureSource = None,
+        *,
+        port: int = 0,
+        tls: bool = False,
+        metadata: bool = False,
+        require_imdsv2: bool = False,
+    ) -> None:
+        self._handle = EmulatorHandle.start(
+            _fixture_json(fixture), port, tls, metadata, require_imdsv2
+        )
+        self._ca_dir: Optional[tempfile.TemporaryDirectory[str]] = None
         #: ``http://127.0.0.1:PORT``: the endpoint for both products.
         self.url: str = self._handle.base_url
         #: The port it listens on.
         self.port: int = self._handle.port
+        #: ``https://127.0.0.1:PORT`` (with ``tls``): the same endpoints over HTTPS.
+        self.https_url: Optional[str] = self._handle.https_url
+        #: The PEM of the CA that signed the HTTPS certificate (with ``tls``).
+        self.ca_pem: Optional[str] = self._handle.ca_pem
+        #: ``http://127.0.0.1:PORT`` of the metadata service (with ``metadata``): what
+        #: ``Credentials.ecs_ram_role(endpoint=...)`` points at instead of 100.100.100.200.
+        self.metadata_url: Optional[str] = self._handle.metadata_url
+        #: The credentials URI (with ``metadata``), for ``Credentials.credentials_uri``.
+        self.credentials_uri: Optional[str] = self._handle.credentials_uri
         #: The NORMAL reseller's id and secret (Aas granted): the happy paths.
         self.access_key_id: str = DEMO.NORMAL_ACCESS_KEY_ID
         self.access_key_secret: str = DEMO.NORMAL_ACCESS_KEY_SECRET
@@ -136,11 +161,75 @@ class Emulator:
         self.no_aas_customer_pk: str = DEMO.NO_AAS_CUSTOMER_PK
         self.unknown_pk: str = DEMO.UNKNOWN_PK
 
-    def client(self, credentials: Optional[Credentials] = None, **options: Any) -> Client:
-        """A :class:`bidcert.Client` for this emulator (the NORMAL reseller's credentials by
-        default); ``options`` are :class:`bidcert.Client`'s keyword options."""
+    @property
+    def ca_file(self) -> str:
+        """A file holding :attr:`ca_pem`, for ``ca_file=`` (removed on :meth:`shutdown`)."""
+        if self.ca_pem is None:
+            raise ValidationError("ca_file", "the emulator was started without tls=True")
+        if self._ca_dir is None:
+            self._ca_dir = tempfile.TemporaryDirectory(prefix="bidcert-emulator-ca-")
+            with open(os.path.join(self._ca_dir.name, "ca.pem"), "w", encoding="ascii") as f:
+                f.write(self.ca_pem)
+        return os.path.join(self._ca_dir.name, "ca.pem")
+
+    def _options(self, https: bool, options: Dict[str, Any]) -> Dict[str, Any]:
+        if https:
+            if self.https_url is None:
+                raise ValidationError("https", "the emulator was started without tls=True")
+            options.setdefault("endpoint", self.https_url)
+            options.setdefault("ca_file", self.ca_file)
         options.setdefault("endpoint", self.url)
-        return Client(credentials if credentials is not None else self.credentials, **options)
+        return options
+
+    def client(
+        self, credentials: Optional[Credentials] = None, *, https: bool = False, **options: Any
+    ) -> Client:
+        """A :class:`bidcert.Client` for this emulator (the NORMAL reseller's credentials by
+        default; with ``https``, over HTTPS trusting the emulator's CA); ``options`` are
+        :class:`bidcert.Client`'s keyword options."""
+        return Client(
+            credentials if credentials is not None else self.credentials,
+            **self._options(https, options),
+        )
+
+    def async_client(
+        self, credentials: Optional[Credentials] = None, *, https: bool = False, **options: Any
+    ) -> AsyncClient:
+        """A :class:`bidcert.AsyncClient` for this emulator, as :meth:`client` makes one."""
+        return AsyncClient(
+            credentials if credentials is not None else self.credentials,
+            **self._options(https, options),
+        )
+
+    def tls_handshakes(self) -> int:
+        """TLS handshakes completed since start or the last :meth:`reset`: one per HTTPS
+        connection, so a client that reuses its connections makes few."""
+        return self._handle.tls_handshakes()
+
+    def metadata_requests(self) -> Dict[str, int]:
+        """The requests the metadata port received, by kind: ``total``, ``tokens``,
+        ``listings``, ``credentials``, ``credentials_uri``."""
+        return self._handle.metadata_requests()
+
+    def set_require_imdsv2(self, required: bool) -> None:
+        """Whether the metadata service answers only requests with a session token."""
+        self._handle.set_require_imdsv2(required)
+
+    def sts_call_count(self, action: str) -> int:
+        """STS requests received with ``action`` (``AssumeRole``, ``AssumeRoleWithOIDC``),
+        whatever their outcome."""
+        return self._handle.sts_call_count(action)
+
+    def sts_credentials(self) -> List[Dict[str, Any]]:
+        """The temporary keys issued so far (by STS and the metadata service), oldest first,
+        without their secrets or tokens."""
+        return self._handle.sts_credentials()
+
+    def expire_sts_credentials(self) -> int:
+        """Makes every temporary key issued so far expire now: requests signed with them are
+        refused ``InvalidSecurityToken.Expired`` and the metadata service hands out fresh
+        ones. Answers how many were still valid."""
+        return self._handle.expire_sts_credentials()
 
     def verify_customer(self, pk: str) -> Dict[str, Any]:
         """Marks a customer verified, as if it had finished verification; returns its state.
@@ -228,6 +317,9 @@ class Emulator:
     def shutdown(self) -> None:
         """Stops serving and joins the emulator's threads. Idempotent."""
         self._handle.shutdown()
+        if self._ca_dir is not None:
+            self._ca_dir.cleanup()
+            self._ca_dir = None
 
     def __enter__(self) -> "Emulator":
         return self

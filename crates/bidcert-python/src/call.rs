@@ -40,7 +40,7 @@ fn signer_of(obj: &Bound<'_, PyAny>) -> PyResult<Signer> {
         return Ok(s.get().inner.clone());
     }
     if let Ok(c) = obj.cast::<PyCredentials>() {
-        return Ok(Signer::new(c.get().inner.clone()));
+        return Ok(Signer::new(c.get().keys(obj.py())?));
     }
     Err(PyTypeError::new_err(format!(
         "signer must be a Signer or Credentials, not {}",

@@ -55,7 +55,12 @@ fn as_str_arg<'a, 'py>(
 
 /// A `str` argument, strictly (no `bytes`, no numbers).
 pub(crate) fn text(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
-    Ok(as_str_arg(obj, what)?.to_cow()?.into_owned())
+    Ok(as_str_arg(obj, what)?.to_str()?.to_owned())
+}
+
+/// A `str` argument borrowed, strictly (no `bytes`, no numbers).
+pub(crate) fn borrowed_text<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<&'a str> {
+    as_str_arg(obj, what)?.to_str()
 }
 
 /// A response body: `bytes` (borrowed, not copied), `bytearray`, `memoryview` or `str`
@@ -210,81 +215,33 @@ pub(crate) fn datetime<'py>(py: Python<'py>, t: Timestamp) -> PyResult<Bound<'py
     datetime_type(py)?.call_method1("fromtimestamp", (t.unix(), utc.bind(py)))
 }
 
-/// The UTF-8 bytes of a `str` argument, kept alive as a Python `bytes` so the text can be
-/// borrowed without a copy (the limited API of Python 3.9 has no borrowed UTF-8 view).
-pub(crate) struct Utf8<'py>(Bound<'py, PyBytes>);
+/// A `str` argument whose UTF-8 is borrowed from the string itself (the limited API has
+/// lent it since Python 3.10: no copy, and none at all for ASCII text).
+pub(crate) struct Utf8<'py>(Bound<'py, PyString>);
 
 impl<'py> Utf8<'py> {
     pub(crate) fn new(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Self> {
-        Ok(Utf8(as_str_arg(obj, what)?.encode_utf8()?))
+        Ok(Utf8(as_str_arg(obj, what)?.clone()))
     }
 
     pub(crate) fn as_str(&self) -> PyResult<&str> {
-        utf8_str(&self.0)
+        self.0.to_str()
     }
 }
 
-/// The text of a `bytes` that `str.encode("utf-8")` made (so the check never fails).
-fn utf8_str<'a>(b: &'a Bound<'_, PyBytes>) -> PyResult<&'a str> {
-    std::str::from_utf8(b.as_bytes()).map_err(|e| PyTypeError::new_err(format!("not UTF-8: {e}")))
-}
-
-/// Signing parameters as UTF-8 held by Python; borrow them with [`borrow_params`].
-pub(crate) enum HeldParams<'py> {
-    /// A dict of `str`, joined with NUL and encoded once.
-    Joined {
-        utf8: Bound<'py, PyBytes>,
-        pairs: usize,
-    },
-    /// Each name and value encoded on its own.
-    PerItem(Vec<(Utf8<'py>, Utf8<'py>)>),
-}
+/// Signing parameters held by Python; borrow them with [`borrow_params`].
+pub(crate) type HeldParams<'py> = Vec<(Utf8<'py>, Utf8<'py>)>;
 
 /// Signing parameters: a mapping of `str` to `str`, or an iterable of `(name, value)` pairs.
-///
-/// The limited API of Python 3.9 cannot lend a `str`'s UTF-8, so each string costs an encode
-/// into a new `bytes`. For the common case, a dict, one `"\0".join` and one encode replace the
-/// thirty or so: the text is split again on NUL, and when a name or value itself holds a NUL
-/// (the piece count then differs), the per-item path takes over.
 pub(crate) fn params<'py>(obj: &Bound<'py, PyAny>) -> PyResult<HeldParams<'py>> {
-    if let Ok(d) = obj.cast::<PyDict>() {
-        let py = obj.py();
-        let mut pieces: Vec<Bound<'py, PyAny>> = Vec::with_capacity(2 * d.len());
-        let mut all_str = true;
-        for (k, v) in d.iter() {
-            all_str &= k.is_instance_of::<PyString>() && v.is_instance_of::<PyString>();
-            pieces.push(k);
-            pieces.push(v);
-        }
-        if all_str && !pieces.is_empty() {
-            let joined =
-                pyo3::intern!(py, "\0").call_method1(pyo3::intern!(py, "join"), (pieces,))?;
-            let utf8 = joined.cast::<PyString>()?.encode_utf8()?;
-            let pairs = d.len();
-            if utf8.as_bytes().split(|&b| b == 0).count() == 2 * pairs {
-                return Ok(HeldParams::Joined { utf8, pairs });
-            }
-        }
-    }
-    per_item_params(obj).map(HeldParams::PerItem)
+    per_item_params(obj)
 }
 
 /// Borrows the parameters [`params`] holds.
 pub(crate) fn borrow_params<'a>(held: &'a HeldParams<'_>) -> PyResult<Vec<(&'a str, &'a str)>> {
-    match held {
-        HeldParams::Joined { utf8, pairs } => {
-            let mut pieces = utf8_str(utf8)?.split('\0');
-            let mut out = Vec::with_capacity(*pairs);
-            while let (Some(k), Some(v)) = (pieces.next(), pieces.next()) {
-                out.push((k, v));
-            }
-            Ok(out)
-        }
-        HeldParams::PerItem(items) => items
-            .iter()
-            .map(|(k, v)| Ok((k.as_str()?, v.as_str()?)))
-            .collect(),
-    }
+    held.iter()
+        .map(|(k, v)| Ok((k.as_str()?, v.as_str()?)))
+        .collect()
 }
 
 /// Signing parameters: a mapping of `str` to `str`, or an iterable of `(name, value)` pairs,

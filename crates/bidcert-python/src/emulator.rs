@@ -17,6 +17,10 @@ pub(crate) struct PyEmulatorHandle {
     inner: Mutex<Option<EmulatorHandle>>,
     base_url: String,
     port: u16,
+    https_url: Option<String>,
+    ca_pem: Option<String>,
+    metadata_url: Option<String>,
+    credentials_uri: Option<String>,
 }
 
 impl PyEmulatorHandle {
@@ -41,10 +45,18 @@ fn to_json<T: serde::Serialize>(value: &T) -> PyResult<String> {
 #[pymethods]
 impl PyEmulatorHandle {
     /// Starts an emulator on `127.0.0.1:port` (0: an ephemeral port) serving `fixture_json`
-    /// (default: the demo fixture).
+    /// (default: the demo fixture); with `tls`, HTTPS too on a port of its own (a CA made at
+    /// start); with `metadata`, the ECS metadata service and a credentials URI on another.
     #[staticmethod]
-    #[pyo3(signature = (fixture_json = None, port = 0))]
-    fn start(py: Python<'_>, fixture_json: Option<&str>, port: u16) -> PyResult<Self> {
+    #[pyo3(signature = (fixture_json = None, port = 0, tls = false, metadata = false, require_imdsv2 = false))]
+    fn start(
+        py: Python<'_>,
+        fixture_json: Option<&str>,
+        port: u16,
+        tls: bool,
+        metadata: bool,
+        require_imdsv2: bool,
+    ) -> PyResult<Self> {
         let fixture = match fixture_json {
             Some(json) => {
                 Fixture::from_json(json).map_err(|e| invalid("fixture", e.to_string()))?
@@ -52,7 +64,15 @@ impl PyEmulatorHandle {
             None => Fixture::demo(),
         };
         let handle = py
-            .detach(|| Emulator::builder().fixture(fixture).port(port).start())
+            .detach(|| {
+                Emulator::builder()
+                    .fixture(fixture)
+                    .port(port)
+                    .tls(tls)
+                    .metadata(metadata)
+                    .require_imdsv2(require_imdsv2)
+                    .start()
+            })
             .map_err(|e| match e.kind() {
                 std::io::ErrorKind::InvalidInput => invalid("fixture", e.to_string()),
                 _ => PyErr::from(e),
@@ -60,6 +80,10 @@ impl PyEmulatorHandle {
         Ok(PyEmulatorHandle {
             base_url: handle.base_url().to_owned(),
             port: handle.port(),
+            https_url: handle.https_url().map(str::to_owned),
+            ca_pem: handle.ca_pem().map(str::to_owned),
+            metadata_url: handle.metadata_url().map(str::to_owned),
+            credentials_uri: handle.credentials_uri(),
             inner: Mutex::new(Some(handle)),
         })
     }
@@ -74,6 +98,62 @@ impl PyEmulatorHandle {
     #[getter]
     fn port(&self) -> u16 {
         self.port
+    }
+
+    /// `https://127.0.0.1:PORT` when started with `tls`.
+    #[getter]
+    fn https_url(&self) -> Option<&str> {
+        self.https_url.as_deref()
+    }
+
+    /// The PEM of the CA that signed its HTTPS certificate, when started with `tls`.
+    #[getter]
+    fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
+    }
+
+    /// `http://127.0.0.1:PORT` of the metadata service, when started with `metadata`.
+    #[getter]
+    fn metadata_url(&self) -> Option<&str> {
+        self.metadata_url.as_deref()
+    }
+
+    /// The credentials URI on the metadata port, when started with `metadata`.
+    #[getter]
+    fn credentials_uri(&self) -> Option<&str> {
+        self.credentials_uri.as_deref()
+    }
+
+    /// TLS handshakes completed since start or the last reset.
+    fn tls_handshakes(&self) -> PyResult<u64> {
+        self.with(EmulatorHandle::tls_handshakes)
+    }
+
+    /// The requests the metadata port received, by kind, as a dict.
+    fn metadata_requests<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let counts = self.with(EmulatorHandle::metadata_requests)?;
+        json_to_py(py, &to_json(&counts)?)
+    }
+
+    /// Whether the metadata service answers only requests with a session token.
+    fn set_require_imdsv2(&self, required: bool) -> PyResult<()> {
+        self.with(|h| h.set_require_imdsv2(required))
+    }
+
+    /// STS requests received with `action`, faulted ones included.
+    fn sts_call_count(&self, action: &str) -> PyResult<u64> {
+        self.with(|h| h.sts_call_count(action))
+    }
+
+    /// The temporary keys issued so far, without secrets or tokens, as dicts.
+    fn sts_credentials<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let issued = self.with(EmulatorHandle::sts_credentials)?;
+        json_to_py(py, &to_json(&issued)?)
+    }
+
+    /// Makes every temporary key issued so far expire now; answers how many were valid.
+    fn expire_sts_credentials(&self) -> PyResult<usize> {
+        self.with(EmulatorHandle::expire_sts_credentials)
     }
 
     /// Whether it is still serving.

@@ -8,8 +8,9 @@ use crate::errors::BindingError;
 use crate::results::{PyCertWaysUrl, PyCertifiedInfo, PyDiagnosis, PyFastAuthEvent};
 
 fn parse_method(s: &Bound<'_, PyAny>) -> PyResult<Method> {
-    let s = convert::text(s, "method")?;
-    s.parse().map_err(|e| BindingError::from(e).into())
+    convert::borrowed_text(s, "method")?
+        .parse()
+        .map_err(|e| BindingError::from(e).into())
 }
 
 /// Percent-encodes `s` (UTF-8) as the RPC signature requires: only `A-Z a-z 0-9 - _ . ~`
@@ -46,8 +47,8 @@ fn signature(
     let m = parse_method(method)?;
     let held = convert::params(params)?;
     let params = convert::borrow_params(&held)?;
-    let secret = convert::text(access_key_secret, "access_key_secret")?;
-    bidcert::signature(m, &params, &secret).map_err(|e| BindingError::from(e).into())
+    let secret = convert::borrowed_text(access_key_secret, "access_key_secret")?;
+    bidcert::signature(m, &params, secret).map_err(|e| BindingError::from(e).into())
 }
 
 /// Parses a `QueryBidUserCertifiedInfo` response (status and body as received).

@@ -20,6 +20,7 @@ mod logging;
 mod ops;
 mod policy;
 mod results;
+mod runtime;
 mod signer;
 
 /// Forgets the cached levels of the Python loggers, so a level set after the first log record
@@ -43,6 +44,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     results::register(m)?;
     policy::register(m)?;
     client::register(m)?;
+    runtime::register(m)?;
     call::register(m)?;
     functions::register(m)?;
     emulator::register(m)?;

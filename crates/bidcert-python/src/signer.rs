@@ -21,11 +21,12 @@ impl PySigner {
     #[new]
     #[pyo3(signature = (credentials, *, crm_endpoint = None, aas_endpoint = None))]
     fn new(
+        py: Python<'_>,
         credentials: &Bound<'_, PyCredentials>,
         crm_endpoint: Option<&str>,
         aas_endpoint: Option<&str>,
     ) -> PyResult<Self> {
-        let mut inner = Signer::new(credentials.get().inner.clone());
+        let mut inner = Signer::new(credentials.get().keys(py)?);
         for (product, url) in [(Product::Crm, crm_endpoint), (Product::Aas, aas_endpoint)] {
             if let Some(url) = url {
                 inner =

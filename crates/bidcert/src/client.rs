@@ -233,6 +233,22 @@ impl ClientBuilder {
         Ok(endpoint)
     }
 
+    /// Builds an [`AsyncClient`](crate::AsyncClient): the same calls as futures, on a Tokio
+    /// runtime, over reqwest. It shares everything with its blocking face
+    /// ([`AsyncClient::blocking`](crate::AsyncClient::blocking)): credentials provider,
+    /// clock offset, policy, endpoints, resolver cache and trust options; only the
+    /// connection pool is its own.
+    #[cfg(feature = "async")]
+    pub fn build_async(self) -> Result<crate::AsyncClient, Error> {
+        let http = crate::async_client::HttpSettings {
+            proxy: self.proxy.clone(),
+            max_idle: self.max_idle_connections,
+            extra_cas: self.extra_cas.clone(),
+        };
+        let client = self.build()?;
+        crate::AsyncClient::new(client, http)
+    }
+
     /// Builds the client and resolves its first credentials, so that a client without any
     /// fails here, saying what each source lacked. Without a provider, uses the default chain
     /// of the process's environment.
@@ -332,11 +348,16 @@ impl Client {
     }
 
     /// The signer of the provider's current credentials, rebuilt only when they changed.
-    fn signer_now(&self) -> Result<Arc<Signer>, Error> {
+    /// May fetch them (blocking I/O).
+    pub(crate) fn signer_now(&self) -> Result<Arc<Signer>, Error> {
         let resolved = self.provider().credentials()?;
+        Ok(self.signer_of_resolved(resolved))
+    }
+
+    fn signer_of_resolved(&self, resolved: Arc<ResolvedCredentials>) -> Arc<Signer> {
         let (seen, signer) = self.current();
         if Arc::ptr_eq(&seen, &resolved) || same_keys(seen.credentials(), resolved.credentials()) {
-            return Ok(signer);
+            return signer;
         }
         let signer = signer_of(&resolved, &self.inner.crm, &self.inner.aas);
         *self
@@ -344,7 +365,25 @@ impl Client {
             .signer
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = (resolved, signer.clone());
-        Ok(signer)
+        signer
+    }
+
+    /// [`Client::next_signer`] when it needs no fetch or wait: `None` when the credentials
+    /// must be fetched first ([`Client::signer_now`], where blocking is allowed). Credentials
+    /// the server refused are invalidated either way.
+    #[cfg_attr(not(feature = "async"), allow(dead_code))]
+    pub(crate) fn ready_signer<O: Exchange>(&self, call: &Call<O>) -> Option<Arc<Signer>> {
+        if let Some(id) = call.rejected_credentials() {
+            self.provider().invalidate(id);
+        }
+        let resolved = self.provider().cached()?;
+        Some(self.signer_of_resolved(resolved))
+    }
+
+    /// The resolver every driver of this client shares.
+    #[cfg_attr(not(feature = "async"), allow(dead_code))]
+    pub(crate) fn resolver(&self) -> &Arc<crate::resolve::CachingResolver> {
+        self.inner.transport.resolver()
     }
 
     /// The signer in use (credentials and endpoints), its credentials refreshed first when

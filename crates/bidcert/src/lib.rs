@@ -3,7 +3,8 @@
 //!
 //! Re-exports everything in [`bidcert_core`] (signing, operations, parsers, the call engine,
 //! the error model) and adds [`Client`], which drives the core's call engine
-//! ([`exchange`]) over one shared ureq connection pool, and the credentials chain.
+//! ([`exchange`]) over one shared ureq connection pool, and the credentials chain. With the
+//! `async` feature, `AsyncClient` drives the same engine over reqwest on a Tokio runtime.
 //!
 //! ```no_run
 //! use bidcert::{BidType, Client, Credentials, GenerateCertWaysUrl, Platform};
@@ -18,12 +19,17 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 
+#[cfg(feature = "async")]
+mod async_client;
 mod client;
 pub mod credentials;
+mod drive;
 mod resolve;
 mod tls;
 mod transport;
 
+#[cfg(feature = "async")]
+pub use async_client::AsyncClient;
 pub use bidcert_core::exchange::Policy;
 pub use bidcert_core::*;
 pub use client::{Client, ClientBuilder};

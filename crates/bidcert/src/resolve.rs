@@ -19,23 +19,26 @@ const MAX_ADDRS: usize = 16;
 /// How long a looked-up address is kept.
 pub const DNS_CACHE_TTL: Duration = Duration::from_secs(60);
 
-type Key = (String, u16);
-
 /// A resolver that keeps each host's addresses for a while, plus fixed addresses given by the
-/// caller (as `curl --resolve` does).
+/// caller (as `curl --resolve` does). Addresses are kept by host, whatever the port: one
+/// lookup serves every port of a host, and every driver (blocking or async) of a client.
 #[derive(Debug)]
 pub(crate) struct CachingResolver {
     ttl: Duration,
     fixed: HashMap<String, Vec<IpAddr>>,
     // One slot per host: concurrent misses for a host wait for one lookup.
-    slots: Mutex<HashMap<Key, Arc<Mutex<Option<Entry>>>>>,
+    slots: Mutex<HashMap<String, Arc<Mutex<Option<Entry>>>>>,
     lookups: std::sync::atomic::AtomicU64,
 }
 
 #[derive(Debug, Clone)]
 struct Entry {
-    addrs: Vec<SocketAddr>,
+    ips: Vec<IpAddr>,
     until: Instant,
+}
+
+fn with_port(ips: &[IpAddr], port: u16) -> Vec<SocketAddr> {
+    ips.iter().map(|ip| SocketAddr::new(*ip, port)).collect()
 }
 
 impl CachingResolver {
@@ -53,6 +56,31 @@ impl CachingResolver {
         self.lookups.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    fn slot(&self, host: &str) -> Arc<Mutex<Option<Entry>>> {
+        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        slots.entry(host.to_ascii_lowercase()).or_default().clone()
+    }
+
+    /// The addresses of `host:port` known without a system lookup or a wait: a literal, a
+    /// fixed address, or a cached answer still valid whose slot no lookup holds. `None`: ask
+    /// [`CachingResolver::addrs`] where blocking is allowed.
+    #[cfg_attr(not(feature = "async"), allow(dead_code))]
+    pub(crate) fn known(&self, host: &str, port: u16) -> Option<Vec<SocketAddr>> {
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        if let Ok(ip) = bare.parse::<IpAddr>() {
+            return Some(vec![SocketAddr::new(ip, port)]);
+        }
+        if let Some(ips) = self.fixed.get(&host.to_ascii_lowercase()) {
+            return Some(with_port(ips, port));
+        }
+        let slot = self.slot(host);
+        let entry = slot.try_lock().ok()?;
+        entry
+            .as_ref()
+            .filter(|e| e.until > Instant::now())
+            .map(|e| with_port(&e.ips, port))
+    }
+
     /// The addresses of `host:port`: a literal, a fixed address, a cached answer, or one
     /// system lookup bounded by `timeout`.
     pub(crate) fn addrs(
@@ -66,24 +94,18 @@ impl CachingResolver {
             return Ok(vec![SocketAddr::new(ip, port)]);
         }
         if let Some(ips) = self.fixed.get(&host.to_ascii_lowercase()) {
-            return Ok(ips.iter().map(|ip| SocketAddr::new(*ip, port)).collect());
+            return Ok(with_port(ips, port));
         }
-        let slot = {
-            let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
-            slots
-                .entry((host.to_ascii_lowercase(), port))
-                .or_default()
-                .clone()
-        };
+        let slot = self.slot(host);
         let mut entry = slot.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(e) = entry.as_ref().filter(|e| e.until > Instant::now()) {
-            return Ok(e.addrs.clone());
+            return Ok(with_port(&e.ips, port));
         }
         self.lookups
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let addrs = lookup(format!("{host}:{port}"), timeout)?;
         *entry = Some(Entry {
-            addrs: addrs.clone(),
+            ips: addrs.iter().map(SocketAddr::ip).collect(),
             until: Instant::now() + self.ttl,
         });
         Ok(addrs)
@@ -189,6 +211,17 @@ mod tests {
         std::thread::sleep(Duration::from_millis(250));
         r.addrs("localhost", 80, None).unwrap();
         assert_eq!(r.lookups(), 2, "looked up again once the interval is over");
+    }
+
+    #[test]
+    fn one_lookup_serves_every_port_and_is_then_known_without_one() {
+        let r = CachingResolver::new(DNS_CACHE_TTL, HashMap::new());
+        assert_eq!(r.known("localhost", 80), None, "nothing cached yet");
+        r.addrs("localhost", 80, None).unwrap();
+        let https = r.known("localhost", 443).expect("cached for any port");
+        assert!(https.iter().all(|a| a.port() == 443));
+        r.addrs("LOCALHOST", 8443, None).unwrap();
+        assert_eq!(r.lookups(), 1);
     }
 
     #[test]

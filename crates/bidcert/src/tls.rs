@@ -75,3 +75,35 @@ pub(crate) fn config(extra: &[ExtraCa]) -> Result<TlsConfig, ValidationError> {
     };
     Ok(TlsConfig::builder().root_certs(roots).build())
 }
+
+/// The same trust as [`config`], as a rustls configuration for the async driver: the
+/// platform verifier alone, or the system's roots with the caller's CAs; ring, and TLS 1.2
+/// and 1.3, as ureq's.
+#[cfg(feature = "async")]
+pub(crate) fn rustls_config(extra: &[ExtraCa]) -> Result<rustls::ClientConfig, ValidationError> {
+    use std::sync::Arc;
+
+    let refused = |e: rustls::Error| ValidationError::new("tls", e.to_string());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_protocol_versions(rustls::ALL_VERSIONS)
+        .map_err(refused)?;
+    let builder = if extra.is_empty() {
+        let verifier = rustls_platform_verifier::Verifier::new(provider).map_err(refused)?;
+        builder
+            .dangerous() // not dangerous: the platform's own verification
+            .with_custom_certificate_verifier(Arc::new(verifier))
+    } else {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+        for ca in extra {
+            for cert in ca.certificates()? {
+                roots
+                    .add(cert.der().to_vec().into())
+                    .map_err(|e| ValidationError::new("ca_pem", e.to_string()))?;
+            }
+        }
+        builder.with_root_certificates(roots)
+    };
+    Ok(builder.with_no_client_auth())
+}

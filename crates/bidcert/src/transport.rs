@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use std::fmt;
 use std::io::Read as _;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
-use bidcert_core::exchange::{Attempt, Call, Decision, Exchange, Jitter, Policy, Response};
-use bidcert_core::{Error, Method, Nonce, Signer, TransportError, TransportKind, ValidationError};
-use log::{debug, warn};
+use bidcert_core::exchange::{Attempt, Call, Exchange, Policy, Response};
+use bidcert_core::{Error, Method, Signer, TransportError, TransportKind, ValidationError};
 
+use crate::drive::{Drive, Received, Step};
 use crate::resolve::{CachingResolver, ForUreq, DNS_CACHE_TTL};
 use crate::tls::ExtraCa;
 
@@ -96,6 +96,12 @@ impl Transport {
         self.resolver.lookups()
     }
 
+    /// Its resolver, which an async driver of the same client shares.
+    #[cfg_attr(not(feature = "async"), allow(dead_code))]
+    pub(crate) fn resolver(&self) -> &Arc<CachingResolver> {
+        &self.resolver
+    }
+
     /// Drives a call of `op` to its decision: sign each attempt with what `signer` answers
     /// for the call, send, feed, sleep when told. Gives the call back with the outcome, for
     /// the clock offset it learned.
@@ -106,69 +112,19 @@ impl Transport {
         clock_offset: i64,
         signer: &mut SignerFor<'_, Call<&'o O>>,
     ) -> (Result<O::Output, Error>, Call<&'o O>) {
-        let mut call = Call::new(op, policy.clone()).with_clock_offset(clock_offset);
-        let mut refused: Option<Error> = None;
+        let mut drive = Drive::new(op, policy, clock_offset);
         let outcome = loop {
-            let signer = match signer(&call) {
-                Ok(s) => s,
+            let signed = signer(drive.call());
+            let sent = match drive.attempt(signed) {
+                Ok(attempt) => self.send(&attempt),
                 Err(e) => break Err(e),
             };
-            if let (Some(id), Some(cause)) = (call.rejected_credentials(), refused.take()) {
-                // The server refused these credentials as expired and no others came.
-                if signer.credentials().access_key_id() == id {
-                    break Err(cause);
-                }
-            }
-            let attempt = match call.next_request(&signer, SystemTime::now(), &Nonce::random()) {
-                Ok(attempt) => attempt,
-                Err(e) => break Err(e),
-            };
-            let number = attempt.number();
-            let host = signer.endpoint_for(op).authority().to_owned();
-            let sent = Instant::now();
-            let decision = match self.send(&attempt) {
-                Ok(received) => {
-                    let response = received.response();
-                    debug!(
-                        target: "bidcert",
-                        "action={} host={host} attempt={number} status={} request_id={} latency_ms={}",
-                        op.action(),
-                        response.status(),
-                        response.request_id().unwrap_or("-"),
-                        sent.elapsed().as_millis()
-                    );
-                    call.on_response(&response, SystemTime::now(), Jitter::random())
-                }
-                Err(failure) => {
-                    debug!(
-                        target: "bidcert",
-                        "action={} host={host} attempt={number} transport={} latency_ms={}",
-                        op.action(),
-                        failure.kind().as_str(),
-                        sent.elapsed().as_millis()
-                    );
-                    call.on_transport_error(failure, SystemTime::now(), Jitter::random())
-                }
-            };
-            match decision {
-                Decision::Done(value) => break Ok(value),
-                Decision::Fail(e) => break Err(e),
-                Decision::Retry { after, cause } => {
-                    warn!(
-                        target: "bidcert",
-                        "action={} host={host} attempt={number} failed ({}); retrying in {} ms",
-                        op.action(),
-                        short(&cause),
-                        after.as_millis()
-                    );
-                    if call.rejected_credentials().is_some() {
-                        refused = Some(cause);
-                    }
-                    std::thread::sleep(after);
-                }
+            match drive.received(sent) {
+                Step::Wait(after) => std::thread::sleep(after),
+                Step::Finish(outcome) => break outcome,
             }
         };
-        (outcome, call)
+        (outcome, drive.into_call())
     }
 
     /// Sends one attempt and reads its answer: the status, the headers the engine reads,
@@ -262,22 +218,6 @@ impl Transport {
     }
 }
 
-/// A response as read off the wire, before the engine sees it.
-struct Received {
-    status: u16,
-    headers: Vec<(&'static str, String)>,
-    body: Vec<u8>,
-}
-
-impl Received {
-    fn response(&self) -> Response<'_> {
-        self.headers.iter().fold(
-            Response::new(self.status, &self.body),
-            |r, (name, value)| r.with_header(name, value),
-        )
-    }
-}
-
 /// Which kind of transport failure a ureq error is.
 fn classify(e: ureq::Error) -> TransportError {
     let kind = match &e {
@@ -296,7 +236,7 @@ fn classify(e: ureq::Error) -> TransportError {
     TransportError::new(kind, e.to_string())
 }
 
-fn classify_io(e: &std::io::Error, doing: &str) -> TransportError {
+pub(crate) fn classify_io(e: &std::io::Error, doing: &str) -> TransportError {
     use std::io::ErrorKind as K;
     let kind = match e.kind() {
         K::TimedOut | K::WouldBlock => TransportKind::Timeout,
@@ -308,16 +248,6 @@ fn classify_io(e: &std::io::Error, doing: &str) -> TransportError {
 }
 
 /// rustls reports a failed handshake as an I/O error wrapping its own error.
-fn tls_failure(e: &std::io::Error) -> bool {
+pub(crate) fn tls_failure(e: &std::io::Error) -> bool {
     e.get_ref().is_some_and(|inner| inner.is::<rustls::Error>())
-}
-
-/// A one-line reason for logs: kinds and codes only, never bodies.
-fn short(e: &Error) -> String {
-    match e {
-        Error::Api(a) => format!("{} HTTP {}", a.code(), a.http_status()),
-        Error::Parse(p) => format!("unreadable response, HTTP {}", p.http_status()),
-        Error::Transport(t) => format!("{}: {}", t.kind().as_str(), t.message()),
-        other => other.kind().as_str().to_owned(),
-    }
 }

@@ -159,6 +159,21 @@ impl CredentialsProvider {
         }
     }
 
+    /// What [`CredentialsProvider::credentials`] would answer now without fetching or
+    /// waiting: the cached credentials while fresh, or while another caller refreshes them
+    /// ahead of expiry. `None` when the caller would fetch or wait: an async driver then
+    /// calls `credentials` where blocking is allowed.
+    pub fn cached(&self) -> Option<Arc<ResolvedCredentials>> {
+        let cache = &*self.inner;
+        let state = cache.lock();
+        let current = state.current.clone()?;
+        match state.freshness(&cache.policy, &current) {
+            Freshness::Fresh => Some(current),
+            Freshness::RefreshAhead if state.refreshing || !state.retry_due() => Some(current),
+            _ => None,
+        }
+    }
+
     /// Tells the cache that a server refused the credentials of `access_key_id` as expired:
     /// unless they were refused before and handed out again, they are not used any more, and
     /// the next [`CredentialsProvider::credentials`] fetches new ones.
