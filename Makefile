@@ -3,6 +3,15 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 CARGO ?= cargo
 ROOT := $(abspath .)
+# Cargo's target directory, decided once for every fragment and script: CARGO_TARGET_DIR when
+# the caller set it (a relative one is taken from here, as cargo takes it from its working
+# directory), else target/ here. Exported as an absolute path, so cargo, maturin and the test
+# scripts all build into and read from the same place whatever directory they run in.
+TARGET_DIR := $(abspath $(or $(CARGO_TARGET_DIR),$(ROOT)/target))
+override export CARGO_TARGET_DIR := $(TARGET_DIR)
+# The workspace's version: every artefact carries it (the Python package reads it from cargo).
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' $(ROOT)/Cargo.toml | head -1)
+PREFIX ?= /usr/local
 
 # Each binding adds its suites and benchmarks from its own fragment in mk/.
 TEST_TARGETS :=
@@ -17,7 +26,7 @@ all: test
 ## demo: the whole flow against the built-in emulator
 demo:
 	$(CARGO) build --quiet -p bidcert-cli
-	$(ROOT)/target/debug/bidcert demo
+	$(TARGET_DIR)/debug/bidcert demo
 
 ## test: every suite (what .ci/run runs)
 test: lint rust-test $(TEST_TARGETS)

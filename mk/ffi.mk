@@ -2,8 +2,8 @@
 # headers, the C suite and examples, and the Go package.
 # Included by the root Makefile, which defines ROOT, CARGO, TEST_TARGETS and BENCH_TARGETS.
 
-# Cargo's target directory: CARGO_TARGET_DIR when the caller set it (relative to ROOT).
-FFI_TARGET  := $(abspath $(or $(CARGO_TARGET_DIR),$(ROOT)/target))
+# Cargo's target directory, as the root Makefile decided it (CARGO_TARGET_DIR or target/).
+FFI_TARGET  := $(TARGET_DIR)
 FFI_DEBUG   := $(FFI_TARGET)/debug
 FFI_RELEASE := $(FFI_TARGET)/release
 FFI_OUT     := $(FFI_TARGET)/ffi

@@ -8,7 +8,9 @@ import { resolve } from "node:path";
 import { ROOT, admin, launchChromium, startBackOffice, startHostileOrigin } from "./harness.js";
 
 const UNVERIFIED = "1000000000000001"; // the demo fixture's unverified customer (Li Si)
-const SCREENSHOT = resolve(ROOT, "target/web/web-demo.png");
+// Scratch output goes where cargo's does (make exports the target dir it decided).
+const SCRATCH = resolve(process.env.CARGO_TARGET_DIR || resolve(ROOT, "target"), "web");
+const SCREENSHOT = resolve(SCRATCH, "web-demo.png");
 const DOCS_SCREENSHOT = resolve(ROOT, "docs/img/web-demo.png");
 const TIMEOUT = 10_000;
 
@@ -88,7 +90,7 @@ describe("the back office in Chromium", () => {
       `link: issued for ${UNVERIFIED}, valid 180 min`,
     ]);
 
-    mkdirSync(resolve(ROOT, "target/web"), { recursive: true });
+    mkdirSync(SCRATCH, { recursive: true });
     await page.locator(".flash").evaluateAll((rows) => rows.forEach((r) => r.classList.remove("flash")));
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     if (!existsSync(DOCS_SCREENSHOT) || process.env.BIDCERT_UPDATE_SCREENSHOT === "1") {
