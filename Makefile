@@ -13,8 +13,10 @@ override export CARGO_TARGET_DIR := $(TARGET_DIR)
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' $(ROOT)/Cargo.toml | head -1)
 PREFIX ?= /usr/local
 
-# Each binding adds its suites and benchmarks from its own fragment in mk/.
+# Each binding adds its suites and benchmarks from its own fragment in mk/; mk/dist.mk adds
+# the install tests, which run last.
 TEST_TARGETS :=
+INSTALL_TEST_TARGETS :=
 BENCH_TARGETS :=
 
 .PHONY: all demo test bench lint toolchain-check rust-test clean
@@ -28,8 +30,8 @@ demo:
 	$(CARGO) build --quiet -p bidcert-cli
 	$(TARGET_DIR)/debug/bidcert demo
 
-## test: every suite (what .ci/run runs)
-test: lint rust-test $(TEST_TARGETS)
+## test: every suite, then the install tests (what .ci/run runs)
+test: lint rust-test $(TEST_TARGETS) $(INSTALL_TEST_TARGETS)
 	@echo "make test: all suites passed"
 
 # The machine's one Rust toolchain must carry rustfmt and clippy; nothing here asks rustup

@@ -1,7 +1,7 @@
 # make dist: every artefact a user installs, in dist/ with SHA256SUMS; and make install-test:
 # each artefact installed the way a user outside this repository would (tests/install/).
-# Included by the root Makefile, which defines ROOT, CARGO, TARGET_DIR, VERSION, PREFIX and
-# TEST_TARGETS. Recipes also use what mk/ffi.mk and mk/python.mk define (FFI_NATIVE_LIBS,
+# Included by the root Makefile, which defines ROOT, CARGO, TARGET_DIR, VERSION and PREFIX, and
+# runs INSTALL_TEST_TARGETS in make test. Recipes also use what mk/ffi.mk and mk/python.mk define (FFI_NATIVE_LIBS,
 # VENV_PY, PY_ENV ...): those files are included after this one, so only recipes and
 # prerequisites name them.
 
@@ -23,7 +23,8 @@ INSTALL_ENV = BIDCERT_DIST="$(DIST_DIR)" BIDCERT_VERSION="$(VERSION)" BIDCERT_RO
 
 INSTALL_TESTS := install-test-python-wheel install-test-python-sdist install-test-c \
 	install-test-go install-test-rust install-test-js
-TEST_TARGETS += install-test fresh-clone-demo
+# After every other suite (the root Makefile's test target): a broken build fails there first.
+INSTALL_TEST_TARGETS := install-test fresh-clone-demo
 
 .PHONY: dist dist-dir dist-python dist-c dist-c-stage dist-rust dist-js dist-py-tools install \
 	install-test $(INSTALL_TESTS) install-wheelhouse fresh-clone-demo

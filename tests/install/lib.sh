@@ -19,9 +19,11 @@ VERSION=${BIDCERT_VERSION:?BIDCERT_VERSION is not set (run it through make insta
 
 # the artefact in dist/ named by a glob, which must match exactly one file
 artefact() {
-    local matches=()
+    local matches=() path
     shopt -s nullglob
-    matches=("$BIDCERT_DIST"/$1)
+    for path in "$BIDCERT_DIST"/$1; do
+        [ -f "$path" ] && matches+=("$path") # a pattern without wildcards stays as written
+    done
     shopt -u nullglob
     case ${#matches[@]} in
     1) printf '%s\n' "${matches[0]}" ;;
