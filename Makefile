@@ -57,3 +57,4 @@ bench: $(BENCH_TARGETS)
 
 clean:
 	$(CARGO) clean
+	rm -rf "$(ROOT)/dist"
