@@ -141,7 +141,7 @@ install-test-c: dist ffi-c-deps
 	$(INSTALL_ENV) "$(ROOT)/tests/install/c.sh"
 
 install-test-go: dist
-	$(INSTALL_ENV) GO="$(GO)" "$(ROOT)/tests/install/go.sh"
+	$(INSTALL_ENV) GO="$(GO)" BIDCERT_GOCACHE="$(TARGET_DIR)/install-test/gocache" "$(ROOT)/tests/install/go.sh"
 
 install-test-rust: dist
 	$(INSTALL_ENV) CARGO="$(CARGO)" "$(ROOT)/tests/install/rust.sh"

@@ -19,7 +19,10 @@ FFI_WITH_EMULATOR := $(ROOT)/tests/c/with_emulator.sh $(FFI_EMULATOR)
 # and the release static library, staged alone so the linker cannot pick the shared one.
 FFI_PC_DIR  := $(FFI_OUT)/pkgconfig
 FFI_PC_LIB  := $(FFI_OUT)/static-lib
-GO_ENV      := PKG_CONFIG_PATH=$(FFI_PC_DIR) BIDCERT_EMULATOR=$(FFI_EMULATOR) \
+# CGO_LDFLAGS names the staged directory because go's build cache keys a cgo package on it but
+# not on pkg-config's answer: a build for another target dir must not reuse this one's flags.
+GO_ENV      := PKG_CONFIG_PATH=$(FFI_PC_DIR) CGO_LDFLAGS="-O2 -g -L$(FFI_PC_LIB)" \
+	BIDCERT_EMULATOR=$(FFI_EMULATOR) \
 	BIDCERT_VECTORS_DIR=$(ROOT)/tests/vectors BIDCERT_LIVE_DIR=$(ROOT)/tests/live
 GO ?= go
 

@@ -24,6 +24,10 @@ cd "$mod"
 
 # Nothing from the network; the library, header and emulator only from the unpacked tarball.
 export GOPROXY=off GOFLAGS=-mod=mod GOWORK=off
+# A build cache of its own: the go command reuses a cgo package's cached build when only what
+# pkg-config answers changed, so a shared cache would hand this build the in-tree one (linked to
+# the checkout's static library), and the checkout's builds this one's (a deleted prefix).
+export GOCACHE=${BIDCERT_GOCACHE:-$SCRATCH/gocache}
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
 export BIDCERT_EMULATOR=$prefix/bin/bidcert-emulator
 unset CGO_CFLAGS CGO_LDFLAGS
