@@ -2,8 +2,8 @@
 # headers, the C suite and examples, and the Go package.
 # Included by the root Makefile, which defines ROOT, CARGO, TEST_TARGETS and BENCH_TARGETS.
 
-# Cargo's target directory: CARGO_TARGET_DIR when the caller set it (relative to ROOT).
-FFI_TARGET  := $(abspath $(or $(CARGO_TARGET_DIR),$(ROOT)/target))
+# Cargo's target directory, as the root Makefile decided it (CARGO_TARGET_DIR or target/).
+FFI_TARGET  := $(TARGET_DIR)
 FFI_DEBUG   := $(FFI_TARGET)/debug
 FFI_RELEASE := $(FFI_TARGET)/release
 FFI_OUT     := $(FFI_TARGET)/ffi
@@ -20,17 +20,18 @@ FFI_WITH_EMULATOR := $(ROOT)/tests/c/with_emulator.sh $(FFI_EMULATOR)
 # and the release static library, staged alone so the linker cannot pick the shared one.
 FFI_PC_DIR  := $(FFI_OUT)/pkgconfig
 FFI_PC_LIB  := $(FFI_OUT)/static-lib
-GO_ENV      := PKG_CONFIG_PATH=$(FFI_PC_DIR) BIDCERT_EMULATOR=$(FFI_EMULATOR) \
+# CGO_LDFLAGS names the staged directory because go's build cache keys a cgo package on it but
+# not on pkg-config's answer: a build for another target dir must not reuse this one's flags.
+GO_ENV      := PKG_CONFIG_PATH=$(FFI_PC_DIR) CGO_LDFLAGS="-O2 -g -L$(FFI_PC_LIB)" \
+	BIDCERT_EMULATOR=$(FFI_EMULATOR) \
 	BIDCERT_VECTORS_DIR=$(ROOT)/tests/vectors BIDCERT_LIVE_DIR=$(ROOT)/tests/live
-VERSION     := $(shell sed -n 's/^version = "\(.*\)"/\1/p' $(ROOT)/Cargo.toml | head -1)
-PREFIX ?= /usr/local
 GO ?= go
 
 TEST_TARGETS += header-check ffi-production-check c-test go-test
 BENCH_TARGETS += go-bench
 
 .PHONY: ffi-lib ffi-lib-debug ffi-lib-release ffi-emulator header header-check \
-	ffi-production-check ffi-c-deps c-test go-pc go-test go-bench install
+	ffi-production-check ffi-c-deps c-test go-pc go-test go-bench
 
 ## ffi-lib: libbidcert.{a,so} and libbidcert_testing.so, debug (C suite, valgrind) and
 ## release (Go, install)
@@ -129,16 +130,3 @@ go-bench: go-pc
 	@mkdir -p $(FFI_OUT)
 	cd $(ROOT)/go/bench && $(GO_ENV) GOFLAGS=-mod=mod $(GO) build -o $(FFI_OUT)/go-e2e ./cmd/e2e
 	taskset -c 0 $(FFI_OUT)/go-e2e -emulator $(FFI_RELEASE)/bidcert-emulator -emulator-cpu 1 -n 5000 -runs 2
-
-## install: libraries, header and bidcert.pc under PREFIX (default /usr/local)
-install: ffi-lib-release
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
-	install -m 644 $(FFI_RELEASE)/libbidcert.a $(DESTDIR)$(PREFIX)/lib/libbidcert.a
-	install -m 755 $(FFI_RELEASE)/libbidcert.so $(DESTDIR)$(PREFIX)/lib/libbidcert.so.$(VERSION)
-	ln -sf libbidcert.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libbidcert.so.0
-	ln -sf libbidcert.so.0 $(DESTDIR)$(PREFIX)/lib/libbidcert.so
-	install -m 644 $(ROOT)/include/bidcert.h $(DESTDIR)$(PREFIX)/include/bidcert.h
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
-		-e 's|@NATIVE_LIBS@|$(FFI_NATIVE_LIBS)|g' \
-		$(ROOT)/crates/bidcert-ffi/bidcert.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/bidcert.pc
-	@echo "installed bidcert under $(DESTDIR)$(PREFIX)"

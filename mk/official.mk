@@ -17,8 +17,7 @@ OFFICIAL_PY_DEPS := \
 	alibabacloud-credentials-api==1.0.1 \
 	alibabacloud-gateway-spi==0.0.4 \
 	darabonba-core==1.0.9
-OFFICIAL_TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)
-OFFICIAL_EMULATOR := $(OFFICIAL_TARGET_DIR)/debug/bidcert-emulator
+OFFICIAL_EMULATOR := $(TARGET_DIR)/debug/bidcert-emulator
 
 TEST_TARGETS += official-test
 

@@ -20,14 +20,14 @@ PY_DEV_TOOLS := \
 	flask==3.1.3 \
 	httpx2==2.16.2
 VENV_STAMP := $(VENV)/.bidcert-dev-tools
-PY_WHEEL_DIR := $(ROOT)/target/python-wheels
+PY_WHEEL_DIR := $(TARGET_DIR)/python-wheels
 # Where cargo builds for maturin: the workspace target dir unless the caller set CARGO_TARGET_DIR.
 PY_ENV := PATH="$(VENV_BIN):$$PATH" VIRTUAL_ENV="$(VENV)"
 PY_SOURCES := $(ROOT)/pyproject.toml $(wildcard $(ROOT)/python/bidcert/*) \
 	$(wildcard $(ROOT)/crates/*/src/*.rs $(ROOT)/crates/*/src/*/*.rs) \
 	$(wildcard $(ROOT)/crates/*/Cargo.toml) $(ROOT)/Cargo.lock
 # The cargo-built command, whose log lines the console script's must match (test_cli.py).
-PY_CARGO_BIN := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)/debug/bidcert
+PY_CARGO_BIN := $(TARGET_DIR)/debug/bidcert
 PY_BUILD_STAMP := $(VENV)/.bidcert-built
 # The emulator program the CPU benchmark runs in a process of its own.
 PY_EMULATOR_BIN := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)/release/bidcert-emulator

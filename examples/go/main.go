@@ -2,6 +2,8 @@
 // The endpoint comes from BIDCERT_ENDPOINT (an emulator: `bidcert-emulator` prints its URL);
 // without it, the production endpoints.
 // Run: make go-pc && PKG_CONFIG_PATH=target/ffi/pkgconfig BIDCERT_ENDPOINT=http://127.0.0.1:PORT go run .
+// (the staged file is under $CARGO_TARGET_DIR/ffi when that is set); or, with bidcert installed,
+// plain `go run .`.
 package main
 
 import (

@@ -29,8 +29,9 @@ def console_script() -> str:
 
 def cargo_built() -> str:
     """The cargo-built command: $BIDCERT_CARGO_BIN (make python-test sets it), else
-    target/debug/bidcert."""
-    path = os.environ.get("BIDCERT_CARGO_BIN") or str(ROOT / "target" / "debug" / "bidcert")
+    debug/bidcert under $CARGO_TARGET_DIR or target/."""
+    target = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
+    path = os.environ.get("BIDCERT_CARGO_BIN") or str(target / "debug" / "bidcert")
     if not Path(path).exists():
         pytest.fail(f"{path} is missing: run `cargo build -p bidcert-cli` (make python-test does)")
     return path

@@ -10,7 +10,8 @@ import { FastAuthEventError, parseFastAuthEvent } from "../../../web/bidcert-fas
 
 const here = dirname(fileURLToPath(import.meta.url));
 const VECTOR_DIR = resolve(here, "../../vectors");
-const KINDS = new Set(["signing", "responses", "fast_auth_events", "diagnosis"]);
+// Every kind tests/vectors/README.md defines; this suite runs the fast_auth_events ones.
+const KINDS = new Set(["signing", "signing_v3", "responses", "fast_auth_events", "diagnosis", "exchange"]);
 
 function vectorPaths() {
   const tree = readdirSync(VECTOR_DIR)
