@@ -127,8 +127,8 @@ impl Nonce {
     /// The longest nonce accepted.
     pub const MAX_LEN: usize = 128;
 
-    /// A fresh random UUID v4, from a thread-local CSPRNG the system seeds (no syscall per
-    /// nonce).
+    /// A fresh random UUID v4, from the system's generator (so a forked child never repeats
+    /// its parent's nonces).
     pub fn random() -> Self {
         let mut buf = uuid::Uuid::encode_buffer();
         Nonce(

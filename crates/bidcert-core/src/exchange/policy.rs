@@ -217,9 +217,15 @@ impl Jitter {
     }
 
     /// A random point of the range, from a fast thread-local generator (no system call: a
-    /// jitter needs spread, not secrecy).
+    /// jitter needs spread, not secrecy). The clock's nanoseconds are mixed in, so that the
+    /// workers a pre-forking server made, which inherit one generator's state, do not back
+    /// off in step.
     pub fn random() -> Self {
-        Jitter(fastrand::f64())
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos() as u64);
+        let bits = fastrand::u64(..) ^ nanos.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        Jitter((bits >> 11) as f64 / (1u64 << 53) as f64)
     }
 
     /// The value, in `0.0..=1.0`.
