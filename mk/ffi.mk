@@ -89,7 +89,7 @@ ffi-c-deps:
 ## natively)
 c-test: ffi-lib-debug ffi-emulator ffi-c-deps
 	@mkdir -p $(FFI_OUT)
-	$(CC) $(FFI_CFLAGS) -o $(FFI_OUT)/test_bidcert $(ROOT)/tests/c/test_bidcert.c \
+	$(CC) $(FFI_CFLAGS) -o $(FFI_OUT)/test_bidcert $(ROOT)/tests/c/test_bidcert.c $(ROOT)/tests/c/test_credentials.c \
 		$(FFI_DEBUG)/libbidcert.a -L$(FFI_DEBUG) -lbidcert_testing -Wl,-rpath,$(FFI_DEBUG) \
 		-lcjson $(FFI_NATIVE_LIBS)
 	$(CC) $(FFI_CFLAGS) -o $(FFI_OUT)/example_query $(ROOT)/examples/c/query.c \
