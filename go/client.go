@@ -32,7 +32,9 @@ type Config struct {
 	// CredentialsURIProvider, RAMRoleARNProvider or DefaultChain. Every attempt is signed with
 	// its current credentials, refreshed ahead of their expiry (one call refreshes while the
 	// others keep the valid ones), and keys a server refuses as expired are fetched anew.
-	// NewClient fetches the first ones, so that a client without any fails at once.
+	// NewClient fetches the first ones, so that a client without any fails at once. A fetch
+	// (a file, STS, the metadata service) runs in the core, bounded by the provider's own
+	// timeouts rather than by a call's context.
 	Provider CredentialsProvider
 	// CRMEndpoint and AASEndpoint (https://host[:port]); "" for the public endpoints.
 	CRMEndpoint string

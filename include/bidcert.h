@@ -660,7 +660,8 @@ bidcert_status bidcert_call_set_clock_offset(struct bidcert_call *call, int64_t 
 
 // The next attempt, signed afresh (new timestamp and nonce) with the client's current
 // credentials (refreshed first when due, or when the server refused the last attempt's as
-// expired), into `*out`. `inputs` NULL: the system clock and a random nonce.
+// expired), into `*out`; a fetch (a file, STS, the metadata service) blocks here, within the
+// provider's own timeouts. `inputs` NULL: the system clock and a random nonce.
 //
 // A failure here ends the call (`bidcert_call_error` gives it too): the budget is spent
 // (`BIDCERT_TIMEOUT`), no valid credentials can be had (`BIDCERT_CREDENTIALS`), or the
