@@ -23,9 +23,19 @@ import (
 // Config configures a Client. Every zero value takes the core's default (the README lists
 // them); the context's deadline also applies.
 type Config struct {
-	// Credentials; nil resolves them from the default chain (ALIBABA_CLOUD_ACCESS_KEY_ID /
-	// _SECRET / _SECURITY_TOKEN, the CLI profile, the shared credentials file).
+	// Credentials are keys given as they are. With neither Credentials nor Provider, the
+	// client uses the default chain (DefaultChain: the environment, an OIDC role, the CLI's
+	// config, the credentials file, the ECS instance's role, a credentials URI).
 	Credentials *Credentials
+	// Provider is where the credentials come from instead: EnvironmentProvider,
+	// OIDCRoleProvider, CLIConfigProvider, CredentialsFileProvider, ECSRAMRoleProvider,
+	// CredentialsURIProvider, RAMRoleARNProvider or DefaultChain. Every attempt is signed with
+	// its current credentials, refreshed ahead of their expiry (one call refreshes while the
+	// others keep the valid ones), and keys a server refuses as expired are fetched anew.
+	// NewClient fetches the first ones, so that a client without any fails at once. A fetch
+	// (a file, STS, the metadata service) runs in the core, bounded by the provider's own
+	// timeouts rather than by a call's context.
+	Provider CredentialsProvider
 	// CRMEndpoint and AASEndpoint (https://host[:port]); "" for the public endpoints.
 	CRMEndpoint string
 	AASEndpoint string
@@ -134,12 +144,23 @@ func NewClient(cfg Config) (*Client, error) {
 			return nil, err
 		}
 	}
-	var creds *C.bidcert_credentials
-	if cfg.Credentials != nil {
+	var provider CredentialsProvider
+	switch {
+	case cfg.Credentials != nil && cfg.Provider != nil:
+		return nil, &Error{Status: StatusValidation, Kind: KindValidation, Field: "Provider",
+			Message: "set Credentials or Provider, not both"}
+	case cfg.Credentials != nil:
+		provider = *cfg.Credentials
+	default:
+		provider = cfg.Provider
+	}
+	var creds *C.bidcert_credentials // NULL: the default chain
+	if provider != nil {
 		var err error
-		if creds, err = newCredentials(*cfg.Credentials); err != nil {
+		if creds, err = provider.cCredentials(); err != nil {
 			return nil, err
 		}
+		// The client shares the provider's cache; the handle itself is no longer needed.
 		defer C.bidcert_credentials_free(creds)
 	}
 	crm, aas, ua := optCString(cfg.CRMEndpoint), optCString(cfg.AASEndpoint), optCString(cfg.UserAgentSuffix)

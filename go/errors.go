@@ -185,6 +185,16 @@ type Error struct {
 	HTTPStatus int    // of the response, when there was one
 	Retryable  bool
 	Err        error // the underlying cause (a context error), if any
+	// Tried lists, for a credentials error (KindCredentials), each source tried in order and
+	// what it lacked, or why its credentials were refused (a key pasted with a space, say).
+	Tried []TriedSource
+}
+
+// TriedSource is a source of credentials that had none to give: its name (environment, oidc,
+// a file's path, a role, an address) and why. Neither holds a secret.
+type TriedSource struct {
+	Source string
+	Reason string
 }
 
 func (e *Error) Error() string {
@@ -251,7 +261,27 @@ func errorFrom(e *C.bidcert_error) error {
 		Field:      getString(func(o **C.char) C.bidcert_status { return C.bidcert_error_field(e, o) }),
 		HTTPStatus: int(http),
 		Retryable:  bool(retryable),
+		Tried:      tried(e),
 	}
+}
+
+// tried copies a credentials error's sources (nil for other errors).
+func tried(e *C.bidcert_error) []TriedSource {
+	var n C.size_t
+	if C.bidcert_error_tried_count(e, &n) != C.BIDCERT_OK || n == 0 {
+		return nil
+	}
+	sources := make([]TriedSource, 0, int(n))
+	for i := C.size_t(0); i < n; i++ {
+		var source, reason *C.char
+		if C.bidcert_error_tried(e, i, &source, &reason) != C.BIDCERT_OK {
+			break
+		}
+		s, _ := takeString(source)
+		r, _ := takeString(reason)
+		sources = append(sources, TriedSource{Source: s, Reason: r})
+	}
+	return sources
 }
 
 // diagnosisFromJSON reads the core's diagnosis JSON (nil if it cannot).

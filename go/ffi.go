@@ -7,6 +7,15 @@
 // language behaves exactly alike; this package sends what the core hands out with net/http,
 // honouring context deadlines and cancellation.
 //
+// Credentials are given keys (Config.Credentials) or a provider (Config.Provider): the
+// environment, an OIDC role (ACK's RRSA), the Alibaba Cloud CLI's config, the shared
+// credentials file, the ECS instance's RAM role, a credentials URI, a RAM role assumed with
+// any of these, or the default chain, which a Client given neither uses. The core fetches
+// and caches them, refreshes temporary ones ahead of their expiry (one call refreshes while
+// the others keep the valid ones), signs every attempt with the current ones and never shows
+// a secret or a token: errors and Client.Credentials name the source, the kind and the
+// AccessKeyID only.
+//
 // Import path github.com/bidcert/bidcert/go; cgo finds the library with pkg-config (package
 // bidcert: `make install`, or the staged file `make go-pc` writes for this repository).
 package bidcert

@@ -5,7 +5,9 @@ package bidcert
 import "C"
 
 import (
+	"encoding/json"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"sync"
 	"time"
@@ -62,7 +64,9 @@ const (
 	SignatureV3 SignatureVersion = C.BIDCERT_SIGNATURE_VERSION_V3
 )
 
-// Credentials is an AccessKey pair, with a security token for STS credentials.
+// Credentials is an AccessKey pair, with a security token for STS credentials, given as it
+// is: a CredentialsProvider whose keys never refresh. A key with a space at either end or a
+// control character is refused.
 type Credentials struct {
 	AccessKeyID     string
 	AccessKeySecret string
@@ -76,6 +80,21 @@ func (c Credentials) String() string {
 
 // GoString never shows the secret or the token.
 func (c Credentials) GoString() string { return c.String() }
+
+// Format makes every fmt verb (%v, %+v, %#v, %s, %d...) show String's form.
+func (c Credentials) Format(f fmt.State, _ rune) { fmt.Fprint(f, c.String()) }
+
+// LogValue makes slog show String's form.
+func (c Credentials) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// MarshalJSON writes the AccessKeyID and nothing secret, so that a configuration holding
+// Credentials (a RAMRoleARNProvider's Source, say) can be logged as JSON.
+func (c Credentials) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		AccessKeyID     string
+		AccessKeySecret string
+	}{c.AccessKeyID, "<redacted>"})
+}
 
 // CertWaysRequest is the input of GenerateAliyunBidCertWaysUrl; zero values are the defaults.
 type CertWaysRequest struct {

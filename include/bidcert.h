@@ -21,6 +21,9 @@
  *    is required returns BIDCERT_NULL_ARGUMENT. Arrays may be NULL only with length 0.
  *  - Enum arguments are passed as uint32_t; a value out of range returns
  *    BIDCERT_INVALID_ENUM. No input makes the library abort: panics never cross the boundary.
+ *  - Credentials: a bidcert_credentials is given keys or a provider (bidcert_credentials_from_*,
+ *    the default chain); a client signs every attempt with its current credentials, refreshed
+ *    ahead of expiry by one caller while the others keep the valid ones.
  *  - Thread-safety: immutable objects (results, signed requests, credentials, errors,
  *    operations) and clients may be used from several threads at once; a bidcert_call from one
  *    thread at a time; a _free must not race other uses.
@@ -174,6 +177,34 @@ typedef uint32_t bidcert_error_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// What kind of credentials a source handed out (`bidcert_resolved_credentials_kind`).
+// Values are stable: new ones are only ever added.
+enum bidcert_credentials_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // A long-term AccessKey pair.
+  BIDCERT_CREDENTIALS_KIND_STATIC = 0,
+  // Temporary keys with their security token, given as they are.
+  BIDCERT_CREDENTIALS_KIND_STS = 1,
+  // An ECS instance's RAM role, from the instance metadata service.
+  BIDCERT_CREDENTIALS_KIND_ECS_RAM_ROLE = 2,
+  // A RAM role assumed with `AssumeRole`.
+  BIDCERT_CREDENTIALS_KIND_RAM_ROLE_ARN = 3,
+  // A RAM role assumed with an OIDC token (`AssumeRoleWithOIDC`).
+  BIDCERT_CREDENTIALS_KIND_OIDC_ROLE_ARN = 4,
+  // Temporary keys from a credentials URI.
+  BIDCERT_CREDENTIALS_KIND_CREDENTIALS_URI = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum bidcert_credentials_kind bidcert_credentials_kind;
+#else
+typedef uint32_t bidcert_credentials_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // The reseller's type, sent as `BidType`.
 enum bidcert_bid_type
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -316,8 +347,11 @@ typedef struct bidcert_certified_info bidcert_certified_info;
 // shares one connection pool and one learned clock offset.
 typedef struct bidcert_client bidcert_client;
 
-// AccessKey credentials (opaque). Immutable: safe to share between threads. The secret and
-// token are wiped from memory when freed.
+// Where a client's credentials come from (opaque): keys given as they are, or a provider
+// that fetches them and refreshes temporary ones ahead of their expiry (single flight: one
+// caller refreshes while the others keep the valid ones; expired keys are never handed out).
+// Safe to share between threads. Clients made with it share its cache. The secret and the
+// tokens never leave it, and are wiped from memory when the last user frees it.
 typedef struct bidcert_credentials bidcert_credentials;
 
 // A signature-mismatch diagnosis (opaque, immutable: getters are safe from any thread).
@@ -334,6 +368,10 @@ typedef struct bidcert_fast_auth_event bidcert_fast_auth_event;
 // An operation (opaque, immutable): QueryBidUserCertifiedInfo, GenerateAliyunBidCertWaysUrl
 // or any other RPC action, validated when built. Safe to share between threads.
 typedef struct bidcert_operation bidcert_operation;
+
+// Credentials as a provider resolved them (opaque), from `bidcert_credentials_current`.
+// Immutable: safe to share between threads. Its getters show no secret and no token.
+typedef struct bidcert_resolved_credentials bidcert_resolved_credentials;
 
 // A signed request, ready to send with any HTTP client (opaque, immutable).
 typedef struct bidcert_signed_request bidcert_signed_request;
@@ -487,13 +525,98 @@ typedef struct bidcert_client_config {
   size_t resolve_len;
 } bidcert_client_config;
 
+// Where STS is, for the roles (`bidcert_ram_role_arn_config.sts`,
+// `bidcert_oidc_role_config.sts`): `endpoint`, else `BIDCERT_STS_ENDPOINT`, else the region's
+// endpoint (`sts.<region>.aliyuncs.com`, `sts-vpc.<region>.aliyuncs.com` with `vpc`), else
+// `sts.aliyuncs.com`.
+typedef struct bidcert_sts_config {
+  // An explicit endpoint: `https://host[:port]`, a host name (https), or plain http to a
+  // loopback address; NULL: as above.
+  const char *endpoint;
+  // The region; NULL: `ALIBABA_CLOUD_STS_REGION`.
+  const char *region;
+  // The region's VPC endpoint (false: only if `ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED=true`).
+  bool vpc;
+} bidcert_sts_config;
+
+// A RAM role to assume with an OIDC token (`AssumeRoleWithOIDC`), as ACK's RRSA sets up a
+// pod (`bidcert_credentials_from_oidc_role`).
+typedef struct bidcert_oidc_role_config {
+  // The role's ARN; NULL: `ALIBABA_CLOUD_ROLE_ARN`.
+  const char *role_arn;
+  // The OIDC identity provider's ARN; NULL: `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`.
+  const char *oidc_provider_arn;
+  // The file holding the token, read again at every refresh (it rotates); NULL:
+  // `ALIBABA_CLOUD_OIDC_TOKEN_FILE`.
+  const char *oidc_token_file;
+  // The session's name; NULL: `ALIBABA_CLOUD_ROLE_SESSION_NAME`, else `bidcert-<time>`.
+  const char *role_session_name;
+  // The session's length in seconds, at least 900; 0: 3600.
+  uint32_t duration_seconds;
+  // A policy (JSON) narrowing the session's permissions; NULL for none.
+  const char *policy;
+  // Where STS is.
+  struct bidcert_sts_config sts;
+} bidcert_oidc_role_config;
+
+// One of the two credentials files and its profile (`bidcert_credentials_from_cli_config`,
+// `bidcert_credentials_from_credentials_file`).
+typedef struct bidcert_file_config {
+  // The file; NULL: its variable (`ALIBABA_CLOUD_CONFIG_FILE`,
+  // `ALIBABA_CLOUD_CREDENTIALS_FILE`), else its place in the home directory.
+  const char *path;
+  // The profile; NULL: as the file's official readers choose it.
+  const char *profile;
+} bidcert_file_config;
+
+// An ECS instance's RAM role, from the instance metadata service
+// (`bidcert_credentials_from_ecs_ram_role`).
+typedef struct bidcert_ecs_ram_role_config {
+  // The role's name; NULL: `ALIBABA_CLOUD_ECS_METADATA`, else the one the service lists.
+  const char *role_name;
+  // The metadata service (`http://host[:port]`); NULL: `BIDCERT_ECS_METADATA_ENDPOINT`,
+  // else `http://100.100.100.200`.
+  const char *endpoint;
+  // IMDSv2 only, never reading without a session token (false: only if
+  // `ALIBABA_CLOUD_IMDSV1_DISABLED=true`).
+  bool imdsv1_disabled;
+  // Time to connect, in milliseconds; 0: 1000, so that a machine off ECS fails fast.
+  uint64_t connect_timeout_ms;
+  // Time to read an answer, in milliseconds; 0: 1000.
+  uint64_t read_timeout_ms;
+} bidcert_ecs_ram_role_config;
+
+// A credentials URI (`bidcert_credentials_from_credentials_uri`).
+typedef struct bidcert_credentials_uri_config {
+  // The URI; NULL: `ALIBABA_CLOUD_CREDENTIALS_URI`.
+  const char *uri;
+  // Allow plain `http://` to a host that is not loopback (the answer holds a secret).
+  bool allow_insecure_http;
+} bidcert_credentials_uri_config;
+
+// A RAM role to assume with `AssumeRole` (`bidcert_credentials_from_ram_role_arn`).
+typedef struct bidcert_ram_role_arn_config {
+  // The role's ARN; NULL: `ALIBABA_CLOUD_ROLE_ARN`.
+  const char *role_arn;
+  // The session's name; NULL: `ALIBABA_CLOUD_ROLE_SESSION_NAME`, else `bidcert-<time>`.
+  const char *role_session_name;
+  // The session's length in seconds, at least 900; 0: 3600.
+  uint32_t duration_seconds;
+  // A policy (JSON) narrowing the session's permissions; NULL for none.
+  const char *policy;
+  // The external id the role's trust policy asks for; NULL for none.
+  const char *external_id;
+  // Where STS is.
+  struct bidcert_sts_config sts;
+} bidcert_ram_role_arn_config;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
 // A call of `op` under `client`'s policy, credentials and learned clock offset. When the call
-// comes to its decision it hands the clock offset it learned back to the client, for later
-// calls.
+// comes to its decision it hands back to the client, for later calls, the clock offset it
+// learned and the credentials the server refused as expired (the client fetches new ones).
 //
 // Ownership: `op` is copied (free it whenever you like); the call keeps its own reference to
 // the client's shared state, so the client may be freed first. `*out` is owned by the caller,
@@ -535,16 +658,20 @@ bidcert_status bidcert_call_new_cert_ways_url(const struct bidcert_client *clien
 // Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_VALIDATION` (an attempt was made).
 bidcert_status bidcert_call_set_clock_offset(struct bidcert_call *call, int64_t seconds);
 
-// The next attempt, signed afresh (new timestamp and nonce), into `*out`. `inputs` NULL: the
-// system clock and a random nonce.
+// The next attempt, signed afresh (new timestamp and nonce) with the client's current
+// credentials (refreshed first when due, or when the server refused the last attempt's as
+// expired), into `*out`; a fetch (a file, STS, the metadata service) blocks here, within the
+// provider's own timeouts. `inputs` NULL: the system clock and a random nonce.
 //
 // A failure here ends the call (`bidcert_call_error` gives it too): the budget is spent
-// (`BIDCERT_TIMEOUT`) or the operation cannot be signed. Asking again while an attempt is in
+// (`BIDCERT_TIMEOUT`), no valid credentials can be had (`BIDCERT_CREDENTIALS`), or the
+// operation cannot be signed. Asking again while an attempt is in
 // flight, or after the call has its decision, is `BIDCERT_VALIDATION` and changes nothing.
 // Ownership: `*out`'s pointers are borrowed from the call (see `bidcert_attempt`).
 // Thread-safety: not concurrently with other uses of `call`.
 // Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`call`, `out`); `BIDCERT_INVALID_UTF8`
-// (`inputs->nonce`); `BIDCERT_VALIDATION` (misuse, a bad nonce); `BIDCERT_TIMEOUT`.
+// (`inputs->nonce`); `BIDCERT_VALIDATION` (misuse, a bad nonce); `BIDCERT_TIMEOUT`;
+// `BIDCERT_CREDENTIALS`.
 bidcert_status bidcert_call_next_request(struct bidcert_call *call,
                                          const struct bidcert_call_inputs *inputs,
                                          struct bidcert_attempt *out);
@@ -648,16 +775,22 @@ bidcert_status bidcert_call_clock_offset(const struct bidcert_call *call, int64_
 // Thread-safety: not concurrently with other uses of `call`.
 void bidcert_call_free(struct bidcert_call *call);
 
-// A new client. `credentials` NULL resolves them from the default chain (environment,
-// CLI profile, shared file); `config` NULL takes every default.
+// A new client signing with what `credentials` hands out: every attempt, of its own calls
+// and of the calls a program drives (`bidcert_call_*`), is signed with the provider's
+// current credentials, refreshed ahead of their expiry, and keys a server refuses as expired
+// are fetched anew. `credentials` NULL is the default chain
+// (`bidcert_credentials_default_chain`); `config` NULL takes every default. The client's
+// first credentials are fetched here, so that a client without any fails at once.
 //
-// Ownership: both arguments are only read (credentials are copied); `*out` is owned by the
-// caller, free it with `bidcert_client_free`. Thread-safety: safe from any thread.
+// Ownership: both arguments are only read (the client shares `credentials`' cache: free it
+// whenever you like); `*out` is owned by the caller, free it with `bidcert_client_free`.
+// Thread-safety: safe from any thread.
 // Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`out`, a `resolve` entry);
 // `BIDCERT_INVALID_UTF8`; `BIDCERT_INVALID_ENUM` (`signature_version`); `BIDCERT_VALIDATION`
 // (an endpoint, plain http to a remote host, the proxy, a CA file that cannot be read or PEM
 // with no certificate, a `resolve` value that is not an IP address); `BIDCERT_CREDENTIALS`
-// (none given and none found).
+// (the source has no credentials: the error names each source tried and what it lacked,
+// `bidcert_error_tried`).
 bidcert_status bidcert_client_new(const struct bidcert_credentials *credentials,
                                   const struct bidcert_client_config *config,
                                   struct bidcert_client **out);
@@ -709,6 +842,24 @@ bidcert_status bidcert_client_call(const struct bidcert_client *client,
                                    size_t params_len,
                                    char **out);
 
+// The credentials the client signs with, into `*out`: the provider it shares with every
+// copy (`bidcert_credentials_current` tells what they are now).
+//
+// Ownership: `*out` is owned by the caller; free it with `bidcert_credentials_free`.
+// Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`client`, `out`).
+bidcert_status bidcert_client_credentials(const struct bidcert_client *client,
+                                          struct bidcert_credentials **out);
+
+// Replaces the credentials the client signs with: the next attempt of any call, those in
+// flight included, is signed with what `credentials` hands out. Nothing is fetched here.
+//
+// Ownership: `credentials` is only read (the client shares its cache).
+// Thread-safety: safe from any thread, concurrently with calls on `client`.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`client`, `credentials`).
+bidcert_status bidcert_client_set_credentials(const struct bidcert_client *client,
+                                              const struct bidcert_credentials *credentials);
+
 // Frees a client and its connection pool. NULL is a no-op.
 // Thread-safety: not concurrently with other uses of `client`.
 void bidcert_client_free(struct bidcert_client *client);
@@ -722,36 +873,148 @@ void bidcert_client_free(struct bidcert_client *client);
 bidcert_status bidcert_client_clock_offset(const struct bidcert_client *client,
                                            int64_t *out_seconds);
 
-// New credentials from explicit values; `security_token` is NULL for long-term keys.
+// The stable snake_case name of a `bidcert_credentials_kind` (`"static"`, `"sts"`,
+// `"ecs_ram_role"`, `"ram_role_arn"`, `"oidc_role_arn"`, `"credentials_uri"`), as
+// `bidcert credentials` prints it; NULL for a value that is no kind.
+//
+// Takes the kind as `uint32_t` so any value is safe to pass.
+// Ownership: the string is static; never free it. Thread-safety: safe from any thread.
+// Never fails; does not touch the thread's last error.
+const char *bidcert_credentials_kind_name(uint32_t kind);
+
+// Credentials given as they are: long-term keys, or temporary ones with `security_token`
+// (NULL for long-term keys). They never refresh.
 //
 // Ownership: the strings are copied; `*out` is owned by the caller, free it with
 // `bidcert_credentials_free`. Thread-safety: safe from any thread.
 // Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`access_key_id`, `access_key_secret`,
-// `out`); `BIDCERT_INVALID_UTF8`; `BIDCERT_VALIDATION` (empty, or a control character).
+// `out`); `BIDCERT_INVALID_UTF8`; `BIDCERT_VALIDATION` (empty, whitespace at either end, or a
+// control character: the error's field names the key).
 bidcert_status bidcert_credentials_new(const char *access_key_id,
                                        const char *access_key_secret,
                                        const char *security_token,
                                        struct bidcert_credentials **out);
 
-// Credentials from the default chain: `ALIBABA_CLOUD_ACCESS_KEY_ID` /
-// `ALIBABA_CLOUD_ACCESS_KEY_SECRET` / `ALIBABA_CLOUD_SECURITY_TOKEN`, then the Alibaba
-// Cloud CLI profile, then the shared credentials file.
+// The keys of `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and
+// `ALIBABA_CLOUD_SECURITY_TOKEN`, read when first needed (source `environment`).
+//
+// Ownership: `*out` is owned by the caller; free it with `bidcert_credentials_free`.
+// Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`.
+bidcert_status bidcert_credentials_from_environment(struct bidcert_credentials **out);
+
+// A RAM role assumed with an OIDC token (`AssumeRoleWithOIDC`, kind `oidc_role_arn`, source
+// `oidc`); `config` NULL takes every field from the environment.
+//
+// Ownership: `config` is only read; `*out` is owned by the caller, free it with
+// `bidcert_credentials_free`. Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`out`); `BIDCERT_INVALID_UTF8`;
+// `BIDCERT_VALIDATION` (the STS endpoint, the duration); `BIDCERT_CREDENTIALS` (the role,
+// the provider or the token file is missing: the error names the source and what it lacked).
+bidcert_status bidcert_credentials_from_oidc_role(const struct bidcert_oidc_role_config *config,
+                                                  struct bidcert_credentials **out);
+
+// A profile of the Alibaba Cloud CLI's `~/.aliyun/config.json` (any mode: keys, a role, the
+// instance's role, a URI; source `cli_config`); `config` NULL: the file and profile the CLI
+// would use.
+//
+// Ownership: `config` is only read; `*out` is owned by the caller, free it with
+// `bidcert_credentials_free`. Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`out`); `BIDCERT_INVALID_UTF8`;
+// `BIDCERT_CREDENTIALS` (no home directory to find the file in).
+bidcert_status bidcert_credentials_from_cli_config(const struct bidcert_file_config *config,
+                                                   struct bidcert_credentials **out);
+
+// A profile of the shared `~/.alibabacloud/credentials` (types `access_key`, `ecs_ram_role`,
+// `ram_role_arn`, `oidc_role_arn`, `sts`; source `credentials_file`); `config` NULL: the file
+// and profile the official readers would use.
+//
+// Ownership: `config` is only read; `*out` is owned by the caller, free it with
+// `bidcert_credentials_free`. Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`out`); `BIDCERT_INVALID_UTF8`;
+// `BIDCERT_CREDENTIALS` (no home directory to find the file in).
+bidcert_status bidcert_credentials_from_credentials_file(const struct bidcert_file_config *config,
+                                                         struct bidcert_credentials **out);
+
+// The ECS instance's RAM role, from the instance metadata service (IMDSv2, kind
+// `ecs_ram_role`, source `ecs_metadata`); `config` NULL: `http://100.100.100.200` (or
+// `BIDCERT_ECS_METADATA_ENDPOINT`) and the role it lists.
+//
+// Ownership: `config` is only read; `*out` is owned by the caller, free it with
+// `bidcert_credentials_free`. Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`out`); `BIDCERT_INVALID_UTF8`;
+// `BIDCERT_CREDENTIALS` (disabled by `ALIBABA_CLOUD_ECS_METADATA_DISABLED=true`, an endpoint
+// that is no http(s) URL, a role name that is none).
+bidcert_status bidcert_credentials_from_ecs_ram_role(const struct bidcert_ecs_ram_role_config *config,
+                                                     struct bidcert_credentials **out);
+
+// Temporary keys from a credentials URI (kind `credentials_uri`, source `credentials_uri`);
+// `config` NULL: `ALIBABA_CLOUD_CREDENTIALS_URI`.
+//
+// Ownership: `config` is only read; `*out` is owned by the caller, free it with
+// `bidcert_credentials_free`. Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`out`); `BIDCERT_INVALID_UTF8`;
+// `BIDCERT_CREDENTIALS` (no URI, or one that is not https nor loopback http).
+bidcert_status bidcert_credentials_from_credentials_uri(const struct bidcert_credentials_uri_config *config,
+                                                        struct bidcert_credentials **out);
+
+// A RAM role assumed (`AssumeRole`, signed by bidcert's signer; kind `ram_role_arn`, source
+// `ram_role_arn`) with the credentials `source` hands out: given keys or any provider,
+// another role included (roles chain). `config` NULL: `ALIBABA_CLOUD_ROLE_ARN` and the
+// defaults.
+//
+// Ownership: `source` and `config` are only read (the role shares `source`'s cache: free
+// `source` whenever you like); `*out` is owned by the caller, free it with
+// `bidcert_credentials_free`. Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`source`, `out`); `BIDCERT_INVALID_UTF8`;
+// `BIDCERT_VALIDATION` (the STS endpoint, a duration under 900 s); `BIDCERT_CREDENTIALS` (no
+// role ARN).
+bidcert_status bidcert_credentials_from_ram_role_arn(const struct bidcert_credentials *source,
+                                                     const struct bidcert_ram_role_arn_config *config,
+                                                     struct bidcert_credentials **out);
+
+// The default chain, in the official order: the environment, an OIDC role, the CLI's
+// `~/.aliyun/config.json`, `~/.alibabacloud/credentials`, the ECS instance's role (unless
+// `ALIBABA_CLOUD_ECS_METADATA_DISABLED=true`), `ALIBABA_CLOUD_CREDENTIALS_URI`. The first
+// source that hands out credentials is asked alone from then on. `profile` (NULL: as the
+// files' readers choose) names the profile of both files, as `--profile` does.
+//
+// Ownership: `profile` is copied; `*out` is owned by the caller, free it with
+// `bidcert_credentials_free`. Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`out`); `BIDCERT_INVALID_UTF8`.
+bidcert_status bidcert_credentials_default_chain(const char *profile,
+                                                 struct bidcert_credentials **out);
+
+// The default chain (`bidcert_credentials_default_chain` without a profile), its first
+// credentials fetched now: fails here when no source has any.
 //
 // Ownership: `*out` is owned by the caller; free it with `bidcert_credentials_free`.
 // Thread-safety: safe from any thread (reads the environment).
 // Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_CREDENTIALS` (none usable; the
-// error message lists what was tried).
+// error lists each source with what it lacked: `bidcert_error_tried`).
 bidcert_status bidcert_credentials_resolve(struct bidcert_credentials **out);
 
-// The AccessKey id (not a secret) into `*out`.
+// The credentials to sign with now, without their secret or token, into `*out`: the cached
+// ones while fresh, else fetched (or refreshed) first, which may ask a file, STS or the
+// metadata service.
+//
+// Ownership: `*out` is owned by the caller; free it with `bidcert_resolved_credentials_free`.
+// Thread-safety: safe from any thread, concurrently (one caller refreshes).
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_CREDENTIALS` (the source failed
+// and no valid credentials are cached: the error names the source and why).
+bidcert_status bidcert_credentials_current(const struct bidcert_credentials *credentials,
+                                           struct bidcert_resolved_credentials **out);
+
+// The AccessKey id (not a secret) of the current credentials (see
+// `bidcert_credentials_current`) into `*out`.
 //
 // Ownership: `*out` is owned by the caller; free it with `bidcert_string_free`.
 // Thread-safety: safe from any thread.
-// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_INTERNAL`.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_CREDENTIALS`.
 bidcert_status bidcert_credentials_access_key_id(const struct bidcert_credentials *credentials,
                                                  char **out);
 
-// Frees credentials (wiping the secret). NULL is a no-op.
+// Frees credentials (wiping the secret once no client shares it). NULL is a no-op.
 // Thread-safety: not concurrently with other uses of `credentials`.
 void bidcert_credentials_free(struct bidcert_credentials *credentials);
 
@@ -910,6 +1173,27 @@ bidcert_status bidcert_error_retryable(const struct bidcert_error *err, bool *ou
 // Thread-safety: safe from any thread.
 // Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_INTERNAL`.
 bidcert_status bidcert_error_field(const struct bidcert_error *err, char **out);
+
+// For a credentials error (`BIDCERT_CREDENTIALS`): writes how many sources were tried into
+// `*out` (0 for any other error). `bidcert_error_tried` gives each.
+//
+// Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`.
+bidcert_status bidcert_error_tried_count(const struct bidcert_error *err, size_t *out);
+
+// For a credentials error: the source tried at `index` (in the order tried) into `*source`
+// (`environment`, `oidc`, or a file and profile, a role, an address) and what it lacked, or
+// why its credentials were refused (a key with a space at either end, say), into `*reason`.
+// Neither ever holds a secret.
+//
+// Ownership: both are owned by the caller; free them with `bidcert_string_free`.
+// Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`err`, `source`, `reason`);
+// `BIDCERT_VALIDATION` (`index` is not below `bidcert_error_tried_count`); `BIDCERT_INTERNAL`.
+bidcert_status bidcert_error_tried(const struct bidcert_error *err,
+                                   size_t index,
+                                   char **source,
+                                   char **reason);
 
 // For a `SignatureDoesNotMatch` from a client call: writes how the server's string to sign
 // differs from ours into `*out` (owned; free with `bidcert_string_free`), else NULL.
@@ -1161,6 +1445,52 @@ bidcert_status bidcert_timestamp_parse(const char *s, int64_t *out);
 // to another host; the last error says which).
 bidcert_status bidcert_endpoint_check(const char *url, bool allow_insecure_http);
 
+// The source that gave them, by its stable name, into `*out`: `explicit`, `environment`,
+// `oidc`, `cli_config`, `credentials_file`, `ecs_metadata`, `credentials_uri`,
+// `ram_role_arn` (what `bidcert credentials` prints).
+//
+// Ownership: `*out` is owned by the caller; free it with `bidcert_string_free`.
+// Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_INTERNAL`.
+bidcert_status bidcert_resolved_credentials_source(const struct bidcert_resolved_credentials *resolved,
+                                                   char **out);
+
+// Which file and profile, role or address gave them (never a secret) into `*out`.
+//
+// Ownership: `*out` is owned by the caller; free it with `bidcert_string_free`.
+// Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_INTERNAL`.
+bidcert_status bidcert_resolved_credentials_detail(const struct bidcert_resolved_credentials *resolved,
+                                                   char **out);
+
+// Their kind into `*out`; `bidcert_credentials_kind_name` gives its stable name.
+//
+// Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`.
+bidcert_status bidcert_resolved_credentials_kind(const struct bidcert_resolved_credentials *resolved,
+                                                 bidcert_credentials_kind *out);
+
+// The AccessKey id (not a secret) into `*out`.
+//
+// Ownership: `*out` is owned by the caller; free it with `bidcert_string_free`.
+// Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_INTERNAL`.
+bidcert_status bidcert_resolved_credentials_access_key_id(const struct bidcert_resolved_credentials *resolved,
+                                                          char **out);
+
+// Writes whether they expire into `*known` and, when they do, when, in seconds since the Unix
+// epoch, into `*unix_seconds` (untouched otherwise). Long-term keys do not expire.
+//
+// Thread-safety: safe from any thread.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`resolved`, `known`, `unix_seconds`).
+bidcert_status bidcert_resolved_credentials_expiration(const struct bidcert_resolved_credentials *resolved,
+                                                       bool *known,
+                                                       int64_t *unix_seconds);
+
+// Frees resolved credentials. NULL is a no-op.
+// Thread-safety: not concurrently with other uses of `resolved`.
+void bidcert_resolved_credentials_free(struct bidcert_resolved_credentials *resolved);
+
 // Writes every field of `info` into `*out` (see `bidcert_certified_info_fields`).
 //
 // Ownership: the strings are borrowed from `info`, valid until `bidcert_certified_info_free`.
@@ -1290,11 +1620,14 @@ bidcert_status bidcert_cert_ways_url_expires_at(const struct bidcert_cert_ways_u
 // Frees a link. NULL is a no-op. Thread-safety: not concurrently with other uses.
 void bidcert_cert_ways_url_free(struct bidcert_cert_ways_url *url);
 
-// A signer for `credentials` (copied), with the default endpoints.
+// A signer of `credentials`' current keys (copied: fetched first when a provider has none
+// yet), with the default endpoints. A signer keeps the keys it was made with: temporary
+// ones expire, and only a client (`bidcert_client_new`) refreshes them.
 //
 // Ownership: `*out` is owned by the caller; free it with `bidcert_signer_free`.
 // Thread-safety: safe from any thread.
-// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`.
+// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_CREDENTIALS` (a provider that has
+// none).
 bidcert_status bidcert_signer_new(const struct bidcert_credentials *credentials,
                                   struct bidcert_signer **out);
 

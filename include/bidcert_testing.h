@@ -34,6 +34,10 @@ typedef struct bidcert_testing_options {
   // Also serve HTTPS, on a free port, with a CA made at start
   // (`bidcert_testing_emulator_https_url`, `bidcert_testing_emulator_ca_pem`).
   bool tls;
+  // Also serve the ECS instance metadata service and a credentials URI, on a free port of
+  // their own (`bidcert_testing_emulator_metadata_url`,
+  // `bidcert_testing_emulator_credentials_uri`). STS is served in any case, on the HTTP port.
+  bool metadata;
 } bidcert_testing_options;
 
 #ifdef __cplusplus
@@ -57,18 +61,48 @@ const char *bidcert_testing_emulator_https_url(const struct bidcert_testing_emul
 // The PEM of the CA the HTTPS port's certificate is signed by, or NULL without TLS. Borrowed.
 const char *bidcert_testing_emulator_ca_pem(const struct bidcert_testing_emulator *emulator);
 
+// The metadata service's URL (`http://127.0.0.1:PORT`, what an ECS RAM role's endpoint
+// points at instead of `100.100.100.200`), or NULL when started without `metadata`. Borrowed.
+const char *bidcert_testing_emulator_metadata_url(const struct bidcert_testing_emulator *emulator);
+
+// The credentials URI on the metadata port (`GET` answers the instance role's temporary
+// keys), or NULL when started without `metadata`. Borrowed.
+const char *bidcert_testing_emulator_credentials_uri(const struct bidcert_testing_emulator *emulator);
+
+// STS requests received with `action` (`AssumeRole`, `AssumeRoleWithOIDC`) since start (or
+// the last reset), whatever their outcome, into `*out`.
+bool bidcert_testing_emulator_sts_call_count(const struct bidcert_testing_emulator *emulator,
+                                             const char *action,
+                                             uint64_t *out);
+
+// Makes every temporary key issued so far (by STS and the metadata service) expire now:
+// requests signed with them are refused `InvalidSecurityToken.Expired`. Writes how many were
+// still valid into `*out` (NULL: not written).
+bool bidcert_testing_emulator_expire_sts_credentials(const struct bidcert_testing_emulator *emulator,
+                                                     size_t *out);
+
+// Whether the metadata service answers only requests with a session token (IMDSv2 only).
+bool bidcert_testing_emulator_set_require_imdsv2(const struct bidcert_testing_emulator *emulator,
+                                                 bool required);
+
+// Requests the metadata port received (tokens, listings and credentials of the metadata
+// service, and the credentials URI's) since start (or the last reset), into `*out`.
+bool bidcert_testing_emulator_metadata_request_count(const struct bidcert_testing_emulator *emulator,
+                                                     uint64_t *out);
+
 // The HTTP port; 0 for NULL.
 uint16_t bidcert_testing_emulator_port(const struct bidcert_testing_emulator *emulator);
 
-// Back to the state at start: the fixture's customers, clock offset 0, no nonces, faults or
-// request log.
+// Back to the state at start: the fixture's customers, clock offset 0, no nonces, faults,
+// request log, issued STS keys, STS counts or metadata tokens and counts.
 bool bidcert_testing_emulator_reset(const struct bidcert_testing_emulator *emulator);
 
 // Moves the emulator's clock `seconds` from the system clock; its `Date` header follows.
 bool bidcert_testing_emulator_set_clock_offset(const struct bidcert_testing_emulator *emulator,
                                                int64_t seconds);
 
-// Injects a fault given as the admin API's JSON (`{"kind": "http_503", "next": 2}`, see the
+// Injects a fault given as the admin API's JSON (`{"kind": "http_503", "next": 2}`; a fault
+// of the metadata port: `{"kind": "hang", "target": "metadata", "next": 3}`; see the
 // emulator's README).
 bool bidcert_testing_emulator_inject_fault(const struct bidcert_testing_emulator *emulator,
                                            const char *fault_json);

@@ -10,6 +10,8 @@ FFI_OUT     := $(FFI_TARGET)/ffi
 # What the Rust static library needs from the system (rustc --print native-static-libs).
 FFI_NATIVE_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 FFI_CFLAGS  := -std=c99 -Wall -Wextra -Wpedantic -Werror -g -I$(ROOT)/include
+# The C suite's sources (the first holds main and the list of parts).
+FFI_C_SUITE := $(ROOT)/tests/c/test_bidcert.c $(ROOT)/tests/c/test_credentials.c
 FFI_VALGRIND := valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	--show-leak-kinds=definite,indirect --error-exitcode=1 \
 	--suppressions=$(ROOT)/tests/c/valgrind.supp
@@ -90,7 +92,7 @@ ffi-c-deps:
 ## natively)
 c-test: ffi-lib-debug ffi-emulator ffi-c-deps
 	@mkdir -p $(FFI_OUT)
-	$(CC) $(FFI_CFLAGS) -o $(FFI_OUT)/test_bidcert $(ROOT)/tests/c/test_bidcert.c \
+	$(CC) $(FFI_CFLAGS) -o $(FFI_OUT)/test_bidcert $(FFI_C_SUITE) \
 		$(FFI_DEBUG)/libbidcert.a -L$(FFI_DEBUG) -lbidcert_testing -Wl,-rpath,$(FFI_DEBUG) \
 		-lcjson $(FFI_NATIVE_LIBS)
 	$(CC) $(FFI_CFLAGS) -o $(FFI_OUT)/example_query $(ROOT)/examples/c/query.c \

@@ -46,7 +46,7 @@ fuzz-run: fuzz-build fuzz-seed
 ## asan: the C suite and the C example (mk/ffi.mk's c-test) under ASan and UBSan
 asan: ffi-lib-debug ffi-emulator ffi-c-deps
 	@mkdir -p $(ASAN_OUT)
-	$(CC) $(FFI_CFLAGS) $(ASAN_CFLAGS) -o $(ASAN_OUT)/test_bidcert $(ROOT)/tests/c/test_bidcert.c \
+	$(CC) $(FFI_CFLAGS) $(ASAN_CFLAGS) -o $(ASAN_OUT)/test_bidcert $(FFI_C_SUITE) \
 		$(FFI_DEBUG)/libbidcert.a -L$(FFI_DEBUG) -lbidcert_testing -Wl,-rpath,$(FFI_DEBUG) \
 		-lcjson $(FFI_NATIVE_LIBS)
 	$(CC) $(FFI_CFLAGS) $(ASAN_CFLAGS) -o $(ASAN_OUT)/example_query $(ROOT)/examples/c/query.c \

@@ -1,7 +1,10 @@
 // Package bidcerttest runs the bidcert emulator of both endpoints for tests: the
 // bidcert-emulator program as a subprocess on 127.0.0.1, driven through its admin HTTP API.
 // A test binary that uses it links only the production library; the emulator runs in its own
-// process. NewTLS serves HTTPS too, with a CA made at start (Emulator.CAFile).
+// process. NewTLS serves HTTPS too, with a CA made at start (Emulator.CAFile). STS
+// (AssumeRole, AssumeRoleWithOIDC) is always served on URL; NewMetadata also serves the ECS
+// instance metadata service and a credentials URI (Emulator.MetadataURL,
+// Emulator.CredentialsURI), for the credentials providers' tests.
 //
 // The program is found through the BIDCERT_EMULATOR environment variable (a path), else as
 // bidcert-emulator on PATH (`cargo install` it, or build it with
@@ -35,6 +38,13 @@ type Emulator struct {
 	// CAFile is the PEM file of the CA that signed the HTTPS certificate, for a client to
 	// trust (Config.CAFile); "" without TLS.
 	CAFile string
+	// MetadataURL is the ECS instance metadata service, http://127.0.0.1:PORT, when started
+	// with NewMetadata or StartMetadata ("" otherwise): what ECSRAMRoleProvider.Endpoint
+	// points at instead of 100.100.100.200.
+	MetadataURL string
+	// CredentialsURI answers the instance role's temporary keys (on the metadata port); ""
+	// without the metadata service.
+	CredentialsURI string
 
 	cmd    *exec.Cmd
 	http   *http.Client
@@ -70,12 +80,14 @@ func Start(args ...string) (*Emulator, error) {
 		return nil, fmt.Errorf("bidcerttest: starting %s: %w", program, err)
 	}
 	// The first line is {"url": "http://127.0.0.1:PORT"}, printed once it listens; with --tls
-	// {"url": "https://127.0.0.1:PORT", "http_url": "http://127.0.0.1:PORT"}.
+	// {"url": "https://127.0.0.1:PORT", "http_url": "http://127.0.0.1:PORT"}; with --metadata
+	// also "metadata_url".
 	lines := bufio.NewReader(out)
 	line, err := lines.ReadString('\n')
 	var first struct {
-		URL     string `json:"url"`
-		HTTPURL string `json:"http_url"`
+		URL         string `json:"url"`
+		HTTPURL     string `json:"http_url"`
+		MetadataURL string `json:"metadata_url"`
 	}
 	if err != nil || json.Unmarshal([]byte(line), &first) != nil || first.URL == "" {
 		cmd.Process.Kill()
@@ -87,7 +99,42 @@ func Start(args ...string) (*Emulator, error) {
 	if first.HTTPURL != "" {
 		e.URL, e.HTTPSURL = first.HTTPURL, first.URL
 	}
+	if first.MetadataURL != "" {
+		var m struct {
+			CredentialsURI string `json:"credentials_uri"`
+		}
+		if err := e.admin("GET", "metadata", nil, &m); err != nil {
+			e.Close()
+			return nil, err
+		}
+		e.MetadataURL, e.CredentialsURI = first.MetadataURL, m.CredentialsURI
+	}
 	return e, nil
+}
+
+// StartMetadata runs the emulator serving the ECS instance metadata service and a
+// credentials URI too, on a port of their own (MetadataURL, CredentialsURI).
+func StartMetadata() (*Emulator, error) {
+	e, err := Start("--metadata")
+	if err != nil {
+		return nil, err
+	}
+	if e.MetadataURL == "" {
+		e.Close()
+		return nil, errors.New("bidcerttest: the emulator started with --metadata printed no metadata URL")
+	}
+	return e, nil
+}
+
+// NewMetadata is StartMetadata for t; it stops the emulator when t ends.
+func NewMetadata(t testing.TB) *Emulator {
+	t.Helper()
+	e, err := StartMetadata()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
 }
 
 // StartTLS runs the emulator serving HTTPS too (HTTPSURL), with a CA made at start whose PEM
@@ -178,7 +225,7 @@ func (e *Emulator) admin(method, path string, body any, out any) error {
 }
 
 // Reset goes back to the state at start: the fixture's customers, clock offset 0, no nonces,
-// faults or request log.
+// faults, request log, issued STS keys, STS counts, metadata tokens or counts.
 func (e *Emulator) Reset() error { return e.admin("POST", "reset", nil, nil) }
 
 // SetClockOffset moves the emulator's clock by seconds from the system clock; its Date header
@@ -188,7 +235,9 @@ func (e *Emulator) SetClockOffset(seconds int64) error {
 }
 
 // InjectFault adds a fault in the admin API's JSON shape: {"kind": "http_503", "next": 2},
-// as a map, a struct or a json.RawMessage.
+// {"kind": "malformed_body", "action": "AssumeRole", "next": 1} for STS, or {"kind": "hang",
+// "target": "metadata", "next": 3} for the metadata port; as a map, a struct or a
+// json.RawMessage.
 func (e *Emulator) InjectFault(fault any) error { return e.admin("POST", "faults", fault, nil) }
 
 // ClearFaults removes every fault.
@@ -263,4 +312,50 @@ func (e *Emulator) MustDemo(t testing.TB, name string) string {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// STSCalls is the number of STS requests with action (AssumeRole, AssumeRoleWithOIDC)
+// received since start (or the last Reset), whatever their outcome.
+func (e *Emulator) STSCalls(action string) (int, error) {
+	var sts struct {
+		Calls map[string]int `json:"calls"`
+	}
+	err := e.admin("GET", "sts", nil, &sts)
+	return sts.Calls[action], err
+}
+
+// ExpireSTSCredentials makes every temporary key issued so far (by STS and the metadata
+// service) expire now: requests signed with them are refused InvalidSecurityToken.Expired.
+// It answers how many were still valid.
+func (e *Emulator) ExpireSTSCredentials() (int, error) {
+	var out struct {
+		Expired int `json:"expired"`
+	}
+	err := e.admin("POST", "sts/expire", nil, &out)
+	return out.Expired, err
+}
+
+// SetRequireIMDSv2 makes the metadata service answer only requests with a session token
+// (IMDSv2 only), or not.
+func (e *Emulator) SetRequireIMDSv2(required bool) error {
+	return e.admin("POST", "metadata", map[string]bool{"require_imdsv2": required}, nil)
+}
+
+// MetadataRequests counts the requests the metadata port received since start (or the last
+// Reset), by kind.
+type MetadataRequests struct {
+	Total          int `json:"total"`
+	Tokens         int `json:"tokens"`
+	Listings       int `json:"listings"`
+	Credentials    int `json:"credentials"`
+	CredentialsURI int `json:"credentials_uri"`
+}
+
+// MetadataRequests is what the metadata port received.
+func (e *Emulator) MetadataRequests() (MetadataRequests, error) {
+	var m struct {
+		Requests MetadataRequests `json:"requests"`
+	}
+	err := e.admin("GET", "metadata", nil, &m)
+	return m.Requests, err
 }

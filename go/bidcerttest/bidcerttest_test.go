@@ -102,3 +102,40 @@ func TestTheEmulatorServesHTTPSWithItsCA(t *testing.T) {
 		t.Errorf("log %+v, %v", log, err)
 	}
 }
+
+func TestTheMetadataPortAndSTSAreDrivenOverHTTP(t *testing.T) {
+	e := NewMetadata(t)
+	if !strings.HasPrefix(e.MetadataURL, "http://127.0.0.1:") || e.CredentialsURI != e.MetadataURL+"/credentials-uri" {
+		t.Fatalf("metadata %q, credentials URI %q", e.MetadataURL, e.CredentialsURI)
+	}
+	if n, err := e.STSCalls("AssumeRole"); n != 0 || err != nil {
+		t.Errorf("STS calls %d, %v", n, err)
+	}
+	// The credentials URI hands out a key of the instance role: one valid key to expire.
+	resp, err := http.Get(e.CredentialsURI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if n, err := e.ExpireSTSCredentials(); n != 1 || err != nil {
+		t.Errorf("expired %d, %v", n, err)
+	}
+	if m, err := e.MetadataRequests(); m.Total != 1 || m.CredentialsURI != 1 || err != nil {
+		t.Errorf("metadata requests %+v, %v", m, err)
+	}
+	if err := e.SetRequireIMDSv2(true); err != nil {
+		t.Fatal(err)
+	}
+	resp, err = http.Get(e.MetadataURL + "/latest/meta-data/ram/security-credentials/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("IMDSv2 only: a read without a token answered %d", resp.StatusCode)
+	}
+	if plain := New(t); plain.MetadataURL != "" || plain.CredentialsURI != "" {
+		t.Errorf("without --metadata: %q, %q", plain.MetadataURL, plain.CredentialsURI)
+	}
+}

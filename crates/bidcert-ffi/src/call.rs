@@ -250,8 +250,8 @@ impl bidcert_call {
 }
 
 /// A call of `op` under `client`'s policy, credentials and learned clock offset. When the call
-/// comes to its decision it hands the clock offset it learned back to the client, for later
-/// calls.
+/// comes to its decision it hands back to the client, for later calls, the clock offset it
+/// learned and the credentials the server refused as expired (the client fetches new ones).
 ///
 /// Ownership: `op` is copied (free it whenever you like); the call keeps its own reference to
 /// the client's shared state, so the client may be freed first. `*out` is owned by the caller,
@@ -354,16 +354,20 @@ pub unsafe extern "C" fn bidcert_call_set_clock_offset(
     })
 }
 
-/// The next attempt, signed afresh (new timestamp and nonce), into `*out`. `inputs` NULL: the
-/// system clock and a random nonce.
+/// The next attempt, signed afresh (new timestamp and nonce) with the client's current
+/// credentials (refreshed first when due, or when the server refused the last attempt's as
+/// expired), into `*out`; a fetch (a file, STS, the metadata service) blocks here, within the
+/// provider's own timeouts. `inputs` NULL: the system clock and a random nonce.
 ///
 /// A failure here ends the call (`bidcert_call_error` gives it too): the budget is spent
-/// (`BIDCERT_TIMEOUT`) or the operation cannot be signed. Asking again while an attempt is in
+/// (`BIDCERT_TIMEOUT`), no valid credentials can be had (`BIDCERT_CREDENTIALS`), or the
+/// operation cannot be signed. Asking again while an attempt is in
 /// flight, or after the call has its decision, is `BIDCERT_VALIDATION` and changes nothing.
 /// Ownership: `*out`'s pointers are borrowed from the call (see `bidcert_attempt`).
 /// Thread-safety: not concurrently with other uses of `call`.
 /// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`call`, `out`); `BIDCERT_INVALID_UTF8`
-/// (`inputs->nonce`); `BIDCERT_VALIDATION` (misuse, a bad nonce); `BIDCERT_TIMEOUT`.
+/// (`inputs->nonce`); `BIDCERT_VALIDATION` (misuse, a bad nonce); `BIDCERT_TIMEOUT`;
+/// `BIDCERT_CREDENTIALS`.
 #[no_mangle]
 pub unsafe extern "C" fn bidcert_call_next_request(
     call: *mut bidcert_call,
@@ -378,7 +382,7 @@ pub unsafe extern "C" fn bidcert_call_next_request(
         if c.in_flight {
             return Err(misuse("an attempt is in flight: feed its answer first"));
         }
-        if c.call.is_finished() {
+        if c.call.is_finished() || matches!(c.outcome, Outcome::Failed(_)) {
             return Err(misuse("has its decision: it makes no more attempts"));
         }
         let nonce = match inputs {
@@ -388,7 +392,16 @@ pub unsafe extern "C" fn bidcert_call_next_request(
             },
             None => Nonce::random(),
         };
-        let signer = c.client.signer();
+        // The provider's current credentials, fetched anew when the server refused the last
+        // attempt's as expired; without any, the call ends (it has no keys to sign with).
+        let signer = match c.client.next_signer(&c.call) {
+            Ok(s) => s,
+            Err(e) => {
+                c.outcome = Outcome::Failed(e.clone());
+                c.client.finish(&c.call);
+                return Err(e.into());
+            }
+        };
         let attempt = match c.call.next_request(&signer, now(inputs), &nonce) {
             Ok(a) => a,
             Err(e) => {

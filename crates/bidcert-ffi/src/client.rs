@@ -130,16 +130,22 @@ unsafe fn connection(
     Ok(builder)
 }
 
-/// A new client. `credentials` NULL resolves them from the default chain (environment,
-/// CLI profile, shared file); `config` NULL takes every default.
+/// A new client signing with what `credentials` hands out: every attempt, of its own calls
+/// and of the calls a program drives (`bidcert_call_*`), is signed with the provider's
+/// current credentials, refreshed ahead of their expiry, and keys a server refuses as expired
+/// are fetched anew. `credentials` NULL is the default chain
+/// (`bidcert_credentials_default_chain`); `config` NULL takes every default. The client's
+/// first credentials are fetched here, so that a client without any fails at once.
 ///
-/// Ownership: both arguments are only read (credentials are copied); `*out` is owned by the
-/// caller, free it with `bidcert_client_free`. Thread-safety: safe from any thread.
+/// Ownership: both arguments are only read (the client shares `credentials`' cache: free it
+/// whenever you like); `*out` is owned by the caller, free it with `bidcert_client_free`.
+/// Thread-safety: safe from any thread.
 /// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`out`, a `resolve` entry);
 /// `BIDCERT_INVALID_UTF8`; `BIDCERT_INVALID_ENUM` (`signature_version`); `BIDCERT_VALIDATION`
 /// (an endpoint, plain http to a remote host, the proxy, a CA file that cannot be read or PEM
 /// with no certificate, a `resolve` value that is not an IP address); `BIDCERT_CREDENTIALS`
-/// (none given and none found).
+/// (the source has no credentials: the error names each source tried and what it lacked,
+/// `bidcert_error_tried`).
 #[no_mangle]
 pub unsafe extern "C" fn bidcert_client_new(
     credentials: *const bidcert_credentials,
@@ -151,7 +157,7 @@ pub unsafe extern "C" fn bidcert_client_new(
         let mut builder = Client::builder();
         // SAFETY: NULL or a live object, by the contract.
         if let Some(creds) = unsafe { credentials.as_ref() } {
-            builder = builder.credentials(creds.inner.clone());
+            builder = builder.provider(creds.provider.clone());
         }
         // SAFETY: NULL or a readable config, by the contract.
         if let Some(cfg) = unsafe { config.as_ref() } {
@@ -260,6 +266,46 @@ pub unsafe extern "C" fn bidcert_client_call(
         let call = unsafe { rpc_op(target, action, version, method, params, params_len) }?;
         let value = client.inner.call(&call)?;
         unsafe { string_out(out, value.to_string()) }
+    })
+}
+
+/// The credentials the client signs with, into `*out`: the provider it shares with every
+/// copy (`bidcert_credentials_current` tells what they are now).
+///
+/// Ownership: `*out` is owned by the caller; free it with `bidcert_credentials_free`.
+/// Thread-safety: safe from any thread.
+/// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`client`, `out`).
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_client_credentials(
+    client: *const bidcert_client,
+    out: *mut *mut bidcert_credentials,
+) -> bidcert_status {
+    ffi_status!({
+        let client = unsafe { ref_arg(client, "client") }?;
+        let out = unsafe { out_arg(out, "out") }?;
+        *out = into_object(bidcert_credentials {
+            provider: client.inner.provider(),
+        });
+        Ok(())
+    })
+}
+
+/// Replaces the credentials the client signs with: the next attempt of any call, those in
+/// flight included, is signed with what `credentials` hands out. Nothing is fetched here.
+///
+/// Ownership: `credentials` is only read (the client shares its cache).
+/// Thread-safety: safe from any thread, concurrently with calls on `client`.
+/// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`client`, `credentials`).
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_client_set_credentials(
+    client: *const bidcert_client,
+    credentials: *const bidcert_credentials,
+) -> bidcert_status {
+    ffi_status!({
+        let client = unsafe { ref_arg(client, "client") }?;
+        let credentials = unsafe { ref_arg(credentials, "credentials") }?;
+        client.inner.set_provider(credentials.provider.clone());
+        Ok(())
     })
 }
 

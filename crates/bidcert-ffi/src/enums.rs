@@ -13,6 +13,7 @@
 
 use std::ffi::{CStr, CString};
 
+use bidcert_rs::credentials::CredentialsKind;
 use bidcert_rs::{
     BidType, ErrorKind, Platform, Product, SignatureVersion, SubjectType, TransportKind,
 };
@@ -109,7 +110,14 @@ macro_rules! core_enum {
     };
 }
 
-core_enum!(BidType, Platform, SubjectType, TransportKind, ErrorKind);
+core_enum!(
+    BidType,
+    Platform,
+    SubjectType,
+    TransportKind,
+    ErrorKind,
+    CredentialsKind
+);
 
 impl CoreEnum for Product {
     fn all() -> &'static [Self] {
@@ -341,6 +349,11 @@ mod tests {
         round_trips::<bidcert_product>();
         round_trips::<bidcert_transport_kind>();
         round_trips::<bidcert_signature_version>();
+        round_trips::<crate::credentials::bidcert_credentials_kind>();
+        for k in CredentialsKind::ALL {
+            let c = crate::credentials::bidcert_credentials_kind::from(*k);
+            assert_eq!(c.name().to_str().unwrap(), k.as_str());
+        }
         // Zero, a zeroed config's value, is the core's default.
         assert_eq!(
             enum_arg::<bidcert_signature_version>(0, "signature_version").unwrap(),

@@ -105,6 +105,8 @@ pub struct bidcert_error {
     pub(crate) field: Option<String>,
     pub(crate) diagnosis: Option<Diagnosis>,
     pub(crate) clock_offset: Option<i64>,
+    // A credentials error: each source tried, with what it lacked.
+    pub(crate) tried: Vec<(String, String)>,
 }
 
 impl bidcert_error {
@@ -124,6 +126,7 @@ impl bidcert_error {
             field: None,
             diagnosis: None,
             clock_offset: None,
+            tried: Vec::new(),
         }
     }
 
@@ -183,6 +186,7 @@ impl bidcert_error {
             field: None,
             diagnosis: e.diagnosis().cloned(),
             clock_offset: e.clock_offset(),
+            tried: Vec::new(),
         }
     }
 }
@@ -205,8 +209,10 @@ impl From<bidcert_rs::Error> for bidcert_error {
         let mut out = match &e {
             E::Validation(v) => return v.clone().into(),
             E::Api(a) => return Self::api(a),
-            E::Credentials(_) => {
-                Self::new(bidcert_status::BIDCERT_CREDENTIALS, kind, e.to_string())
+            E::Credentials(c) => {
+                let mut out = Self::new(bidcert_status::BIDCERT_CREDENTIALS, kind, e.to_string());
+                out.tried = c.tried().to_vec();
+                out
             }
             E::Transport(t) => {
                 let status = match t.kind() {
@@ -401,6 +407,57 @@ pub unsafe extern "C" fn bidcert_error_field(
     out: *mut *mut c_char,
 ) -> bidcert_status {
     ffi_status!({ unsafe { get_opt_string(err, "err", out, |e| e.field.as_deref()) } })
+}
+
+/// For a credentials error (`BIDCERT_CREDENTIALS`): writes how many sources were tried into
+/// `*out` (0 for any other error). `bidcert_error_tried` gives each.
+///
+/// Thread-safety: safe from any thread.
+/// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`.
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_error_tried_count(
+    err: *const bidcert_error,
+    out: *mut usize,
+) -> bidcert_status {
+    ffi_status!({ unsafe { get_value(err, "err", out, |e| e.tried.len()) } })
+}
+
+/// For a credentials error: the source tried at `index` (in the order tried) into `*source`
+/// (`environment`, `oidc`, or a file and profile, a role, an address) and what it lacked, or
+/// why its credentials were refused (a key with a space at either end, say), into `*reason`.
+/// Neither ever holds a secret.
+///
+/// Ownership: both are owned by the caller; free them with `bidcert_string_free`.
+/// Thread-safety: safe from any thread.
+/// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT` (`err`, `source`, `reason`);
+/// `BIDCERT_VALIDATION` (`index` is not below `bidcert_error_tried_count`); `BIDCERT_INTERNAL`.
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_error_tried(
+    err: *const bidcert_error,
+    index: usize,
+    source: *mut *mut c_char,
+    reason: *mut *mut c_char,
+) -> bidcert_status {
+    ffi_status!({
+        let e = unsafe { crate::convert::ref_arg(err, "err") }?;
+        let source = unsafe { out_arg(source, "source") }?;
+        let reason = unsafe { out_arg(reason, "reason") }?;
+        let (s, r) = e.tried.get(index).ok_or_else(|| {
+            bidcert_error::validation(
+                "index",
+                &format!("is {index}; the error tried {} sources", e.tried.len()),
+            )
+        })?;
+        // Both made before either is handed out: nothing leaks when one fails.
+        let to_c = |v: &str| {
+            std::ffi::CString::new(v)
+                .map_err(|_| bidcert_error::internal("the value holds a NUL byte"))
+        };
+        let (s, r) = (to_c(s)?, to_c(r)?);
+        *source = s.into_raw();
+        *reason = r.into_raw();
+        Ok(())
+    })
 }
 
 /// For a `SignatureDoesNotMatch` from a client call: writes how the server's string to sign

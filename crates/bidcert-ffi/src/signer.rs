@@ -76,11 +76,14 @@ unsafe fn time_and_nonce(
     Ok((timestamp, nonce))
 }
 
-/// A signer for `credentials` (copied), with the default endpoints.
+/// A signer of `credentials`' current keys (copied: fetched first when a provider has none
+/// yet), with the default endpoints. A signer keeps the keys it was made with: temporary
+/// ones expire, and only a client (`bidcert_client_new`) refreshes them.
 ///
 /// Ownership: `*out` is owned by the caller; free it with `bidcert_signer_free`.
 /// Thread-safety: safe from any thread.
-/// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`.
+/// Returns: `BIDCERT_OK`; `BIDCERT_NULL_ARGUMENT`; `BIDCERT_CREDENTIALS` (a provider that has
+/// none).
 #[no_mangle]
 pub unsafe extern "C" fn bidcert_signer_new(
     credentials: *const bidcert_credentials,
@@ -89,8 +92,9 @@ pub unsafe extern "C" fn bidcert_signer_new(
     ffi_status!({
         let creds = unsafe { ref_arg(credentials, "credentials") }?;
         let out = unsafe { out_arg(out, "out") }?;
+        let current = creds.provider.credentials()?;
         *out = into_object(bidcert_signer {
-            inner: Signer::new(creds.inner.clone()),
+            inner: Signer::new(current.credentials().clone()),
         });
         Ok(())
     })

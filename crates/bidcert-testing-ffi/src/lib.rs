@@ -25,6 +25,10 @@ pub struct bidcert_testing_options {
     /// Also serve HTTPS, on a free port, with a CA made at start
     /// (`bidcert_testing_emulator_https_url`, `bidcert_testing_emulator_ca_pem`).
     pub tls: bool,
+    /// Also serve the ECS instance metadata service and a credentials URI, on a free port of
+    /// their own (`bidcert_testing_emulator_metadata_url`,
+    /// `bidcert_testing_emulator_credentials_uri`). STS is served in any case, on the HTTP port.
+    pub metadata: bool,
 }
 
 /// A running emulator with the demo fixture (opaque). Thread-safe.
@@ -34,6 +38,8 @@ pub struct bidcert_testing_emulator {
     url: CString,
     https_url: Option<CString>,
     ca_pem: Option<CString>,
+    metadata_url: Option<CString>,
+    credentials_uri: Option<CString>,
     port: u16,
 }
 
@@ -115,6 +121,7 @@ pub unsafe extern "C" fn bidcert_testing_emulator_start(
         let handle = Emulator::builder()
             .port(options.map_or(0, |o| o.port))
             .tls(options.is_some_and(|o| o.tls))
+            .metadata(options.is_some_and(|o| o.metadata))
             .start()
             .map_err(|e| format!("could not start the emulator: {e}"))?;
         let c = |s: &str| CString::new(s).map_err(|_| "a NUL byte".to_owned());
@@ -122,6 +129,8 @@ pub unsafe extern "C" fn bidcert_testing_emulator_start(
             url: c(handle.base_url())?,
             https_url: handle.https_url().map(c).transpose()?,
             ca_pem: handle.ca_pem().map(c).transpose()?,
+            metadata_url: handle.metadata_url().map(c).transpose()?,
+            credentials_uri: handle.credentials_uri().as_deref().map(c).transpose()?,
             port: handle.port(),
             handle: Mutex::new(Some(handle)),
         };
@@ -165,6 +174,99 @@ pub unsafe extern "C" fn bidcert_testing_emulator_ca_pem(
     })
 }
 
+/// The metadata service's URL (`http://127.0.0.1:PORT`, what an ECS RAM role's endpoint
+/// points at instead of `100.100.100.200`), or NULL when started without `metadata`. Borrowed.
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_testing_emulator_metadata_url(
+    emulator: *const bidcert_testing_emulator,
+) -> *const c_char {
+    boundary(std::ptr::null(), || {
+        let e = unsafe { emulator_arg(emulator) }?;
+        Ok(e.metadata_url
+            .as_ref()
+            .map_or(std::ptr::null(), |s| s.as_ptr()))
+    })
+}
+
+/// The credentials URI on the metadata port (`GET` answers the instance role's temporary
+/// keys), or NULL when started without `metadata`. Borrowed.
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_testing_emulator_credentials_uri(
+    emulator: *const bidcert_testing_emulator,
+) -> *const c_char {
+    boundary(std::ptr::null(), || {
+        let e = unsafe { emulator_arg(emulator) }?;
+        Ok(e.credentials_uri
+            .as_ref()
+            .map_or(std::ptr::null(), |s| s.as_ptr()))
+    })
+}
+
+/// STS requests received with `action` (`AssumeRole`, `AssumeRoleWithOIDC`) since start (or
+/// the last reset), whatever their outcome, into `*out`.
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_testing_emulator_sts_call_count(
+    emulator: *const bidcert_testing_emulator,
+    action: *const c_char,
+    out: *mut u64,
+) -> bool {
+    boundary(false, || {
+        let e = unsafe { emulator_arg(emulator) }?;
+        let action = unsafe { str_arg(action, "action") }?;
+        // SAFETY: NULL or writable, by the contract.
+        let out = unsafe { out.as_mut() }.ok_or("argument `out` is NULL")?;
+        *out = e.with(|h| h.sts_call_count(action))?;
+        Ok(true)
+    })
+}
+
+/// Makes every temporary key issued so far (by STS and the metadata service) expire now:
+/// requests signed with them are refused `InvalidSecurityToken.Expired`. Writes how many were
+/// still valid into `*out` (NULL: not written).
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_testing_emulator_expire_sts_credentials(
+    emulator: *const bidcert_testing_emulator,
+    out: *mut usize,
+) -> bool {
+    boundary(false, || {
+        let e = unsafe { emulator_arg(emulator) }?;
+        let expired = e.with(EmulatorHandle::expire_sts_credentials)?;
+        // SAFETY: NULL or writable, by the contract.
+        if let Some(out) = unsafe { out.as_mut() } {
+            *out = expired;
+        }
+        Ok(true)
+    })
+}
+
+/// Whether the metadata service answers only requests with a session token (IMDSv2 only).
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_testing_emulator_set_require_imdsv2(
+    emulator: *const bidcert_testing_emulator,
+    required: bool,
+) -> bool {
+    boundary(false, || {
+        unsafe { emulator_arg(emulator) }?.with(|h| h.set_require_imdsv2(required))?;
+        Ok(true)
+    })
+}
+
+/// Requests the metadata port received (tokens, listings and credentials of the metadata
+/// service, and the credentials URI's) since start (or the last reset), into `*out`.
+#[no_mangle]
+pub unsafe extern "C" fn bidcert_testing_emulator_metadata_request_count(
+    emulator: *const bidcert_testing_emulator,
+    out: *mut u64,
+) -> bool {
+    boundary(false, || {
+        let e = unsafe { emulator_arg(emulator) }?;
+        // SAFETY: NULL or writable, by the contract.
+        let out = unsafe { out.as_mut() }.ok_or("argument `out` is NULL")?;
+        *out = e.with(|h| h.metadata_requests().total)?;
+        Ok(true)
+    })
+}
+
 /// The HTTP port; 0 for NULL.
 #[no_mangle]
 pub unsafe extern "C" fn bidcert_testing_emulator_port(
@@ -173,8 +275,8 @@ pub unsafe extern "C" fn bidcert_testing_emulator_port(
     boundary(0, || Ok(unsafe { emulator_arg(emulator) }?.port))
 }
 
-/// Back to the state at start: the fixture's customers, clock offset 0, no nonces, faults or
-/// request log.
+/// Back to the state at start: the fixture's customers, clock offset 0, no nonces, faults,
+/// request log, issued STS keys, STS counts or metadata tokens and counts.
 #[no_mangle]
 pub unsafe extern "C" fn bidcert_testing_emulator_reset(
     emulator: *const bidcert_testing_emulator,
@@ -197,7 +299,8 @@ pub unsafe extern "C" fn bidcert_testing_emulator_set_clock_offset(
     })
 }
 
-/// Injects a fault given as the admin API's JSON (`{"kind": "http_503", "next": 2}`, see the
+/// Injects a fault given as the admin API's JSON (`{"kind": "http_503", "next": 2}`; a fault
+/// of the metadata port: `{"kind": "hang", "target": "metadata", "next": 3}`; see the
 /// emulator's README).
 #[no_mangle]
 pub unsafe extern "C" fn bidcert_testing_emulator_inject_fault(
