@@ -338,6 +338,11 @@ pub fn parse_rpc_response(status: u16, body: &[u8]) -> Result<Value, Error> {
 /// assert_eq!(info.request_id(), Some("90B7"));
 /// ```
 pub fn parse_certified_info(status: u16, body: &[u8]) -> Result<CertifiedInfo, Error> {
+    common_certified_info(status, body).map_or_else(|| certified_info_from_tree(status, body), Ok)
+}
+
+/// Any `QueryBidUserCertifiedInfo` body, read through JSON trees.
+fn certified_info_from_tree(status: u16, body: &[u8]) -> Result<CertifiedInfo, Error> {
     let mut obj = envelope(status, body)?;
     let bad = |why: &str| Error::from(ParseError::new(status, why, body));
     // The fields are moved out of the parsed values, not copied.
@@ -378,6 +383,78 @@ pub fn parse_certified_info(status: u16, body: &[u8]) -> Result<CertifiedInfo, E
     })
 }
 
+/// The common success body of `QueryBidUserCertifiedInfo` — `requestId` and `result` as a
+/// JSON string of string fields — read into borrowed fields instead of two JSON trees (a
+/// third of the work; the Go and Python clients' CPU per request showed it). Any other body
+/// (an error, an object `result`, a number where a string is usual, a key in both spellings)
+/// is `None` and takes the general path above, which reads these alike: a test compares the
+/// two on every response vector.
+fn common_certified_info(status: u16, body: &[u8]) -> Option<CertifiedInfo> {
+    use serde::de::IgnoredAny;
+    use std::borrow::Cow;
+
+    #[derive(serde::Deserialize)]
+    struct Envelope<'a> {
+        #[serde(rename = "requestId", alias = "RequestId", borrow)]
+        request_id: Option<Cow<'a, str>>,
+        #[serde(rename = "result", alias = "Result", borrow)]
+        result: Cow<'a, str>,
+        // Present on errors: leave those to the general path.
+        #[serde(rename = "code", alias = "Code")]
+        code: Option<IgnoredAny>,
+        #[serde(rename = "success", alias = "Success")]
+        success: Option<IgnoredAny>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Fields<'a> {
+        #[serde(rename = "aliyunPk", alias = "AliyunPk", borrow)]
+        aliyun_pk: Option<Cow<'a, str>>,
+        #[serde(rename = "isCertified", alias = "IsCertified", borrow)]
+        is_certified: Cow<'a, str>,
+        #[serde(rename = "accountCertType", alias = "AccountCertType", borrow)]
+        account_cert_type: Option<Cow<'a, str>>,
+        #[serde(rename = "name", alias = "Name", borrow)]
+        name: Option<Cow<'a, str>>,
+        #[serde(rename = "phone", alias = "Phone", borrow)]
+        phone: Option<Cow<'a, str>>,
+        #[serde(rename = "certType", alias = "CertType", borrow)]
+        cert_type: Option<Cow<'a, str>>,
+        #[serde(rename = "certNumber", alias = "CertNumber", borrow)]
+        cert_number: Option<Cow<'a, str>>,
+    }
+
+    if !(200..300).contains(&status) {
+        return None;
+    }
+    let env: Envelope<'_> = serde_json::from_slice(body).ok()?;
+    if env.code.is_some() || env.success.is_some() {
+        return None;
+    }
+    let f: Fields<'_> = serde_json::from_str(&env.result).ok()?;
+    let is_certified = match f.is_certified.as_ref() {
+        "1" | "true" => true,
+        "0" | "false" => false,
+        _ => return None,
+    };
+    let own = |s: Option<Cow<'_, str>>| s.map(Cow::into_owned);
+    Some(CertifiedInfo {
+        request_id: own(env.request_id),
+        aliyun_pk: own(f.aliyun_pk),
+        is_certified,
+        account_cert_type: f
+            .account_cert_type
+            .filter(|s| !s.is_empty())
+            .map(|s| AccountCertType::from_wire(&s)),
+        name: own(f.name),
+        phone: own(f.phone),
+        cert_type: f
+            .cert_type
+            .filter(|s| !s.is_empty())
+            .map(|s| CertType::from_code(&s)),
+        cert_number: own(f.cert_number),
+    })
+}
+
 /// Parses a `GenerateAliyunBidCertWaysUrl` response; `issued_at` is when the request was sent.
 ///
 /// ```
@@ -414,6 +491,29 @@ pub fn parse_cert_ways_url(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_common_path_reads_every_response_vector_as_the_general_path_does() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/vectors/responses.json"
+        );
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let mut taken = 0;
+        for case in doc["cases"].as_array().unwrap() {
+            if case["operation"] != "query_certified_info" {
+                continue;
+            }
+            let status = case["status"].as_u64().unwrap() as u16;
+            let body = case["body"].as_str().unwrap().as_bytes();
+            if let Some(fast) = common_certified_info(status, body) {
+                taken += 1;
+                let general = certified_info_from_tree(status, body);
+                assert_eq!(general.as_ref(), Ok(&fast), "{}", case["name"]);
+            }
+        }
+        assert!(taken >= 5, "the common path read only {taken} vectors");
+    }
 
     #[test]
     fn debug_masks_personal_data() {
