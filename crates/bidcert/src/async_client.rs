@@ -11,7 +11,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use bidcert_core::exchange::{Attempt, Exchange, Response};
+use bidcert_core::exchange::{Attempt, Exchange};
 use bidcert_core::{
     CertWaysUrl, CertifiedInfo, Error, GenerateCertWaysUrl, Method, QueryCertifiedInfo, RpcCall,
     Signer, TransportError, TransportKind, ValidationError,
@@ -191,13 +191,7 @@ impl AsyncClient {
         let exchange = async {
             let mut response = request.send().await.map_err(|e| classify(e, "sending"))?;
             let status = response.status().as_u16();
-            let headers = Response::HEADERS
-                .iter()
-                .filter_map(|name| {
-                    let value = response.headers().get(*name)?.to_str().ok()?;
-                    Some((*name, value.to_owned()))
-                })
-                .collect();
+            let headers = Received::engine_headers(response.headers());
             let mut body = Vec::new();
             while body.len() < limit {
                 match response.chunk().await {

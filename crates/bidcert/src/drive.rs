@@ -145,6 +145,15 @@ pub(crate) struct Received {
 }
 
 impl Received {
+    /// The headers of `map` the engine reads, copied out of the HTTP stack's response (ureq
+    /// and reqwest share the `http` crate's map).
+    pub(crate) fn engine_headers(map: &ureq::http::HeaderMap) -> Vec<(&'static str, String)> {
+        Response::HEADERS
+            .iter()
+            .filter_map(|name| Some((*name, map.get(*name)?.to_str().ok()?.to_owned())))
+            .collect()
+    }
+
     fn response(&self) -> Response<'_> {
         self.headers.iter().fold(
             Response::new(self.status, &self.body),

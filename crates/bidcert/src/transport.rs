@@ -8,7 +8,7 @@ use std::io::Read as _;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bidcert_core::exchange::{Attempt, Call, Exchange, Policy, Response};
+use bidcert_core::exchange::{Attempt, Call, Exchange, Policy};
 use bidcert_core::{Error, Method, Signer, TransportError, TransportKind, ValidationError};
 
 use crate::drive::{Drive, Received, Step};
@@ -152,13 +152,7 @@ impl Transport {
         };
         let mut response = result.map_err(classify)?;
         let status = response.status().as_u16();
-        let headers = Response::HEADERS
-            .iter()
-            .filter_map(|name| {
-                let value = response.headers().get(*name)?.to_str().ok()?;
-                Some((*name, value.to_owned()))
-            })
-            .collect();
+        let headers = Received::engine_headers(response.headers());
         let mut body = Vec::new();
         response
             .body_mut()
