@@ -47,7 +47,7 @@ type OIDCRoleProvider struct {
 	OIDCProviderARN string // else ALIBABA_CLOUD_OIDC_PROVIDER_ARN
 	OIDCTokenFile   string // else ALIBABA_CLOUD_OIDC_TOKEN_FILE
 	RoleSessionName string // else ALIBABA_CLOUD_ROLE_SESSION_NAME, else bidcert-<time>
-	// Duration of the session, at least 15 minutes (whole seconds); 0: one hour.
+	// Duration of the session in whole seconds; 0: the core's default (the credentials guide lists it).
 	Duration time.Duration
 	Policy   string // a JSON policy narrowing the session's permissions
 	STS      STSConfig
@@ -100,7 +100,7 @@ type RAMRoleARNProvider struct {
 	Source          CredentialsProvider
 	RoleARN         string // else ALIBABA_CLOUD_ROLE_ARN
 	RoleSessionName string // else ALIBABA_CLOUD_ROLE_SESSION_NAME, else bidcert-<time>
-	// Duration of the session, at least 15 minutes (whole seconds); 0: one hour.
+	// Duration of the session in whole seconds; 0: the core's default (the credentials guide lists it).
 	Duration   time.Duration
 	Policy     string // a JSON policy narrowing the session's permissions
 	ExternalID string // the external id the role's trust policy asks for
