@@ -30,7 +30,12 @@ pub fn run(data: &[u8]) {
         assert!(result.is_err(), "credentials from a file that is not INI");
         return;
     };
-    let Some(section) = ini.section(Some(profile.as_deref().unwrap_or("default"))) else {
+    // The profile asked for, else `default` (an empty name asks for none).
+    let name = profile
+        .as_deref()
+        .filter(|p| !p.is_empty())
+        .unwrap_or("default");
+    let Some(section) = ini.section(Some(name)) else {
         assert!(
             result.is_err(),
             "credentials from a section that is not there"

@@ -403,5 +403,7 @@ mod tests {
             shared_profile_name(None, &Env::empty().with("ALIBABA_CLOUD_PROFILE", "p")),
             "p"
         );
+        // An empty name (`--profile ""`) names none: the default's rule applies.
+        assert_eq!(shared_profile_name(Some(""), &Env::empty()), "default");
     }
 }
