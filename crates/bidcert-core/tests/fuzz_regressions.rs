@@ -1,8 +1,6 @@
 //! Replays the inputs the fuzz targets crashed on (`fuzz/regressions/<target>/`) through the
 //! targets' own code, properties included, so a fixed crash stays fixed under `cargo test`.
 
-use std::path::Path;
-
 // The targets' shared reader; this crate's targets use part of it.
 #[allow(dead_code)]
 #[path = "../../../fuzz/src/input.rs"]
@@ -21,21 +19,9 @@ mod fast_auth_event;
 #[path = "../../../fuzz/src/verify.rs"]
 mod verify;
 
-fn replay(target: &str, run: fn(&[u8])) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fuzz/regressions")
-        .join(target);
-    let mut inputs: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .collect();
-    inputs.sort();
-    assert!(!inputs.is_empty(), "no kept input in {}", dir.display());
-    for path in inputs {
-        eprintln!("replaying {}", path.display());
-        run(&std::fs::read(&path).unwrap());
-    }
-}
+#[path = "../../../fuzz/src/replay.rs"]
+mod replay;
+use replay::replay;
 
 #[test]
 fn exchange_crashes_stay_fixed() {
