@@ -266,7 +266,7 @@ pub(crate) fn fixture() -> Fixture {
             tokens: vec![OIDC_TOKEN.into()],
             expired_tokens: vec![EXPIRED_OIDC_TOKEN.into()],
             issuer: "https://oidc.bidcert.test".into(),
-            client_ids: vec!["sts.aliyuncs.com".into()],
+            client_ids: vec!["sts.bidcert.test".into()],
         }],
         instance: Some(Instance {
             role: ECS_ROLE_ARN.into(),

@@ -121,7 +121,7 @@ impl OidcProvider {
     }
 
     fn default_client_ids() -> Vec<String> {
-        vec!["sts.aliyuncs.com".into()]
+        vec!["sts.bidcert.test".into()]
     }
 }
 

@@ -26,9 +26,13 @@ pub fn bare() -> Command {
     cmd
 }
 
+/// A loopback port nothing listens on (discard): where [`scrubbed`] points STS and the
+/// metadata service, so that a provider that ever ignored its switch would be refused here.
+pub const NOWHERE: &str = "http://127.0.0.1:9";
+
 /// `program` with no credentials or profile variables of this machine, a HOME without
-/// credential files, no proxy, and the ECS metadata service switched off, so that the chain
-/// never asks 100.100.100.200.
+/// credential files, no proxy, the ECS metadata service switched off, and STS and the
+/// metadata service at [`NOWHERE`]: no request of the chain can leave loopback.
 pub fn scrubbed(program: &std::ffi::OsStr) -> std::process::Command {
     let mut cmd = std::process::Command::new(program);
     for var in [
@@ -50,8 +54,6 @@ pub fn scrubbed(program: &std::ffi::OsStr) -> std::process::Command {
         "ALIBABA_CLOUD_ECS_METADATA",
         "ALIBABA_CLOUD_IMDSV1_DISABLED",
         "ALIBABA_CLOUD_CREDENTIALS_URI",
-        "BIDCERT_STS_ENDPOINT",
-        "BIDCERT_ECS_METADATA_ENDPOINT",
         "HTTP_PROXY",
         "HTTPS_PROXY",
         "ALL_PROXY",
@@ -62,6 +64,8 @@ pub fn scrubbed(program: &std::ffi::OsStr) -> std::process::Command {
         cmd.env_remove(var);
     }
     cmd.env("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true");
+    cmd.env("BIDCERT_STS_ENDPOINT", NOWHERE);
+    cmd.env("BIDCERT_ECS_METADATA_ENDPOINT", NOWHERE);
     cmd.env(
         "HOME",
         std::env::temp_dir().join("bidcert-cli-tests-no-home"),

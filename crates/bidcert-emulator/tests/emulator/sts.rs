@@ -489,7 +489,7 @@ fn assume_role_with_oidc_is_sent_unsigned_and_issues_keys() {
         format!("{}/pod-1", demo::ROLE_ARN)
     );
     assert_eq!(v["OIDCTokenInfo"]["Issuer"], "https://oidc.bidcert.test");
-    assert_eq!(v["OIDCTokenInfo"]["ClientIds"], "sts.aliyuncs.com");
+    assert_eq!(v["OIDCTokenInfo"]["ClientIds"], "sts.bidcert.test");
     let key = issued(&v);
     assert!(key.id.starts_with("STS."));
     let r = query_with(

@@ -83,13 +83,20 @@ impl Home {
     }
 }
 
-/// An environment with nothing but `home` and the metadata service switched off: nothing of
-/// this machine's is read, and 100.100.100.200 is never asked.
+/// A loopback port nothing listens on (discard): where [`bare`] points STS and the metadata
+/// service, so that a provider that ever ignored its switch would be refused on this machine.
+pub(crate) const NOWHERE: &str = "http://127.0.0.1:9";
+
+/// An environment with nothing but `home`, the metadata service switched off, and STS and
+/// the metadata service at [`NOWHERE`]: nothing of this machine's is read, and no request can
+/// leave loopback.
 pub(crate) fn bare(home: &Home) -> Env {
     captured();
     Env::empty()
         .with("HOME", home.path().display().to_string())
         .with("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+        .with("BIDCERT_STS_ENDPOINT", NOWHERE)
+        .with("BIDCERT_ECS_METADATA_ENDPOINT", NOWHERE)
 }
 
 /// [`bare`], with STS and the metadata service at `emu`.
