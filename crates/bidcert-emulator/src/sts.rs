@@ -7,7 +7,7 @@ use bidcert_core::{Timestamp, VerifyError};
 use serde::Serialize;
 
 use crate::api::{request_id, Refusal};
-use crate::fixture::{Fixture, OidcProvider, Role};
+use crate::fixture::{Fixture, Role};
 use crate::state::State;
 
 /// STS's API version.
@@ -333,16 +333,18 @@ struct AssumeRoleBody<'a> {
     oidc_token_info: Option<OidcTokenInfo<'a>>,
 }
 
-/// Issues a key for `role` and answers it in STS's shape.
+/// Issues a key for `role` and answers it in STS's shape; `oidc_provider`, the index of the
+/// provider whose token assumed it, adds its `OIDCTokenInfo`.
 fn issue(
     state: &mut State,
     now: Timestamp,
     role: usize,
     session: &str,
     duration: i64,
-    oidc: Option<&OidcProvider>,
+    oidc_provider: Option<usize>,
 ) -> (String, Vec<u8>) {
     let issued = state.sts.issue(role, session, now.unix(), duration);
+    let oidc = oidc_provider.map(|i| &state.fixture.oidc_providers[i]);
     let arn = &state.fixture.roles[role].arn;
     let request_id = request_id();
     let body = AssumeRoleBody {
@@ -440,8 +442,7 @@ pub(crate) fn assume_role_with_oidc(
         ));
     }
     let duration = duration(params, r)?;
-    let provider = state.fixture.oidc_providers[provider].clone();
-    Ok(issue(state, now, role, session, duration, Some(&provider)))
+    Ok(issue(state, now, role, session, duration, Some(provider)))
 }
 
 #[cfg(test)]
