@@ -140,12 +140,7 @@ impl RefreshPolicy {
     /// assert_eq!(p.retry_delay(30, Jitter::new(1.0)), Duration::from_secs(60));
     /// ```
     pub fn retry_delay(&self, failures: u32, jitter: Jitter) -> Duration {
-        let factor = 1u32
-            .checked_shl(failures.saturating_sub(1))
-            .unwrap_or(u32::MAX);
-        let capped = self.retry_base.saturating_mul(factor).min(self.retry_max);
-        let half = capped / 2;
-        half + half.mul_f64(jitter.value())
+        jitter.doubling(self.retry_base, self.retry_max, failures)
     }
 }
 

@@ -559,11 +559,11 @@ impl fmt::Debug for SignedRequest {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::{percent_encode, BidType, GenerateCertWaysUrl};
 
-    fn fixed() -> (Timestamp, Nonce) {
+    pub(crate) fn fixed() -> (Timestamp, Nonce) {
         (
             Timestamp::parse("2026-11-23T08:00:00Z").unwrap(),
             Nonce::new("9b2c6c0e-2f0a-4f6e-8f5e-3f1b6a7d9c01").unwrap(),
@@ -672,7 +672,8 @@ mod tests {
         }
     }
 
-    fn decode_query(query: &str) -> Vec<(String, String)> {
+    /// The decoded pairs of a query string, as a server reads them.
+    pub(crate) fn decode_query(query: &str) -> Vec<(String, String)> {
         let d = |s: &str| {
             percent_encoding::percent_decode_str(s)
                 .decode_utf8()
@@ -681,6 +682,7 @@ mod tests {
         };
         query
             .split('&')
+            .filter(|p| !p.is_empty())
             .map(|p| {
                 let (k, v) = p.split_once('=').unwrap();
                 (d(k), d(v))
@@ -716,19 +718,7 @@ mod tests {
             req.string_to_sign(),
             format!("POST&%2F&{}", percent_encode(query))
         );
-        let params: Vec<(String, String)> = query
-            .split('&')
-            .map(|p| {
-                let (k, v) = p.split_once('=').unwrap();
-                let d = |s: &str| {
-                    percent_encoding::percent_decode_str(s)
-                        .decode_utf8()
-                        .unwrap()
-                        .into_owned()
-                };
-                (d(k), d(v))
-            })
-            .collect();
+        let params = decode_query(query);
         assert_eq!(
             req.signature(),
             signature(Method::Post, &params, "secret").unwrap()

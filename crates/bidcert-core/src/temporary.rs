@@ -118,17 +118,29 @@ pub fn parse_sts_credentials(status: u16, body: &[u8]) -> Result<TemporaryCreden
     }
 }
 
-/// `Code` is `Success`, when the answer has one.
-fn success_code(status: u16, obj: &Map<String, Value>, required: bool) -> Result<(), Error> {
-    match string_field(obj, "code") {
-        Some(c) if c == "Success" => Ok(()),
-        None if !required => Ok(()),
-        Some(c) => Err(refused(
-            status,
-            format!("the answer's Code is {c:?}, not \"Success\""),
-        )),
-        None => Err(refused(status, "the answer has no Code")),
+/// A metadata-style answer (`{Code, AccessKeyId, ...}` at the top level) from `who`: HTTP
+/// 200, and `Code` is `Success` (or absent, unless `code_required`).
+fn parse_served(
+    status: u16,
+    body: &[u8],
+    who: &str,
+    code_required: bool,
+) -> Result<TemporaryCredentials, Error> {
+    if status != 200 {
+        let why = format!("{who} answered HTTP {status}: {}", text_excerpt(body));
+        return Err(refused(status, why));
     }
+    let obj = object(status, body)?;
+    match string_field(&obj, "code") {
+        Some(c) if c == "Success" => {}
+        None if !code_required => {}
+        Some(c) => {
+            let why = format!("the answer's Code is {c:?}, not \"Success\"");
+            return Err(refused(status, why));
+        }
+        None => return Err(refused(status, "the answer has no Code")),
+    }
+    fields(status, &obj)
 }
 
 /// Reads the ECS metadata service's answer for a RAM role
@@ -141,16 +153,7 @@ fn success_code(status: u16, obj: &Map<String, Value>, required: bool) -> Result
 /// assert!(bidcert_core::parse_ecs_credentials(404, b"Not Found").is_err());
 /// ```
 pub fn parse_ecs_credentials(status: u16, body: &[u8]) -> Result<TemporaryCredentials, Error> {
-    if status != 200 {
-        let why = format!(
-            "the metadata service answered HTTP {status}: {}",
-            text_excerpt(body)
-        );
-        return Err(refused(status, why));
-    }
-    let obj = object(status, body)?;
-    success_code(status, &obj, true)?;
-    fields(status, &obj)
+    parse_served(status, body, "the metadata service", true)
 }
 
 /// Reads a credentials URI's answer (`ALIBABA_CLOUD_CREDENTIALS_URI`):
@@ -158,16 +161,7 @@ pub fn parse_ecs_credentials(status: u16, body: &[u8]) -> Result<TemporaryCreden
 /// `Success` is refused (the Alibaba Cloud CLI and credentials-python check it; credentials-go
 /// accepts an answer without one, and so does this).
 pub fn parse_credentials_uri(status: u16, body: &[u8]) -> Result<TemporaryCredentials, Error> {
-    if status != 200 {
-        let why = format!(
-            "the credentials URI answered HTTP {status}: {}",
-            text_excerpt(body)
-        );
-        return Err(refused(status, why));
-    }
-    let obj = object(status, body)?;
-    success_code(status, &obj, false)?;
-    fields(status, &obj)
+    parse_served(status, body, "the credentials URI", false)
 }
 
 #[cfg(test)]

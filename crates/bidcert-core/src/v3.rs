@@ -447,16 +447,10 @@ impl Signer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sign::tests::{decode_query, fixed};
     use crate::{BidType, Credentials, GenerateCertWaysUrl, Platform, QueryCertifiedInfo};
 
     const EMPTY: &str = EMPTY_PAYLOAD_SHA256;
-
-    fn fixed() -> (Timestamp, Nonce) {
-        (
-            Timestamp::parse("2026-11-23T08:00:00Z").unwrap(),
-            Nonce::new("9b2c6c0e-2f0a-4f6e-8f5e-3f1b6a7d9c01").unwrap(),
-        )
-    }
 
     #[test]
     fn empty_payload_constant_is_the_sha256_of_nothing() {
@@ -594,20 +588,7 @@ mod tests {
             .copied()
             .filter(|(k, _)| *k != "Accept" && *k != "Authorization")
             .collect();
-        let query: Vec<(String, String)> = req
-            .canonicalized_query()
-            .split('&')
-            .map(|p| {
-                let (k, v) = p.split_once('=').unwrap();
-                let d = |s: &str| {
-                    percent_encoding::percent_decode_str(s)
-                        .decode_utf8()
-                        .unwrap()
-                        .into_owned()
-                };
-                (d(k), d(v))
-            })
-            .collect();
+        let query = decode_query(req.canonicalized_query());
         assert!(query
             .iter()
             .all(|(k, _)| !crate::COMMON_PARAMS.contains(&k.as_str())));

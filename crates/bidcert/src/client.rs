@@ -373,9 +373,7 @@ impl Client {
     /// the server refused are invalidated either way.
     #[cfg_attr(not(feature = "async"), allow(dead_code))]
     pub(crate) fn ready_signer<O: Exchange>(&self, call: &Call<O>) -> Option<Arc<Signer>> {
-        if let Some(id) = call.rejected_credentials() {
-            self.provider().invalidate(id);
-        }
+        self.forget_rejected(call);
         let resolved = self.provider().cached()?;
         Some(self.signer_of_resolved(resolved))
     }
@@ -398,10 +396,16 @@ impl Client {
     /// ([`Call::rejected_credentials`]). Fails when no valid credentials can be had: an
     /// expired credential is never used.
     pub fn next_signer<O: Exchange>(&self, call: &Call<O>) -> Result<Arc<Signer>, Error> {
+        self.forget_rejected(call);
+        self.signer_now()
+    }
+
+    /// Drops the provider's credentials that `call`'s last attempt had refused as expired,
+    /// so that the next signer is of fresh ones.
+    fn forget_rejected<O: Exchange>(&self, call: &Call<O>) {
         if let Some(id) = call.rejected_credentials() {
             self.provider().invalidate(id);
         }
-        self.signer_now()
     }
 
     /// System name lookups made so far; a cached answer, an IP literal or a fixed address
@@ -435,9 +439,7 @@ impl Client {
         self.inner
             .clock_offset
             .store(call.clock_offset(), Ordering::Relaxed);
-        if let Some(id) = call.rejected_credentials() {
-            self.provider().invalidate(id);
-        }
+        self.forget_rejected(call);
     }
 
     /// `QueryBidUserCertifiedInfo`: whether a customer has passed identity verification.

@@ -151,19 +151,10 @@ impl Transport {
             Method::Post => prepare(agent.post(attempt.url()), attempt).send(attempt.body()),
         };
         let mut response = result.map_err(classify)?;
-        let status = response.status().as_u16();
-        let headers = Received::engine_headers(response.headers());
-        let mut body = Vec::new();
-        response
-            .body_mut()
-            .as_reader()
-            .take(attempt.max_body_bytes() as u64 + 1)
-            .read_to_end(&mut body)
-            .map_err(|e| classify_io(&e, "reading the body"))?;
         Ok(Received {
-            status,
-            headers,
-            body,
+            status: response.status().as_u16(),
+            headers: Received::engine_headers(response.headers()),
+            body: read_body(&mut response, attempt.max_body_bytes() as u64 + 1)?,
         })
     }
 
@@ -201,15 +192,23 @@ impl Transport {
         };
         let mut response = result.map_err(classify)?;
         let status = response.status().as_u16();
-        let mut body = Vec::new();
-        response
-            .body_mut()
-            .as_reader()
-            .take(max_body)
-            .read_to_end(&mut body)
-            .map_err(|e| classify_io(&e, "reading the body"))?;
-        Ok((status, body))
+        Ok((status, read_body(&mut response, max_body)?))
     }
+}
+
+/// At most `limit` bytes of `response`'s body.
+fn read_body(
+    response: &mut ureq::http::Response<ureq::Body>,
+    limit: u64,
+) -> Result<Vec<u8>, TransportError> {
+    let mut body = Vec::new();
+    response
+        .body_mut()
+        .as_reader()
+        .take(limit)
+        .read_to_end(&mut body)
+        .map_err(|e| classify_io(&e, "reading the body"))?;
+    Ok(body)
 }
 
 /// Which kind of transport failure a ureq error is.

@@ -194,12 +194,7 @@ impl Policy {
     /// assert_eq!(p.backoff(40, Jitter::new(1.0)), p.max_delay());
     /// ```
     pub fn backoff(&self, retry: u32, jitter: Jitter) -> Duration {
-        let factor = 1u32
-            .checked_shl(retry.saturating_sub(1))
-            .unwrap_or(u32::MAX);
-        let capped = self.base_delay.saturating_mul(factor).min(self.max_delay);
-        let half = capped / 2;
-        half + half.mul_f64(jitter.0)
+        jitter.doubling(self.base_delay, self.max_delay, retry)
     }
 }
 
@@ -231,6 +226,16 @@ impl Jitter {
     /// The value, in `0.0..=1.0`.
     pub fn value(self) -> f64 {
         self.0
+    }
+
+    /// Half to all (by this jitter) of `base` doubled `n - 1` times (`n` counts from 1),
+    /// capped at `max`: the one backoff of a call's retries and of failed credentials
+    /// refreshes.
+    pub(crate) fn doubling(self, base: Duration, max: Duration, n: u32) -> Duration {
+        let factor = 1u32.checked_shl(n.saturating_sub(1)).unwrap_or(u32::MAX);
+        let capped = base.saturating_mul(factor).min(max);
+        let half = capped / 2;
+        half + half.mul_f64(self.0)
     }
 }
 

@@ -287,26 +287,11 @@ mod tests {
         Timestamp::parse("2026-11-23T08:00:00Z").unwrap()
     }
 
-    fn decode(s: &str) -> String {
-        percent_encoding::percent_decode_str(s)
-            .decode_utf8()
-            .unwrap()
-            .into_owned()
-    }
-
     type Pairs = Vec<(String, String)>;
 
     /// What a server receives for `req`: its decoded query and its headers.
     fn received(req: &SignedRequest) -> (Pairs, Pairs) {
-        let query = req
-            .canonicalized_query()
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .map(|p| {
-                let (k, v) = p.split_once('=').unwrap();
-                (decode(k), decode(v))
-            })
-            .collect();
+        let query = crate::sign::tests::decode_query(req.canonicalized_query());
         let headers = req
             .headers()
             .map(|(k, v)| (k.to_owned(), v.to_owned()))

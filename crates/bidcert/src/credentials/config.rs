@@ -46,20 +46,12 @@ impl StsConfig {
     /// # Ok::<(), bidcert::ValidationError>(())
     /// ```
     pub fn endpoint_in(&self, env: &Env) -> Result<Endpoint, ValidationError> {
-        let explicit = self
-            .endpoint
-            .clone()
-            .filter(|e| !e.is_empty())
-            .or_else(|| env.var(ENV_BIDCERT_STS_ENDPOINT));
+        let explicit = env.or_var(&self.endpoint, ENV_BIDCERT_STS_ENDPOINT);
         let endpoint = match explicit {
             Some(e) if e.contains("://") => Endpoint::new(e)?,
             Some(host) => Endpoint::new(format!("https://{host}"))?,
             None => {
-                let region = self
-                    .region
-                    .clone()
-                    .filter(|r| !r.is_empty())
-                    .or_else(|| env.var(ENV_STS_REGION));
+                let region = env.or_var(&self.region, ENV_STS_REGION);
                 let vpc = self.vpc || env.is_true(ENV_VPC_ENDPOINT_ENABLED);
                 sts_endpoint(region.as_deref(), vpc)?
             }

@@ -57,11 +57,8 @@ impl EcsRamRoleProvider {
                 format!("disabled by {ENV_ECS_METADATA_DISABLED}"),
             ));
         }
-        let base = config
-            .endpoint
-            .clone()
-            .filter(|e| !e.is_empty())
-            .or_else(|| env.var(ENV_BIDCERT_ECS_METADATA_ENDPOINT))
+        let base = env
+            .or_var(&config.endpoint, ENV_BIDCERT_ECS_METADATA_ENDPOINT)
             .unwrap_or_else(|| ECS_METADATA_ENDPOINT.to_owned());
         let base = base.trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
@@ -70,11 +67,7 @@ impl EcsRamRoleProvider {
                 format!("the metadata endpoint {base:?} is not an http(s) URL"),
             ));
         }
-        let role_name = config
-            .role_name
-            .clone()
-            .filter(|r| !r.is_empty())
-            .or_else(|| env.var(ENV_ECS_METADATA));
+        let role_name = env.or_var(&config.role_name, ENV_ECS_METADATA);
         if let Some(r) = &role_name {
             if r.contains(['/', '?', '#']) || r.chars().any(|c| c.is_whitespace() || c.is_control())
             {

@@ -63,6 +63,15 @@ impl Env {
         value.filter(|v| !v.is_empty())
     }
 
+    /// `given`, unless it is unset or empty, else the value of `name`: how every provider
+    /// reads a setting its configuration may leave to the environment.
+    pub(crate) fn or_var(&self, given: &Option<String>, name: &str) -> Option<String> {
+        given
+            .clone()
+            .filter(|v| !v.is_empty())
+            .or_else(|| self.var(name))
+    }
+
     /// The first of `names` that is set.
     pub fn first(&self, names: &[&str]) -> Option<String> {
         names.iter().find_map(|n| self.var(n))

@@ -45,11 +45,8 @@ impl OidcRoleProvider {
     /// `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`, `ALIBABA_CLOUD_OIDC_TOKEN_FILE`). Fails, naming
     /// what is missing, when one of the three is neither given nor set.
     pub fn new(config: &OidcRoleConfig, env: &Env) -> Result<Self, Error> {
-        let given = |v: &Option<String>, var: &str| {
-            v.clone().filter(|s| !s.is_empty()).or_else(|| env.var(var))
-        };
-        let role_arn = given(&config.role_arn, ENV_ROLE_ARN);
-        let oidc_provider_arn = given(&config.oidc_provider_arn, ENV_OIDC_PROVIDER_ARN);
+        let role_arn = env.or_var(&config.role_arn, ENV_ROLE_ARN);
+        let oidc_provider_arn = env.or_var(&config.oidc_provider_arn, ENV_OIDC_PROVIDER_ARN);
         let token_file = config
             .oidc_token_file
             .clone()
@@ -72,7 +69,8 @@ impl OidcRoleProvider {
                 format!("{} {verb} not set", missing.join(", ")),
             ));
         };
-        let role_session_name = given(&config.role_session_name, ENV_ROLE_SESSION_NAME)
+        let role_session_name = env
+            .or_var(&config.role_session_name, ENV_ROLE_SESSION_NAME)
             .unwrap_or_else(default_session_name);
         let endpoint = config.sts.endpoint_in(env)?;
         let provider = OidcRoleProvider {

@@ -42,13 +42,14 @@ impl Profile {
     }
 }
 
-/// Keys of a profile, each refusal naming the key as the file spells it.
+/// Keys of a profile: `names.0` and `names.1` as `text` reads them, and `token`, each refusal
+/// naming the key as the file spells it.
 fn keys(
-    id: Option<String>,
-    secret: Option<String>,
+    text: impl Fn(&str) -> Option<String>,
     token: Option<String>,
     names: (&str, &str, &str),
 ) -> Result<Credentials, String> {
+    let (id, secret) = (text(names.0), text(names.1));
     let need = |v: Option<String>, name: &str| v.ok_or_else(|| format!("has no {name}"));
     let named = |e: bidcert_core::ValidationError| {
         let key = match e.field() {
@@ -149,36 +150,14 @@ fn cli_mode(profiles: &[Value], name: &str, seen: &mut HashSet<String>) -> Resul
     // API calls (the CLI guesses a mode only while `aliyun configure` runs).
     let mode = text("mode").unwrap_or_default();
     Ok(match mode.as_str() {
-        "AK" => Profile::Keys(
-            keys(
-                text("access_key_id"),
-                text("access_key_secret"),
-                None,
-                names,
-            )
-            .map_err(at)?,
-        ),
+        "AK" => Profile::Keys(keys(text, None, names).map_err(at)?),
         "StsToken" => {
             let token = text("sts_token").ok_or_else(|| at("has no sts_token".into()))?;
-            Profile::Keys(
-                keys(
-                    text("access_key_id"),
-                    text("access_key_secret"),
-                    Some(token),
-                    names,
-                )
-                .map_err(at)?,
-            )
+            Profile::Keys(keys(text, Some(token), names).map_err(at)?)
         }
         "RamRoleArn" => {
             // The CLI also signs with `sts_token` when the profile has one.
-            let source = keys(
-                text("access_key_id"),
-                text("access_key_secret"),
-                text("sts_token"),
-                names,
-            )
-            .map_err(at)?;
+            let source = keys(text, text("sts_token"), names).map_err(at)?;
             let role = role();
             if role.role_arn.is_none() {
                 return Err(at("has no ram_role_arn".into()));
@@ -266,28 +245,12 @@ pub(crate) fn shared_profile(text: &str, name: &str) -> Result<Profile, String> 
     // A missing type is refused, as credentials-go and credentials-python refuse it.
     let kind = s.get("type").ok_or_else(|| at("has no type".into()))?;
     Ok(match kind {
-        "access_key" => Profile::Keys(
-            keys(
-                text("access_key_id"),
-                text("access_key_secret"),
-                None,
-                names,
-            )
-            .map_err(at)?,
-        ),
+        "access_key" => Profile::Keys(keys(text, None, names).map_err(at)?),
         // Not read by today's official libraries: `sts` by the older credentials-go,
         // `sts_token` by the older Python SDK core. Kept and documented as aliases.
         "sts" | "sts_token" => {
             let token = text("security_token").ok_or_else(|| at("has no security_token".into()))?;
-            Profile::Keys(
-                keys(
-                    text("access_key_id"),
-                    text("access_key_secret"),
-                    Some(token),
-                    names,
-                )
-                .map_err(at)?,
-            )
+            Profile::Keys(keys(text, Some(token), names).map_err(at)?)
         }
         "ecs_ram_role" => {
             // credentials-go requires the key and reads an empty value as "discover the role"
@@ -300,13 +263,7 @@ pub(crate) fn shared_profile(text: &str, name: &str) -> Result<Profile, String> 
             }
         }
         "ram_role_arn" => {
-            let source = keys(
-                text("access_key_id"),
-                text("access_key_secret"),
-                None,
-                names,
-            )
-            .map_err(at)?;
+            let source = keys(text, None, names).map_err(at)?;
             let role_arn = text("role_arn").ok_or_else(|| at("has no role_arn".into()))?;
             let role_session_name =
                 text("role_session_name").ok_or_else(|| at("has no role_session_name".into()))?;

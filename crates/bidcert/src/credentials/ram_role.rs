@@ -42,22 +42,14 @@ impl RamRoleArnProvider {
         source: CredentialsProvider,
         env: &Env,
     ) -> Result<Self, Error> {
-        let role_arn = config
-            .role_arn
-            .clone()
-            .filter(|r| !r.is_empty())
-            .or_else(|| env.var(ENV_ROLE_ARN))
-            .ok_or_else(|| {
-                refuse(
-                    "ram_role_arn",
-                    format!("no role given, and {ENV_ROLE_ARN} is not set"),
-                )
-            })?;
-        let name = config
-            .role_session_name
-            .clone()
-            .filter(|n| !n.is_empty())
-            .or_else(|| env.var(ENV_ROLE_SESSION_NAME))
+        let role_arn = env.or_var(&config.role_arn, ENV_ROLE_ARN).ok_or_else(|| {
+            refuse(
+                "ram_role_arn",
+                format!("no role given, and {ENV_ROLE_ARN} is not set"),
+            )
+        })?;
+        let name = env
+            .or_var(&config.role_session_name, ENV_ROLE_SESSION_NAME)
             .unwrap_or_else(default_session_name);
         let endpoint = config.sts.endpoint_in(env)?;
         let mut op = AssumeRole::new(endpoint, role_arn, name)?;

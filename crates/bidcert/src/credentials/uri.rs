@@ -56,11 +56,8 @@ impl CredentialsUriProvider {
     /// The URI `config` gives, else `ALIBABA_CLOUD_CREDENTIALS_URI`: https, or plain http to a
     /// loopback address (unless `config` allows any).
     pub fn new(config: &CredentialsUriConfig, env: &Env) -> Result<Self, Error> {
-        let uri = config
-            .uri
-            .clone()
-            .filter(|u| !u.is_empty())
-            .or_else(|| env.var(ENV_CREDENTIALS_URI))
+        let uri = env
+            .or_var(&config.uri, ENV_CREDENTIALS_URI)
             .ok_or_else(|| {
                 refuse(
                     "credentials_uri",

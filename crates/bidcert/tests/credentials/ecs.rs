@@ -6,11 +6,11 @@ use bidcert::credentials::{
     CredentialsProvider, DefaultChain, EcsRamRoleConfig, EcsRamRoleProvider, Env,
     ProvideCredentials,
 };
-use bidcert::{BidType, Client, QueryCertifiedInfo};
+use bidcert::BidType;
 use bidcert_emulator::demo::*;
 use bidcert_emulator::{EmulatorHandle, Fault, FaultKind};
 
-use crate::{at_emulator, emulator, reasons, Home};
+use crate::{at_emulator, client, emulator, query, reasons, Home};
 
 fn provider(
     emu: &EmulatorHandle,
@@ -39,13 +39,8 @@ fn imdsv2_a_session_token_the_role_discovered_then_its_keys() {
     let n = emu.metadata_requests();
     assert_eq!((n.tokens, n.listings, n.credentials), (1, 1, 1));
     // The instance role's keys act as the NORMAL reseller.
-    let client = Client::builder()
-        .provider(CredentialsProvider::new(p))
-        .endpoint(emu.base_url())
-        .build()
-        .unwrap();
-    let info = client
-        .query_certified_info(&QueryCertifiedInfo::new(PERSONAL_PK, BidType::Normal).unwrap())
+    let info = client(&emu, CredentialsProvider::new(p))
+        .query_certified_info(&query(PERSONAL_PK, BidType::Normal))
         .unwrap();
     assert!(info.is_certified());
 }

@@ -14,7 +14,8 @@ mod uri;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
-use bidcert::credentials::Env;
+use bidcert::credentials::{CredentialsProvider, Env};
+use bidcert::{BidType, Client, QueryCertifiedInfo};
 use bidcert_emulator::{Emulator, EmulatorHandle};
 
 /// Every log record of this test binary, at trace level, for the secrets test to search.
@@ -108,6 +109,19 @@ pub(crate) fn at_emulator(home: &Home, emu: &EmulatorHandle) -> Env {
             "BIDCERT_ECS_METADATA_ENDPOINT",
             emu.metadata_url().expect("metadata served"),
         )
+}
+
+/// A client of `emu`'s API calls, signing with `provider`.
+pub(crate) fn client(emu: &EmulatorHandle, provider: CredentialsProvider) -> Client {
+    Client::builder()
+        .provider(provider)
+        .endpoint(emu.base_url())
+        .build()
+        .unwrap()
+}
+
+pub(crate) fn query(pk: &str, bid: BidType) -> QueryCertifiedInfo {
+    QueryCertifiedInfo::new(pk, bid).unwrap()
 }
 
 /// The reasons of a credentials error, one `source: why` per line.

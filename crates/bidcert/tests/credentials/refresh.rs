@@ -14,7 +14,7 @@ use bidcert::{BidType, Client, Credentials, ErrorKind, Policy, QueryCertifiedInf
 use bidcert_emulator::demo::*;
 use bidcert_emulator::{Emulator, EmulatorHandle, Fault, FaultKind, FaultScope, Fixture};
 
-use crate::{at_emulator, emulator, reasons, Home};
+use crate::{at_emulator, client, emulator, reasons, Home};
 
 fn assumed(emu: &EmulatorHandle, env: &Env, duration: Option<u32>) -> RamRoleArnProvider {
     let config = RamRoleArnConfig {
@@ -137,11 +137,7 @@ fn credentials_that_arrive_inside_the_window_are_not_fetched_again_by_every_call
     emu.set_clock_offset(-800);
     let home = Home::new();
     let provider = CredentialsProvider::new(assumed(&emu, &at_emulator(&home, &emu), Some(900)));
-    let client = Client::builder()
-        .provider(provider.clone())
-        .endpoint(emu.base_url())
-        .build()
-        .unwrap();
+    let client = client(&emu, provider.clone());
     let left = provider.credentials().unwrap().expiration().unwrap().unix()
         - bidcert::Timestamp::now().unix();
     assert!((90..=100).contains(&left), "{left}");
@@ -171,11 +167,7 @@ fn a_refresh_ahead_is_one_callers_and_a_failed_one_keeps_the_valid_keys_until_a_
             .to_owned()
     };
     let first = id(&provider);
-    let client = Client::builder()
-        .provider(provider.clone())
-        .endpoint(emu.base_url())
-        .build()
-        .unwrap();
+    let client = client(&emu, provider.clone());
     let op = QueryCertifiedInfo::new(PERSONAL_PK, BidType::Normal).unwrap();
     // A failed refresh keeps the valid keys, and nobody asks STS again within the backoff.
     std::thread::sleep(Duration::from_millis(1_100));

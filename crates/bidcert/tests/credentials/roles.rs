@@ -4,11 +4,11 @@ use bidcert::credentials::{
     CredentialsProvider, OidcRoleConfig, OidcRoleProvider, ProvideCredentials, RamRoleArnConfig,
     RamRoleArnProvider, StsConfig,
 };
-use bidcert::{BidType, Client, Credentials, ErrorKind, QueryCertifiedInfo};
+use bidcert::{BidType, Credentials, ErrorKind};
 use bidcert_emulator::demo::*;
 use bidcert_emulator::{EmulatorHandle, Fault, FaultKind, FaultScope};
 
-use crate::{at_emulator, emulator, reasons, Home};
+use crate::{at_emulator, client, emulator, query, reasons, Home};
 
 fn account() -> CredentialsProvider {
     CredentialsProvider::fixed(
@@ -26,18 +26,6 @@ fn role(emu: &EmulatorHandle, arn: &str) -> RamRoleArnConfig {
         },
         ..RamRoleArnConfig::default()
     }
-}
-
-fn client(emu: &EmulatorHandle, provider: CredentialsProvider) -> Client {
-    Client::builder()
-        .provider(provider)
-        .endpoint(emu.base_url())
-        .build()
-        .unwrap()
-}
-
-fn query(pk: &str, bid: BidType) -> QueryCertifiedInfo {
-    QueryCertifiedInfo::new(pk, bid).unwrap()
 }
 
 #[test]

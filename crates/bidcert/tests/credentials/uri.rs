@@ -1,11 +1,11 @@
 //! A credentials URI, served by the emulator's metadata port.
 
 use bidcert::credentials::{CredentialsUriConfig, CredentialsUriProvider, ProvideCredentials};
-use bidcert::{BidType, Client, CredentialsProvider, QueryCertifiedInfo};
+use bidcert::{BidType, CredentialsProvider};
 use bidcert_emulator::demo::*;
 use bidcert_emulator::{Fault, FaultKind};
 
-use crate::{at_emulator, bare, emulator, reasons, Home};
+use crate::{at_emulator, bare, client, emulator, query, reasons, Home};
 
 #[test]
 fn the_uri_gives_keys_that_sign_api_calls() {
@@ -19,13 +19,8 @@ fn the_uri_gives_keys_that_sign_api_calls() {
     let c = p.fetch().unwrap();
     assert_eq!(c.kind().as_str(), "credentials_uri");
     assert!(c.expiration().is_some());
-    let client = Client::builder()
-        .provider(CredentialsProvider::new(p))
-        .endpoint(emu.base_url())
-        .build()
-        .unwrap();
-    let info = client
-        .query_certified_info(&QueryCertifiedInfo::new(PERSONAL_PK, BidType::Normal).unwrap())
+    let info = client(&emu, CredentialsProvider::new(p))
+        .query_certified_info(&query(PERSONAL_PK, BidType::Normal))
         .unwrap();
     assert!(info.is_certified());
     assert_eq!(emu.metadata_requests().credentials_uri, 2);
