@@ -4,7 +4,7 @@
 
 use std::ffi::{c_char, CStr, CString};
 
-use bidcert_rs::Timestamp;
+use bidcert_rs::{Nonce, Timestamp};
 
 use crate::error::bidcert_error;
 
@@ -132,6 +132,14 @@ pub(crate) unsafe fn timestamp_arg(
     match unsafe { opt_str_arg(p, name) }? {
         Some(t) => Ok(Timestamp::parse(t)?),
         None => Ok(Timestamp::now()),
+    }
+}
+
+/// An optional `SignatureNonce` argument: NULL is a random one.
+pub(crate) unsafe fn nonce_arg(p: *const c_char, name: &str) -> Result<Nonce, bidcert_error> {
+    match unsafe { opt_str_arg(p, name) }? {
+        Some(n) => Ok(Nonce::new(n)?),
+        None => Ok(Nonce::random()),
     }
 }
 
