@@ -143,12 +143,18 @@ pub(crate) unsafe fn nonce_arg(p: *const c_char, name: &str) -> Result<Nonce, bi
     }
 }
 
+/// A C string still owned here, for a function that hands out several and must make them all
+/// before it hands out any. An owned `String` is moved into it, not copied.
+pub(crate) fn c_owned(s: impl Into<Vec<u8>>) -> Result<CString, bidcert_error> {
+    CString::new(s).map_err(|_| {
+        bidcert_error::internal("the value holds a NUL byte and cannot be returned as a C string")
+    })
+}
+
 /// A new C string owned by the caller (freed with `bidcert_string_free`). An owned `String`
 /// is moved into it, not copied.
 pub(crate) fn c_string(s: impl Into<Vec<u8>>) -> Result<*mut c_char, bidcert_error> {
-    CString::new(s).map(CString::into_raw).map_err(|_| {
-        bidcert_error::internal("the value holds a NUL byte and cannot be returned as a C string")
-    })
+    c_owned(s).map(CString::into_raw)
 }
 
 /// Writes a new owned C string into a checked out-parameter.
