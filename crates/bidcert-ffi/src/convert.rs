@@ -3,6 +3,7 @@
 //! Every helper checks its pointer first and names the argument in the error.
 
 use std::ffi::{c_char, CStr, CString};
+use std::time::Duration;
 
 use bidcert_rs::{Nonce, Timestamp};
 
@@ -122,6 +123,11 @@ pub(crate) unsafe fn for_each_param<'a>(
         f(key, value);
     }
     Ok(())
+}
+
+/// A duration field in milliseconds where 0 is unset (the default applies).
+pub(crate) fn opt_millis(v: u64) -> Option<Duration> {
+    (v != 0).then(|| Duration::from_millis(v))
 }
 
 /// An optional timestamp argument (`YYYY-MM-DDThh:mm:ssZ`): NULL is now.
