@@ -222,34 +222,27 @@ func (p OIDCRoleProvider) cCredentials() (*C.bidcert_credentials, error) {
 	})
 }
 
-func fileConfig(path, profile string, cs *cStrings) (C.bidcert_file_config, error) {
+// fileProvider makes the provider of one of the two credentials files with from, the
+// bidcert_credentials_from_* function of that file.
+func fileProvider(path, profile string, from func(*C.bidcert_file_config, **C.bidcert_credentials) C.bidcert_status) (*C.bidcert_credentials, error) {
 	if err := noNUL(path, profile); err != nil {
-		return C.bidcert_file_config{}, err
+		return nil, err
 	}
-	return C.bidcert_file_config{path: cs.opt(path), profile: cs.opt(profile)}, nil
+	var cs cStrings
+	defer cs.free()
+	cfg := C.bidcert_file_config{path: cs.opt(path), profile: cs.opt(profile)}
+	return newProvider(func(out **C.bidcert_credentials) C.bidcert_status { return from(&cfg, out) })
 }
 
 func (p CLIConfigProvider) cCredentials() (*C.bidcert_credentials, error) {
-	var cs cStrings
-	defer cs.free()
-	cfg, err := fileConfig(p.Path, p.Profile, &cs)
-	if err != nil {
-		return nil, err
-	}
-	return newProvider(func(out **C.bidcert_credentials) C.bidcert_status {
-		return C.bidcert_credentials_from_cli_config(&cfg, out)
+	return fileProvider(p.Path, p.Profile, func(cfg *C.bidcert_file_config, out **C.bidcert_credentials) C.bidcert_status {
+		return C.bidcert_credentials_from_cli_config(cfg, out)
 	})
 }
 
 func (p CredentialsFileProvider) cCredentials() (*C.bidcert_credentials, error) {
-	var cs cStrings
-	defer cs.free()
-	cfg, err := fileConfig(p.Path, p.Profile, &cs)
-	if err != nil {
-		return nil, err
-	}
-	return newProvider(func(out **C.bidcert_credentials) C.bidcert_status {
-		return C.bidcert_credentials_from_credentials_file(&cfg, out)
+	return fileProvider(p.Path, p.Profile, func(cfg *C.bidcert_file_config, out **C.bidcert_credentials) C.bidcert_status {
+		return C.bidcert_credentials_from_credentials_file(cfg, out)
 	})
 }
 

@@ -238,15 +238,7 @@ func (s *Signer) signCertWaysURL(req CertWaysRequest, opts *SignOptions) (*C.bid
 	}
 	defer C.bidcert_string_free(ts)
 	defer free(nonce)
-	// Go memory holding only a C pointer: C may read it during the call.
-	creq := C.bidcert_cert_ways_request{
-		aliyun_pk:    cString(req.AliyunPK),
-		bid_type:     C.uint32_t(req.BidType),
-		platform:     C.uint32_t(req.Platform),
-		subject_type: C.uint32_t(req.SubjectType),
-		is_open_app:  C.bool(req.IsOpenApp),
-		is_mobile:    C.bool(req.IsMobile),
-	}
+	creq := certWaysRequest(req)
 	defer free(creq.aliyun_pk)
 	return s.sign(func(signer *C.bidcert_signer, out **C.bidcert_signed_request) C.bidcert_status {
 		return C.bidcert_signer_sign_cert_ways_url(signer, &creq, ts, nonce, out)

@@ -24,8 +24,8 @@ use bidcert_rs::{Client, Error, Nonce, QueryCertifiedInfo, TransportError};
 
 use crate::client::bidcert_client;
 use crate::convert::{
-    bidcert_param, bytes_arg, for_each_param, free_object, get_value, into_object, opt_str_arg,
-    out_arg, ref_arg, str_arg, string_out,
+    bidcert_param, bytes_arg, for_each_param, free_object, get_value, into_object, nonce_arg,
+    opt_str_arg, out_arg, ref_arg, str_arg, string_out,
 };
 use crate::enums::{bidcert_bid_type, bidcert_decision_kind, bidcert_transport_kind, enum_arg};
 use crate::error::bidcert_error;
@@ -386,10 +386,7 @@ pub unsafe extern "C" fn bidcert_call_next_request(
             return Err(misuse("has its decision: it makes no more attempts"));
         }
         let nonce = match inputs {
-            Some(i) => match unsafe { opt_str_arg(i.nonce, "inputs.nonce") }? {
-                Some(n) => Nonce::new(n)?,
-                None => Nonce::random(),
-            },
+            Some(i) => unsafe { nonce_arg(i.nonce, "inputs.nonce") }?,
             None => Nonce::random(),
         };
         // The provider's current credentials, fetched anew when the server refused the last

@@ -5,13 +5,12 @@
 use std::ffi::c_char;
 use std::net::IpAddr;
 use std::str::FromStr;
-use std::time::Duration;
 
 use bidcert_rs::{Client, ClientBuilder, Policy, QueryCertifiedInfo, Target};
 
 use crate::convert::{
-    bidcert_param, free_object, get_value, into_object, opt_str_arg, out_arg, params_arg_named,
-    ref_arg, str_arg, string_out,
+    bidcert_param, free_object, get_value, into_object, opt_millis, opt_str_arg, out_arg,
+    params_arg_named, ref_arg, str_arg, string_out,
 };
 use crate::credentials::bidcert_credentials;
 use crate::enums::{bidcert_bid_type, bidcert_product, bidcert_signature_version, enum_arg};
@@ -77,26 +76,25 @@ pub struct bidcert_client {
 
 /// The core's policy with the fields a C config set (0 keeps the core's default).
 fn policy(cfg: &bidcert_client_config) -> Result<Policy, bidcert_error> {
-    let ms = |v: u64| (v != 0).then(|| Duration::from_millis(v));
     let mut policy = Policy::default().with_signature_version(
         enum_arg::<bidcert_signature_version>(cfg.signature_version, "config.signature_version")?,
     );
     if cfg.max_attempts != 0 {
         policy = policy.with_max_attempts(cfg.max_attempts);
     }
-    if let Some(d) = ms(cfg.retry_base_delay_ms) {
+    if let Some(d) = opt_millis(cfg.retry_base_delay_ms) {
         policy = policy.with_base_delay(d);
     }
-    if let Some(d) = ms(cfg.retry_max_delay_ms) {
+    if let Some(d) = opt_millis(cfg.retry_max_delay_ms) {
         policy = policy.with_max_delay(d);
     }
-    if let Some(d) = ms(cfg.connect_timeout_ms) {
+    if let Some(d) = opt_millis(cfg.connect_timeout_ms) {
         policy = policy.with_connect_timeout(d);
     }
-    if let Some(d) = ms(cfg.timeout_ms) {
+    if let Some(d) = opt_millis(cfg.timeout_ms) {
         policy = policy.with_attempt_timeout(d);
     }
-    if let Some(d) = ms(cfg.budget_ms) {
+    if let Some(d) = opt_millis(cfg.budget_ms) {
         policy = policy.with_budget(d);
     }
     if cfg.max_body_bytes != 0 {

@@ -3,8 +3,9 @@
 //! Every helper checks its pointer first and names the argument in the error.
 
 use std::ffi::{c_char, CStr, CString};
+use std::time::Duration;
 
-use bidcert_rs::Timestamp;
+use bidcert_rs::{Nonce, Timestamp};
 
 use crate::error::bidcert_error;
 
@@ -124,6 +125,11 @@ pub(crate) unsafe fn for_each_param<'a>(
     Ok(())
 }
 
+/// A duration field in milliseconds where 0 is unset (the default applies).
+pub(crate) fn opt_millis(v: u64) -> Option<Duration> {
+    (v != 0).then(|| Duration::from_millis(v))
+}
+
 /// An optional timestamp argument (`YYYY-MM-DDThh:mm:ssZ`): NULL is now.
 pub(crate) unsafe fn timestamp_arg(
     p: *const c_char,
@@ -135,12 +141,26 @@ pub(crate) unsafe fn timestamp_arg(
     }
 }
 
+/// An optional `SignatureNonce` argument: NULL is a random one.
+pub(crate) unsafe fn nonce_arg(p: *const c_char, name: &str) -> Result<Nonce, bidcert_error> {
+    match unsafe { opt_str_arg(p, name) }? {
+        Some(n) => Ok(Nonce::new(n)?),
+        None => Ok(Nonce::random()),
+    }
+}
+
+/// A C string still owned here, for a function that hands out several and must make them all
+/// before it hands out any. An owned `String` is moved into it, not copied.
+pub(crate) fn c_owned(s: impl Into<Vec<u8>>) -> Result<CString, bidcert_error> {
+    CString::new(s).map_err(|_| {
+        bidcert_error::internal("the value holds a NUL byte and cannot be returned as a C string")
+    })
+}
+
 /// A new C string owned by the caller (freed with `bidcert_string_free`). An owned `String`
 /// is moved into it, not copied.
 pub(crate) fn c_string(s: impl Into<Vec<u8>>) -> Result<*mut c_char, bidcert_error> {
-    CString::new(s).map(CString::into_raw).map_err(|_| {
-        bidcert_error::internal("the value holds a NUL byte and cannot be returned as a C string")
-    })
+    c_owned(s).map(CString::into_raw)
 }
 
 /// Writes a new owned C string into a checked out-parameter.

@@ -9,7 +9,9 @@ use std::ffi::c_char;
 
 use bidcert_rs::{ApiError, Diagnosis, ErrorKind, EventError, ValidationError};
 
-use crate::convert::{free_object, get_opt_string, get_string, get_value, into_object, out_arg};
+use crate::convert::{
+    c_owned, free_object, get_opt_string, get_string, get_value, into_object, out_arg,
+};
 use crate::enums::{FfiEnum, Mirror};
 use crate::status::bidcert_status;
 
@@ -449,11 +451,7 @@ pub unsafe extern "C" fn bidcert_error_tried(
             )
         })?;
         // Both made before either is handed out: nothing leaks when one fails.
-        let to_c = |v: &str| {
-            std::ffi::CString::new(v)
-                .map_err(|_| bidcert_error::internal("the value holds a NUL byte"))
-        };
-        let (s, r) = (to_c(s)?, to_c(r)?);
+        let (s, r) = (c_owned(s.as_str())?, c_owned(r.as_str())?);
         *source = s.into_raw();
         *reason = r.into_raw();
         Ok(())

@@ -5,13 +5,12 @@
 
 use std::ffi::c_char;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use bidcert_rs::credentials::{
     CredentialsUriConfig, EcsRamRoleConfig, FileConfig, OidcRoleConfig, RamRoleArnConfig, StsConfig,
 };
 
-use crate::convert::opt_str_arg;
+use crate::convert::{opt_millis, opt_str_arg};
 use crate::error::bidcert_error;
 
 /// Where STS is, for the roles (`bidcert_ram_role_arn_config.sts`,
@@ -120,10 +119,6 @@ fn seconds(v: u32) -> Option<u32> {
     (v != 0).then_some(v)
 }
 
-fn millis(v: u64) -> Option<Duration> {
-    (v != 0).then(|| Duration::from_millis(v))
-}
-
 unsafe fn sts(c: &bidcert_sts_config, name: &str) -> Result<StsConfig, bidcert_error> {
     Ok(StsConfig {
         endpoint: unsafe { field(c.endpoint, &format!("{name}.endpoint")) }?,
@@ -189,8 +184,8 @@ pub(crate) unsafe fn ecs_ram_role(
                 role_name: field(c.role_name, "config.role_name")?,
                 endpoint: field(c.endpoint, "config.endpoint")?,
                 imdsv1_disabled: c.imdsv1_disabled.then_some(true),
-                connect_timeout: millis(c.connect_timeout_ms),
-                read_timeout: millis(c.read_timeout_ms),
+                connect_timeout: opt_millis(c.connect_timeout_ms),
+                read_timeout: opt_millis(c.read_timeout_ms),
             })
         })
     }

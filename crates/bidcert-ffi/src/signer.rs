@@ -7,7 +7,7 @@ use bidcert_rs::{
 };
 
 use crate::convert::{
-    free_object, get_string, into_object, opt_str_arg, out_arg, ref_arg, str_arg, timestamp_arg,
+    free_object, get_string, into_object, nonce_arg, out_arg, ref_arg, str_arg, timestamp_arg,
 };
 use crate::credentials::bidcert_credentials;
 use crate::enums::{
@@ -69,10 +69,7 @@ unsafe fn time_and_nonce(
     nonce: *const c_char,
 ) -> Result<(Timestamp, Nonce), bidcert_error> {
     let timestamp = unsafe { timestamp_arg(timestamp, "timestamp") }?;
-    let nonce = match unsafe { opt_str_arg(nonce, "nonce") }? {
-        Some(n) => Nonce::new(n)?,
-        None => Nonce::random(),
-    };
+    let nonce = unsafe { nonce_arg(nonce, "nonce") }?;
     Ok((timestamp, nonce))
 }
 

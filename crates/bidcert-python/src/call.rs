@@ -5,7 +5,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use bidcert::exchange::{AnyOperation, AnyOutput, Call, Decision, Jitter, Response};
-use bidcert::{Nonce, Signer, TransportError, TransportKind};
+use bidcert::{Signer, TransportError, TransportKind};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
@@ -159,10 +159,7 @@ impl PyCall {
         nonce: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyAttempt> {
         let now = convert::instant(now, "now")?;
-        let nonce = match nonce {
-            Some(n) => Nonce::new(convert::text(n, "nonce")?).map_err(BindingError::from)?,
-            None => Nonce::random(),
-        };
+        let nonce = convert::nonce(nonce)?;
         let mut call = self.lock();
         let attempt = call
             .next_request(&self.signer, now, &nonce)

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::time::{Duration, SystemTime};
 
-use bidcert::{BidType, CertType, Platform, SubjectType, Timestamp};
+use bidcert::{BidType, CertType, Nonce, Platform, SubjectType, Timestamp};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -158,6 +158,14 @@ pub(crate) fn timestamp(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Timestam
         "{what} must be an aware datetime or a str like 2026-11-23T08:00:00Z, not {}",
         type_name(obj)
     )))
+}
+
+/// A `SignatureNonce` given as a `str`; `None` is a random one (a UUID v4).
+pub(crate) fn nonce(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Nonce> {
+    match obj {
+        Some(n) => Ok(Nonce::new(text(n, "nonce")?).map_err(BindingError::from)?),
+        None => Ok(Nonce::random()),
+    }
 }
 
 /// An instant for the call engine, to the microsecond: an aware `datetime`, or seconds since

@@ -1,6 +1,6 @@
 //! `Signer` and `SignedRequest`: sign without sending, for any HTTP client.
 
-use bidcert::{Endpoint, Nonce, Product, SignedRequest, Signer, Timestamp};
+use bidcert::{Endpoint, Product, SignedRequest, Signer, Timestamp};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
@@ -48,10 +48,7 @@ impl PySigner {
             Some(t) => convert::timestamp(t, "timestamp")?,
             None => Timestamp::now(),
         };
-        let nonce = match nonce {
-            Some(n) => Nonce::new(convert::text(n, "nonce")?).map_err(BindingError::from)?,
-            None => Nonce::random(),
-        };
+        let nonce = convert::nonce(nonce)?;
         // Borrow the operation where it lives: signing copies nothing it does not send.
         let signed = if let Ok(q) = op.cast::<PyQueryCertifiedInfo>() {
             self.inner.sign(&q.get().inner, timestamp, &nonce)

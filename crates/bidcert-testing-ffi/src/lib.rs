@@ -84,6 +84,17 @@ unsafe fn emulator_arg<'a>(
     unsafe { p.as_ref() }.ok_or_else(|| "argument `emulator` is NULL".to_owned())
 }
 
+/// A required out-parameter.
+unsafe fn out_arg<'a, T>(p: *mut T) -> Result<&'a mut T, String> {
+    // SAFETY: NULL or writable, by the contract.
+    unsafe { p.as_mut() }.ok_or_else(|| "argument `out` is NULL".to_owned())
+}
+
+/// A string borrowed from the emulator object, NULL for none.
+fn opt_ptr(s: &Option<CString>) -> *const c_char {
+    s.as_ref().map_or(std::ptr::null(), |s| s.as_ptr())
+}
+
 fn owned(s: String) -> Result<*mut c_char, String> {
     CString::new(s)
         .map(CString::into_raw)
@@ -116,8 +127,7 @@ pub unsafe extern "C" fn bidcert_testing_emulator_start(
     boundary(false, || {
         // SAFETY: NULL or readable, by the contract.
         let options = unsafe { options.as_ref() }.copied();
-        // SAFETY: NULL or writable, by the contract.
-        let out = unsafe { out.as_mut() }.ok_or("argument `out` is NULL")?;
+        let out = unsafe { out_arg(out) }?;
         let handle = Emulator::builder()
             .port(options.map_or(0, |o| o.port))
             .tls(options.is_some_and(|o| o.tls))
@@ -156,10 +166,7 @@ pub unsafe extern "C" fn bidcert_testing_emulator_https_url(
     emulator: *const bidcert_testing_emulator,
 ) -> *const c_char {
     boundary(std::ptr::null(), || {
-        let e = unsafe { emulator_arg(emulator) }?;
-        Ok(e.https_url
-            .as_ref()
-            .map_or(std::ptr::null(), |s| s.as_ptr()))
+        Ok(opt_ptr(&unsafe { emulator_arg(emulator) }?.https_url))
     })
 }
 
@@ -169,8 +176,7 @@ pub unsafe extern "C" fn bidcert_testing_emulator_ca_pem(
     emulator: *const bidcert_testing_emulator,
 ) -> *const c_char {
     boundary(std::ptr::null(), || {
-        let e = unsafe { emulator_arg(emulator) }?;
-        Ok(e.ca_pem.as_ref().map_or(std::ptr::null(), |s| s.as_ptr()))
+        Ok(opt_ptr(&unsafe { emulator_arg(emulator) }?.ca_pem))
     })
 }
 
@@ -181,10 +187,7 @@ pub unsafe extern "C" fn bidcert_testing_emulator_metadata_url(
     emulator: *const bidcert_testing_emulator,
 ) -> *const c_char {
     boundary(std::ptr::null(), || {
-        let e = unsafe { emulator_arg(emulator) }?;
-        Ok(e.metadata_url
-            .as_ref()
-            .map_or(std::ptr::null(), |s| s.as_ptr()))
+        Ok(opt_ptr(&unsafe { emulator_arg(emulator) }?.metadata_url))
     })
 }
 
@@ -195,10 +198,7 @@ pub unsafe extern "C" fn bidcert_testing_emulator_credentials_uri(
     emulator: *const bidcert_testing_emulator,
 ) -> *const c_char {
     boundary(std::ptr::null(), || {
-        let e = unsafe { emulator_arg(emulator) }?;
-        Ok(e.credentials_uri
-            .as_ref()
-            .map_or(std::ptr::null(), |s| s.as_ptr()))
+        Ok(opt_ptr(&unsafe { emulator_arg(emulator) }?.credentials_uri))
     })
 }
 
@@ -213,8 +213,7 @@ pub unsafe extern "C" fn bidcert_testing_emulator_sts_call_count(
     boundary(false, || {
         let e = unsafe { emulator_arg(emulator) }?;
         let action = unsafe { str_arg(action, "action") }?;
-        // SAFETY: NULL or writable, by the contract.
-        let out = unsafe { out.as_mut() }.ok_or("argument `out` is NULL")?;
+        let out = unsafe { out_arg(out) }?;
         *out = e.with(|h| h.sts_call_count(action))?;
         Ok(true)
     })
@@ -260,8 +259,7 @@ pub unsafe extern "C" fn bidcert_testing_emulator_metadata_request_count(
 ) -> bool {
     boundary(false, || {
         let e = unsafe { emulator_arg(emulator) }?;
-        // SAFETY: NULL or writable, by the contract.
-        let out = unsafe { out.as_mut() }.ok_or("argument `out` is NULL")?;
+        let out = unsafe { out_arg(out) }?;
         *out = e.with(|h| h.metadata_requests().total)?;
         Ok(true)
     })
@@ -353,8 +351,7 @@ pub unsafe extern "C" fn bidcert_testing_emulator_request_count(
 ) -> bool {
     boundary(false, || {
         let e = unsafe { emulator_arg(emulator) }?;
-        // SAFETY: NULL or writable, by the contract.
-        let out = unsafe { out.as_mut() }.ok_or("argument `out` is NULL")?;
+        let out = unsafe { out_arg(out) }?;
         *out = e.with(|h| h.requests().len())?;
         Ok(true)
     })
@@ -369,8 +366,7 @@ pub unsafe extern "C" fn bidcert_testing_emulator_tls_handshakes(
 ) -> bool {
     boundary(false, || {
         let e = unsafe { emulator_arg(emulator) }?;
-        // SAFETY: NULL or writable, by the contract.
-        let out = unsafe { out.as_mut() }.ok_or("argument `out` is NULL")?;
+        let out = unsafe { out_arg(out) }?;
         *out = e.with(|h| h.tls_handshakes())?;
         Ok(true)
     })
