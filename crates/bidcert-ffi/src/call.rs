@@ -343,13 +343,7 @@ pub unsafe extern "C" fn bidcert_call_set_clock_offset(
 ) -> bidcert_status {
     ffi_status!({
         let c = unsafe { out_arg(call, "call") }?;
-        if c.call.attempts() > 0 || c.call.is_finished() {
-            return Err(misuse(
-                "has made an attempt: set the clock offset before the first",
-            ));
-        }
-        let (op, policy) = (c.call.operation().clone(), c.call.policy().clone());
-        c.call = bidcert_rs::exchange::Call::new(op, policy).with_clock_offset(seconds);
+        c.call.set_clock_offset(seconds)?;
         Ok(())
     })
 }

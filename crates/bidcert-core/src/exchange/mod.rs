@@ -127,6 +127,19 @@ impl<O: Exchange> Call<O> {
         self
     }
 
+    /// Sets the clock offset [`Call::with_clock_offset`] would have started from, on a call
+    /// already made; only before its first attempt (after that, the offset is the call's own:
+    /// what the server's `Date` showed).
+    pub fn set_clock_offset(&mut self, seconds: i64) -> Result<(), Error> {
+        if self.attempts > 0 || self.finished {
+            return Err(misuse(
+                "has made an attempt: set the clock offset before the first",
+            ));
+        }
+        self.clock_offset = seconds;
+        Ok(())
+    }
+
     /// The clock offset in use: the one given, or the last one a timestamp error's `Date`
     /// showed. Keep it for later calls.
     pub fn clock_offset(&self) -> i64 {
@@ -399,5 +412,20 @@ mod tests {
         let later = start + Duration::from_secs(2);
         let decision = call.on_response(&busy, later, Jitter::new(0.0));
         assert!(matches!(decision, Decision::Fail(_)), "{decision:?}");
+    }
+
+    #[test]
+    fn the_clock_offset_is_set_before_the_first_attempt_only() {
+        let signer = Signer::new(Credentials::new("id", "secret").unwrap());
+        let op = QueryCertifiedInfo::new("1000000000000002", BidType::Normal).unwrap();
+        let mut call = Call::new(&op, Policy::default());
+        call.set_clock_offset(120).unwrap();
+        let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_420_800);
+        let attempt = call
+            .next_request(&signer, start, &Nonce::new("n1").unwrap())
+            .unwrap();
+        assert!(attempt.url().contains("Timestamp=2026-11-23T08%3A02%3A00Z"));
+        assert!(call.set_clock_offset(0).is_err());
+        assert_eq!(call.clock_offset(), 120);
     }
 }
