@@ -195,6 +195,17 @@ pub enum Product {
 }
 
 impl Product {
+    /// Both products.
+    pub const ALL: &'static [Product] = &[Product::Crm, Product::Aas];
+
+    /// `crm` or `aas`: how the bindings name a product.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Product::Crm => "crm",
+            Product::Aas => "aas",
+        }
+    }
+
     /// The production endpoint.
     pub fn default_endpoint(self) -> &'static str {
         match self {
@@ -209,6 +220,24 @@ impl Product {
             Product::Crm => "2015-04-08",
             Product::Aas => "2015-07-01",
         }
+    }
+}
+
+impl FromStr for Product {
+    type Err = ValidationError;
+    /// `crm` or `aas`, ignoring ASCII case.
+    ///
+    /// ```
+    /// use bidcert_core::Product;
+    /// assert_eq!("AAS".parse::<Product>().unwrap(), Product::Aas);
+    /// assert_eq!(Product::Crm.as_str(), "crm");
+    /// ```
+    fn from_str(s: &str) -> Result<Self, ValidationError> {
+        Product::ALL
+            .iter()
+            .copied()
+            .find(|p| s.eq_ignore_ascii_case(p.as_str()))
+            .ok_or_else(|| ValidationError::new("product", format!("{s:?} is not one of crm, aas")))
     }
 }
 

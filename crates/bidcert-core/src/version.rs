@@ -24,6 +24,9 @@ pub enum SignatureVersion {
 }
 
 impl SignatureVersion {
+    /// Both versions.
+    pub const ALL: &'static [SignatureVersion] = &[SignatureVersion::V1, SignatureVersion::V3];
+
     /// `v1` or `v3`.
     pub fn as_str(self) -> &'static str {
         match self {

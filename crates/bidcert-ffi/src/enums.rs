@@ -116,30 +116,10 @@ core_enum!(
     SubjectType,
     TransportKind,
     ErrorKind,
-    CredentialsKind
+    CredentialsKind,
+    Product,
+    SignatureVersion
 );
-
-impl CoreEnum for Product {
-    fn all() -> &'static [Self] {
-        &[Product::Crm, Product::Aas]
-    }
-    // The core names products only by their endpoints and versions; C calls them CRM and AAS.
-    fn core_name(self) -> &'static str {
-        match self {
-            Product::Crm => "crm",
-            Product::Aas => "aas",
-        }
-    }
-}
-
-impl CoreEnum for SignatureVersion {
-    fn all() -> &'static [Self] {
-        &[SignatureVersion::V1, SignatureVersion::V3]
-    }
-    fn core_name(self) -> &'static str {
-        self.as_str()
-    }
-}
 
 /// A C enum that stands for a core enum, variant for variant by name; C-only variants (the
 /// C boundary's error kinds) mirror nothing. Implemented by `mirror!`.

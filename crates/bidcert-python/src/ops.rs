@@ -170,10 +170,8 @@ pub(crate) struct PyRpcCall {
 
 /// `crm`, `aas` (any case), or an endpoint URL `https://host[:port]`.
 fn target(product: &str) -> PyResult<Target> {
-    if product.eq_ignore_ascii_case("crm") {
-        Ok(Target::Product(Product::Crm))
-    } else if product.eq_ignore_ascii_case("aas") {
-        Ok(Target::Product(Product::Aas))
+    if let Ok(p) = product.parse::<Product>() {
+        Ok(Target::Product(p))
     } else if product.contains("://") {
         Ok(Target::Endpoint(
             Endpoint::new(product).map_err(BindingError::from)?,
@@ -220,8 +218,7 @@ impl PyRpcCall {
     #[getter]
     fn product(&self) -> &str {
         match self.inner.target() {
-            Target::Product(Product::Crm) => "crm",
-            Target::Product(Product::Aas) => "aas",
+            Target::Product(p) => p.as_str(),
             Target::Endpoint(e) => e.as_str(),
         }
     }
